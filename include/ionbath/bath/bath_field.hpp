@@ -1,0 +1,42 @@
+#pragma once
+// The thermal (homogeneous) motion of the framework, r_H and ṙ_H (seed 002 Eq. 23, physics.md §2.2),
+// as the time-local integrator consumes it: at a set of lattice sites, on the uniform quarter-step
+// time grid t_s = s δt/4 of the RK5 stages (physics.md §0.4).
+#include "ionbath/core/types.hpp"
+
+#include <cstdint>
+#include <span>
+
+namespace ionbath::bath {
+
+struct SiteMotion {
+  Vec3 r = Vec3::Zero(); // thermal displacement r_H, Å
+  Vec3 v = Vec3::Zero(); // thermal velocity ṙ_H, Å/ps
+};
+
+class BathField {
+public:
+  explicit BathField(double dt_ps) : quarter_dt_ps_(0.25 * dt_ps) {}
+  virtual ~BathField() = default;
+
+  double quarter_dt_ps() const { return quarter_dt_ps_; }
+  double time_ps(std::int64_t quarter_step) const { return quarter_dt_ps_ * quarter_step; }
+
+  // r_H and ṙ_H of the atoms `sites` (integer cell indices, unwrapped) at t = quarter_step δt/4.
+  // Implementations may assume quarter_step never decreases between calls (a trajectory moves
+  // forward in time) but must accept any site set at any call.
+  virtual void evaluate(std::span<const Cell> sites, std::int64_t quarter_step,
+                        std::span<SiteMotion> out) = 0;
+};
+
+// r_H ≡ 0: the zero-temperature framework (dissipation checks, physics.md §3.6).
+class StaticFramework final : public BathField {
+public:
+  using BathField::BathField;
+  void evaluate(std::span<const Cell>, std::int64_t, std::span<SiteMotion> out) override {
+    for (auto &m : out)
+      m = SiteMotion{};
+  }
+};
+
+} // namespace ionbath::bath
