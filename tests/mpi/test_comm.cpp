@@ -59,3 +59,29 @@ TEST(Communicator, SplitBroadcastGather) {
   EXPECT_EQ(world.any(world.rank() == world.size() - 1), true);
   EXPECT_EQ(world.any(false), false);
 }
+
+#include "ionbath/parallel/layout.hpp"
+
+TEST(TrajectoryLayout, EveryTaskRunsOnExactlyOneGroup) {
+  const auto world = Communicator::world();
+  for (int p = 1; p <= world.size(); ++p) {
+    if (world.size() % p != 0)
+      continue;
+    const TrajectoryLayout layout(world, p);
+    EXPECT_EQ(layout.n_groups(), world.size() / p);
+    EXPECT_EQ(layout.group().size(), p);
+    const auto mine = layout.my_tasks(7, 3);
+    // Count, over the group leaders, how often each task is run.
+    std::vector<double> counts(21, 0.0);
+    if (layout.is_group_leader())
+      for (const auto &t : mine)
+        counts[t.global_index] += 1;
+    const auto all = world.allgatherv(counts);
+    for (int i = 0; i < 21; ++i) {
+      double total = 0;
+      for (int r = 0; r < world.size(); ++r)
+        total += all[r * 21 + i];
+      EXPECT_EQ(total, 1.0) << "task " << i << " with " << p << " ranks per trajectory";
+    }
+  }
+}
