@@ -55,8 +55,6 @@ public:
   TimeLocalForce operator()(const Eigen::MatrixXd &coupling, std::span<const Vec3> x_H,
                             std::span<const Vec3> v_H, const Vec3 &R, const Vec3 &Rdot) const;
 
-  const TimeLocalOptions &options() const { return options_; }
-
 private:
   const PairPotential &potential_;
   Mat3 drag_matrix_;
