@@ -27,6 +27,9 @@ public:
   // forward in time) but must accept any site set at any call.
   virtual void evaluate(std::span<const Cell> sites, std::int64_t quarter_step,
                         std::span<SiteMotion> out) = 0;
+
+private:
+  double quarter_dt_ps_;
 };
 
 // r_H ≡ 0: the zero-temperature framework (dissipation checks, physics.md §3.6).
