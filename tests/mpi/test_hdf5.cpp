@@ -39,13 +39,15 @@ protected:
       fs::remove_all(dir);
   }
   std::string file(const std::string &name) const { return dir + "/" + name; }
-  // The sorted names of the files in the directory, seen by every rank after a barrier.
+  // The sorted names of the files in the directory, seen by every rank between two barriers (no
+  // rank changes the directory while another one lists it).
   std::vector<std::string> listing() const {
     world.barrier();
     std::vector<std::string> names;
     for (const auto &e : fs::directory_iterator(dir))
       names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
+    world.barrier();
     return names;
   }
   const Communicator world = Communicator::world();
