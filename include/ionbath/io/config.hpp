@@ -1,0 +1,121 @@
+#pragma once
+// The job configuration (design.md, "Configuration"): one plain struct per TOML section, with the
+// seed 002 model (physics.md §3.4) as defaults, so an empty file is valid. Values are stored in the
+// internal units (meV, Å, ps; mass in meV ps²/Å²): alternatives given in other units (mass_Da,
+// temperature_K) are converted when parsing. Every validation failure is an ionbath::InputError
+// whose message names the source file, the key, the offending value and what is allowed.
+#include "ionbath/core/types.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ionbath::io {
+
+// Refuse grids whose mode set (lattice.bz_grid) or Green's-function FFT (phonons.green_grid)
+// would need more memory than this.
+inline constexpr double max_grid_memory_bytes = 8.0 * 1024 * 1024 * 1024; // 8 GiB
+// Bytes per phonon mode in a ModeSet: ω (double), η (3 doubles), q index (3 ints).
+inline constexpr double mode_set_bytes_per_mode = 8 + 3 * 8 + 3 * 4;
+// Bytes per point of the W(0) FFT: the 9 complex components of the 3×3 block on the full grid.
+inline constexpr double green_fft_bytes_per_point = 9 * 16;
+
+double mode_set_memory_bytes(const GridShape &bz_grid); // 3(N−1) modes
+double green_fft_memory_bytes(int green_grid);          // green_grid³ points
+
+// [lattice] simple cubic, nearest (k1) and next-nearest (k2) neighbour springs.
+struct LatticeConfig {
+  double a = 3.0;    // lattice constant, Å
+  double mass = 3.5; // framework atom mass, meV ps²/Å² (key `mass`, or `mass_Da` in Da)
+  double k1 = 520.0; // nearest-neighbour spring, meV/Å²
+  double k2 = 170.0; // next-nearest-neighbour spring, meV/Å²
+  GridShape bz_grid{20, 20, 20}; // BZ sampling of the bath = periodic supercell of the full model
+  bool operator==(const LatticeConfig &) const = default;
+};
+
+// [ion] the mobile particle.
+struct IonConfig {
+  double mass = 0.7; // meV ps²/Å² (key `mass`, or `mass_Da` in Da)
+  bool operator==(const IonConfig &) const = default;
+};
+
+enum class InteractionKind { yukawa, gaussian };
+
+// [interaction] ion–framework pair potential.
+struct InteractionConfig {
+  InteractionKind kind = InteractionKind::yukawa; // "yukawa" | "gaussian"
+  double U0 = 4000.0;  // meV (Yukawa: U0 exp(-r/λ)/r with r in Å; Gaussian: U0 exp(-r²/2λ²))
+  double lambda = 0.5; // Å
+  int extent = 1;      // 1 → the 8 corners of the ion's cell; e → (2e)³ atoms
+  bool operator==(const InteractionConfig &) const = default;
+};
+
+enum class RunMethod { time_local, full }; // "time-local" | "full"
+
+// [run] the temperature sweep.
+struct RunConfig {
+  RunMethod method = RunMethod::time_local;
+  std::vector<double> kT_meV{10, 15, 20, 25, 30, 40, 50}; // key kT_meV, or temperature_K in K
+  double dt = 0.005;                                      // time step, ps
+  std::int64_t steps = 600000;
+  std::int64_t trajectories = 1; // per temperature
+  std::int64_t seed = 1;         // ≥ 0
+  std::string output = "results.h5";
+  std::int64_t trajectory_stride = 0; // 0 → no trajectory file; n → every n-th step (H5MD)
+  bool operator==(const RunConfig &) const = default;
+};
+
+// [msd] mean-squared displacement and diffusion fit.
+struct MsdConfig {
+  std::int64_t segments = 250; // the run is cut into this many segments (seed 002)
+  double fit_from_ps = 1.0;    // fit D on lags ≥ this, ps (< segment length)
+  bool operator==(const MsdConfig &) const = default;
+};
+
+// [parallel]
+struct ParallelConfig {
+  int ranks_per_trajectory = 1;
+  bool operator==(const ParallelConfig &) const = default;
+};
+
+// [phonons] the `ionbath phonons` command: Green's function, W(t), drag, density of states.
+struct PhononsConfig {
+  int green_grid = 128;     // FFT grid for W(0) (even, ≥ 8; Richardson with green_grid/2)
+  int w_range = 7;          // W_L(0) blocks for L in [-w_range, w_range]³ (1..20)
+  double drag_rtol = 1e-8;  // relative tolerance of the drag-matrix integral
+  double wt_t_max_ps = 2.0; // W(t) on [0, wt_t_max_ps]
+  int wt_points = 201;      // number of times for W(t)
+  int dos_grid = 48;        // BZ grid (per dimension) for the density of states
+  int dos_bins = 200;       // histogram bins of the density of states
+  std::string output = "phonons.h5";
+  bool operator==(const PhononsConfig &) const = default;
+};
+
+struct Config {
+  LatticeConfig lattice;
+  IonConfig ion;
+  InteractionConfig interaction;
+  RunConfig run;
+  MsdConfig msd;
+  ParallelConfig parallel;
+  PhononsConfig phonons;
+  bool operator==(const Config &) const = default;
+};
+
+std::string_view to_string(InteractionKind kind); // "yukawa" | "gaussian"
+std::string_view to_string(RunMethod method);     // "time-local" | "full"
+
+// The seed 002 model (the same as parsing an empty file).
+Config default_config();
+// Parse and validate TOML text; source_name (usually the file path) prefixes every error message.
+Config parse_config(std::string_view toml_text, std::string_view source_name);
+// Read and parse a file; a missing or unreadable file is an InputError naming the path.
+Config load_config(const std::string &path);
+// The fully resolved configuration as TOML (internal units, canonical keys, every key present);
+// parse_config(to_toml(c), ...) == c.
+std::string to_toml(const Config &config);
+// Stable 16-hex-digit FNV-1a 64-bit hash of to_toml(config), for checkpoints.
+std::string config_hash(const Config &config);
+
+} // namespace ionbath::io
