@@ -1,0 +1,257 @@
+// `ionbath phonons`: the lattice-dynamics layer end to end (physics.md §1), written to phonons.h5.
+#include "ionbath/app/commands.hpp"
+#include "ionbath/app/runtime.hpp"
+#include "ionbath/core/units.hpp"
+#include "ionbath/crystal/drag_matrix.hpp"
+#include "ionbath/crystal/mode_set.hpp"
+#include "ionbath/crystal/recoil_kernel.hpp"
+#include "ionbath/crystal/spectrum.hpp"
+#include "ionbath/crystal/static_response.hpp"
+#include "ionbath/crystal/thermal_covariance.hpp"
+#include "ionbath/io/hdf5.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+namespace ionbath::app {
+
+namespace {
+
+using parallel::BlockPartition;
+using parallel::Communicator;
+
+std::vector<double> flatten(const std::vector<Mat3> &blocks) {
+  std::vector<double> out;
+  out.reserve(blocks.size() * 9);
+  for (const auto &b : blocks)
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j)
+        out.push_back(b(i, j));
+  return out;
+}
+
+std::vector<double> flatten(const std::vector<Vec3> &v) {
+  std::vector<double> out;
+  out.reserve(v.size() * 3);
+  for (const auto &x : v)
+    out.insert(out.end(), {x.x(), x.y(), x.z()});
+  return out;
+}
+
+// Mode-set quantities of this rank's fixed blocks of modes, and the discrete-grid covariance
+// reduced over ranks in block order (bitwise independent of the number of ranks).
+struct GridModes {
+  std::int64_t first_mode = 0;
+  std::vector<double> omega;          // local, rad/ps
+  std::vector<double> q_reduced, eta; // local, 3 per mode
+  std::vector<double> covariance;     // per temperature: displacement 9, velocity 9 (all modes)
+};
+
+GridModes grid_modes(const crystal::Crystal &crystal, const GridShape &grid,
+                     const std::vector<double> &kT_meV, const Communicator &world) {
+  const BlockPartition blocks{crystal::ModeSet::total_modes(grid), 3 * 512};
+  const auto first = blocks.first_block(world.rank(), world.size());
+  const auto last = blocks.last_block(world.rank(), world.size());
+  GridModes out;
+  out.first_mode = blocks.block_begin(first);
+  const std::size_t width = 18 * kT_meV.size();
+  std::vector<double> partials;
+  for (auto b = first; b < last; ++b) {
+    const crystal::ModeSet modes(crystal, grid, blocks.block_begin(b), blocks.block_end(b));
+    for (std::int64_t j = 0; j < modes.size(); ++j) {
+      out.omega.push_back(modes.omega(j));
+      const Vec3 q = modes.q(j);
+      out.q_reduced.insert(out.q_reduced.end(), {q.x(), q.y(), q.z()});
+      out.eta.insert(out.eta.end(), {modes.eta(j).x(), modes.eta(j).y(), modes.eta(j).z()});
+    }
+    for (double kT : kT_meV) {
+      const auto c = crystal::mode_covariance(modes, kT);
+      partials.insert(partials.end(), c.displacement.data(), c.displacement.data() + 9);
+      partials.insert(partials.end(), c.velocity.data(), c.velocity.data() + 9);
+    }
+  }
+  out.covariance.resize(width);
+  world.ordered_block_sum(blocks, partials, width, out.covariance);
+  return out;
+}
+
+// Continuum covariance at each temperature; temperature i is computed by rank i mod size and
+// broadcast, so the values do not depend on the layout.
+std::vector<double> continuum_covariance(const crystal::Crystal &crystal,
+                                         const std::vector<double> &kT_meV, int grid_n,
+                                         const Communicator &world) {
+  std::vector<double> out(18 * kT_meV.size(), 0.0);
+  for (std::size_t i = 0; i < kT_meV.size(); ++i) {
+    const int owner = static_cast<int>(i % static_cast<std::size_t>(world.size()));
+    std::span<double> slot(out.data() + 18 * i, 18);
+    if (world.rank() == owner) {
+      const auto table = crystal::thermal_covariance(crystal, kT_meV[i], grid_n, 0);
+      const Mat3 &d = table.displacement(Cell::Zero());
+      const Mat3 &v = table.velocity(Cell::Zero());
+      std::copy(d.data(), d.data() + 9, slot.begin());
+      std::copy(v.data(), v.data() + 9, slot.begin() + 9);
+    }
+    world.broadcast(slot, owner);
+  }
+  return out;
+}
+
+std::string matrix_line(const Mat3 &m, double scale) {
+  return fmt::format("[{:.6g} {:.6g} {:.6g}; {:.6g} {:.6g} {:.6g}; {:.6g} {:.6g} {:.6g}]",
+                     m(0, 0) / scale, m(0, 1) / scale, m(0, 2) / scale, m(1, 0) / scale,
+                     m(1, 1) / scale, m(1, 2) / scale, m(2, 0) / scale, m(2, 1) / scale,
+                     m(2, 2) / scale);
+}
+
+} // namespace
+
+int run_phonons(const io::Config &config, const Communicator &world) {
+  CategoryTimers timers;
+  const auto &pc = config.phonons;
+  const crystal::Crystal crystal = make_crystal(config.lattice);
+  const crystal::DynamicalMatrix dyn(crystal);
+  const GridShape grid = config.lattice.bz_grid;
+  const auto &kTs = config.run.kT_meV;
+  Log::info("phonons: {} (a = {} Å, m = {}, k1 = {}, k2 = {}), BZ grid {}×{}×{}, {} rank(s)",
+            crystal.name(), config.lattice.a, crystal.mass(), config.lattice.k1,
+            config.lattice.k2, grid[0], grid[1], grid[2], world.size());
+
+  io::H5Output out(pc.output, world); // fails early (no output) if the directory is missing
+
+  GridModes modes;
+  {
+    CategoryTimers::Scope t(timers, TimerCategory::setup);
+    modes = grid_modes(crystal, grid, kTs, world);
+  }
+  const std::int64_t n_modes = crystal::ModeSet::total_modes(grid);
+  double local_max = 0, local_min = std::numeric_limits<double>::infinity();
+  for (double w : modes.omega) {
+    local_max = std::max(local_max, w);
+    local_min = std::min(local_min, w);
+  }
+  const double omega_max_grid = world.max(local_max);
+  const double omega_min_grid = -world.max(-local_min);
+  // Ω_max = sqrt(4k1/m + 8k2/m) at X (physics.md §1.4); the dispersion path passes through X.
+  const auto path = crystal::dispersion_path(crystal, 200);
+  double omega_max = 0;
+  for (const auto &w : path.hbar_omega_meV)
+    omega_max = std::max(omega_max, w.maxCoeff() / units::hbar_meV_ps);
+  omega_max = std::max(omega_max, omega_max_grid);
+
+  std::vector<double> continuum;
+  {
+    CategoryTimers::Scope t(timers, TimerCategory::analysis);
+    continuum = continuum_covariance(crystal, kTs, pc.green_grid, world);
+  }
+
+  // Root-only quantities: W(0) table, W(t), drag matrix, DOS, sound speeds.
+  crystal::StaticResponseTable w0;
+  std::vector<Mat3> wt;
+  std::vector<double> wt_times(static_cast<std::size_t>(pc.wt_points));
+  for (int i = 0; i < pc.wt_points; ++i)
+    wt_times[i] = pc.wt_t_max_ps * i / (pc.wt_points - 1);
+  Mat3 drag = Mat3::Zero();
+  crystal::DensityOfStates dos;
+  const std::vector<Vec3> directions{Vec3(1, 0, 0), Vec3(1, 1, 0).normalized(),
+                                     Vec3(1, 1, 1).normalized()};
+  std::vector<Vec3> speeds;
+  if (world.is_root()) {
+    CategoryTimers::Scope t(timers, TimerCategory::analysis);
+    w0 = crystal::static_response_fft(crystal, pc.green_grid, pc.w_range);
+    drag = crystal::drag_matrix(crystal, pc.drag_rtol);
+    wt = crystal::recoil_kernel(crystal, Cell::Zero(), wt_times, std::max(64, pc.dos_grid / 8 * 8));
+    dos = crystal::density_of_states(crystal, pc.dos_grid, pc.dos_bins, 1.001 * omega_max);
+    for (const auto &n : directions)
+      speeds.push_back(dyn.sound_speeds(n));
+  }
+
+  {
+    CategoryTimers::Scope t(timers, TimerCategory::io);
+    out.write_string("/parameters/config", io::to_toml(config));
+    out.write_attribute("/parameters", "ionbath_version", IONBATH_VERSION);
+    out.write_attribute("/parameters", "config_hash", io::config_hash(config));
+    out.write_attribute("/phonons", "crystal", crystal.name());
+    const std::vector<std::int64_t> g{grid[0], grid[1], grid[2]};
+    out.write("/phonons/modes/grid", g, "1");
+    out.write("/phonons/modes/n_cells", std::vector<std::int64_t>{grid_points(grid)}, "1");
+    out.write_rows("/phonons/modes/omega", modes.omega, modes.first_mode, n_modes, 1, "ps-1");
+    out.write_rows("/phonons/modes/q_reduced", modes.q_reduced, modes.first_mode, n_modes, 3, "1");
+    out.write_rows("/phonons/modes/eta", modes.eta, modes.first_mode, n_modes, 3, "1");
+    out.write("/phonons/omega_max", omega_max, "ps-1");
+
+    out.write("/phonons/dispersion/q_reduced", flatten(path.q),
+              {static_cast<std::int64_t>(path.q.size()), 3}, "1");
+    out.write("/phonons/dispersion/x", path.x, "1");
+    out.write("/phonons/dispersion/hbar_omega", flatten(path.hbar_omega_meV),
+              {static_cast<std::int64_t>(path.q.size()), 3}, "meV");
+    out.write("/phonons/dos/omega", dos.omega, "ps-1");
+    out.write("/phonons/dos/density", dos.density, "ps");
+
+    out.write("/phonons/sound_speeds/directions", flatten(directions), {3, 3}, "1");
+    out.write("/phonons/sound_speeds/speeds", flatten(speeds), {3, 3}, "Angstrom ps-1");
+    out.write("/phonons/drag_matrix", std::span<const double>(drag.data(), 9), {3, 3},
+              "ps Angstrom2 meV-1");
+
+    const int r = pc.w_range, wdt = 2 * r + 1;
+    std::vector<std::int64_t> separations;
+    for (int z = -r; z <= r; ++z)
+      for (int y = -r; y <= r; ++y)
+        for (int x = -r; x <= r; ++x)
+          separations.insert(separations.end(), {x, y, z});
+    const std::int64_t n_sep = std::int64_t(wdt) * wdt * wdt;
+    out.write("/phonons/W0/separations", separations, {n_sep, 3}, "1");
+    out.write("/phonons/W0/blocks", flatten(w0.blocks), {n_sep, 3, 3}, "Angstrom2 meV-1");
+    out.write_attribute("/phonons/W0/blocks", "error_estimate", w0.error_estimate);
+    out.write_attribute("/phonons/W0/blocks", "green_grid", pc.green_grid);
+    out.write("/phonons/Wt/t", wt_times, "ps");
+    out.write("/phonons/Wt/onsite", flatten(wt), {pc.wt_points, 3, 3}, "Angstrom2 meV-1");
+
+    const auto nT = static_cast<std::int64_t>(kTs.size());
+    out.write("/phonons/covariance/kT", kTs, "meV");
+    std::vector<double> cd, cv, gd, gv;
+    for (std::size_t i = 0; i < kTs.size(); ++i) {
+      cd.insert(cd.end(), continuum.begin() + 18 * i, continuum.begin() + 18 * i + 9);
+      cv.insert(cv.end(), continuum.begin() + 18 * i + 9, continuum.begin() + 18 * i + 18);
+      gd.insert(gd.end(), modes.covariance.begin() + 18 * i, modes.covariance.begin() + 18 * i + 9);
+      gv.insert(gv.end(), modes.covariance.begin() + 18 * i + 9,
+                modes.covariance.begin() + 18 * i + 18);
+    }
+    out.write("/phonons/covariance/continuum_displacement", cd, {nT, 3, 3}, "Angstrom2");
+    out.write("/phonons/covariance/continuum_velocity", cv, {nT, 3, 3}, "Angstrom2 ps-2");
+    out.write("/phonons/covariance/grid_displacement", gd, {nT, 3, 3}, "Angstrom2");
+    out.write("/phonons/covariance/grid_velocity", gv, {nT, 3, 3}, "Angstrom2 ps-2");
+    out.commit();
+  }
+
+  if (world.is_root()) {
+    fmt::print("ionbath phonons — {} a = {} Å, m = {} meV ps²/Å², k1 = {}, k2 = {} meV/Å²\n",
+               crystal.name(), config.lattice.a, crystal.mass(), config.lattice.k1,
+               config.lattice.k2);
+    fmt::print("  BZ grid {}×{}×{}: {} modes (Γ dropped), min Ω on grid {:.6f} ps⁻¹\n", grid[0],
+               grid[1], grid[2], n_modes, omega_min_grid);
+    fmt::print("  Ω_max = {:.6f} ps⁻¹ (ħΩ_max = {:.5f} meV)\n", omega_max,
+               units::hbar_meV_ps * omega_max);
+    const char *names[] = {"[100]", "[110]", "[111]"};
+    for (int i = 0; i < 3; ++i)
+      fmt::print("  sound speeds {} (Å/ps): {:.5f} {:.5f} {:.5f}\n", names[i], speeds[i][0],
+                 speeds[i][1], speeds[i][2]);
+    fmt::print("  drag matrix L (1e-5 ps Å²/meV): {}\n", matrix_line(drag, 1e-5));
+    fmt::print("  W(0) on-site block (1e-4 Å²/meV): {}  (error ≲ {:.1e})\n",
+               matrix_line(w0(Cell::Zero()), 1e-4), w0.error_estimate);
+    fmt::print("  thermal variances per component (continuum | {}×{}×{} grid):\n", grid[0],
+               grid[1], grid[2]);
+    fmt::print("  {:>10} {:>12} {:>12} {:>14} {:>14}\n", "kT (meV)", "<r_x²> Å²", "grid",
+               "<v_x²> Å²/ps²", "grid");
+    for (std::size_t i = 0; i < kTs.size(); ++i)
+      fmt::print("  {:>10.4g} {:>12.7f} {:>12.7f} {:>14.6f} {:>14.6f}\n", kTs[i],
+                 continuum[18 * i], modes.covariance[18 * i], continuum[18 * i + 9],
+                 modes.covariance[18 * i + 9]);
+    fmt::print("  wrote {}\n", pc.output);
+  }
+  Log::info("{}", timers.report());
+  return 0;
+}
+
+} // namespace ionbath::app
