@@ -64,46 +64,59 @@ FftMsd::~FftMsd() = default;
 FftMsd::FftMsd(FftMsd &&) noexcept = default;
 FftMsd &FftMsd::operator=(FftMsd &&) noexcept = default;
 
+namespace {
+// Adds one centred component to r2 (|R_k − R̄|²) and its power spectrum |X(ω)|² to f.power.
+template <class Component>
+void add_component(FftMsd::Plans &f, std::size_t K, std::size_t N, Component component,
+                   std::vector<double> &r2) {
+  double mean = 0;
+  for (std::size_t k = 0; k < K; ++k)
+    mean += component(k);
+  mean /= double(K);
+  for (std::size_t k = 0; k < K; ++k) {
+    const double v = component(k) - mean;
+    f.real[k] = v;
+    r2[k] += v * v;
+  }
+  std::fill(f.real + K, f.real + N, 0.0);
+  fftw_execute(f.forward);
+  for (std::size_t j = 0; j <= N / 2; ++j)
+    f.power[j] += f.spec[j][0] * f.spec[j][0] + f.spec[j][1] * f.spec[j][1];
+}
+} // namespace
+
 AllOriginMsdCurve FftMsd::compute(std::span<const Vec3> R_A, double dt_ps) {
   if (R_A.size() != samples_)
     throw std::invalid_argument("FftMsd: trajectory length differs from the planned length");
-  std::array<std::vector<double>, 3> xyz;
-  for (int c = 0; c < 3; ++c) {
-    xyz[c].resize(samples_);
-    for (std::size_t k = 0; k < samples_; ++k)
-      xyz[c][k] = R_A[k][c];
-  }
-  return compute(xyz[0], xyz[1], xyz[2], dt_ps);
+  std::vector<double> r2(samples_, 0.0);
+  std::fill(plans_->power.begin(), plans_->power.end(), 0.0);
+  for (int c = 0; c < 3; ++c)
+    add_component(
+        *plans_, samples_, fft_length_, [&](std::size_t k) { return R_A[k][c]; }, r2);
+  return finish(r2, dt_ps);
 }
 
 AllOriginMsdCurve FftMsd::compute(std::span<const double> x_A, std::span<const double> y_A,
                                   std::span<const double> z_A, double dt_ps) {
-  const std::size_t K = samples_, N = fft_length_;
-  if (x_A.size() != K || y_A.size() != K || z_A.size() != K)
+  if (x_A.size() != samples_ || y_A.size() != samples_ || z_A.size() != samples_)
     throw std::invalid_argument("FftMsd: trajectory length differs from the planned length");
+  std::vector<double> r2(samples_, 0.0);
+  std::fill(plans_->power.begin(), plans_->power.end(), 0.0);
+  for (const auto column : {x_A, y_A, z_A})
+    add_component(
+        *plans_, samples_, fft_length_, [&](std::size_t k) { return column[k]; }, r2);
+  return finish(r2, dt_ps);
+}
+
+// MSD(m) = [Σ_{k<K−m} (|R_k|² + |R_{k+m}|²) − 2 Σ_{k<K−m} R_k·R_{k+m}] / (K − m).
+AllOriginMsdCurve FftMsd::finish(const std::vector<double> &r2, double dt_ps) {
+  const std::size_t K = samples_, N = fft_length_;
   Plans &f = *plans_;
-  std::vector<double> r2(K, 0.0); // |R_k − R̄|²
-  std::fill(f.power.begin(), f.power.end(), 0.0);
-  for (const auto comp : {x_A, y_A, z_A}) {
-    double mean = 0;
-    for (double v : comp)
-      mean += v;
-    mean /= double(K);
-    for (std::size_t k = 0; k < K; ++k) {
-      const double v = comp[k] - mean;
-      f.real[k] = v;
-      r2[k] += v * v;
-    }
-    std::fill(f.real + K, f.real + N, 0.0);
-    fftw_execute(f.forward);
-    for (std::size_t j = 0; j <= N / 2; ++j)
-      f.power[j] += f.spec[j][0] * f.spec[j][0] + f.spec[j][1] * f.spec[j][1];
-  }
   for (std::size_t j = 0; j <= N / 2; ++j) {
     f.spec[j][0] = f.power[j];
     f.spec[j][1] = 0.0;
   }
-  fftw_execute(f.backward); // real[m] = N Σ_k R_k·R_{k+m} (unnormalized FFTW)
+  fftw_execute(f.backward); // real[m] = N Σ_k R_k·R_{k+m} (FFTW is unnormalized)
 
   AllOriginMsdCurve out;
   out.lag_ps.resize(K);
@@ -115,10 +128,9 @@ AllOriginMsdCurve FftMsd::compute(std::span<const double> x_A, std::span<const d
   for (std::size_t m = 0; m < K; ++m) {
     if (m > 0)
       q -= r2[m - 1] + r2[K - m];
-    const double origins = double(K - m);
     out.lag_ps[m] = double(m) * dt_ps;
     out.origins[m] = std::int64_t(K - m);
-    out.msd_A2[m] = m == 0 ? 0.0 : (q - 2 * f.real[m] / double(N)) / origins;
+    out.msd_A2[m] = m == 0 ? 0.0 : (q - 2 * f.real[m] / double(N)) / double(K - m);
   }
   return out;
 }

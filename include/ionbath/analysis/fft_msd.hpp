@@ -38,8 +38,11 @@ public:
   AllOriginMsdCurve compute(std::span<const double> x_A, std::span<const double> y_A,
                             std::span<const double> z_A, double dt_ps);
 
+  struct Plans; // FFTW state, defined in fft_msd.cpp
+
 private:
-  struct Plans;
+  AllOriginMsdCurve finish(const std::vector<double> &r2, double dt_ps);
+
   std::size_t samples_ = 0;
   std::size_t fft_length_ = 0;
   std::unique_ptr<Plans> plans_;
