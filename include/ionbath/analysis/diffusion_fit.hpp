@@ -20,11 +20,15 @@
 //     N_s − 1 degrees of freedom. This propagates the complete lag–lag covariance estimated
 //     from the independent segments without ever inverting it, so it stays well conditioned for
 //     any N_s ≥ 2 and any window; it is the N_b = N_s limit of (a) (same D, no permutation
-//     noise, many more degrees of freedom). We prefer it to generalized least squares with an
-//     estimated covariance: GLS changes D away from the reference definition, its gain over the
-//     unweighted fit is small for MSD data, and with N_s not ≫ number of lags the inverse of an
-//     estimated (even shrunk) covariance biases σ_D low, which breaks interval coverage.
-//     Weighted fits treat the weights 1/SE² as fixed (standard plug-in).
+//     noise, many more degrees of freedom). We prefer it to generalized least squares with a
+//     covariance estimated from the same segments: the estimated covariance correlates with the
+//     mean curve (segments that wander far inflate both), so GLS down-weights high MSD values,
+//     which biases D low and σ_D low.
+//     Measured on Brownian data (400 cases, fit 0.1–1.5 ps, diagonal-target shrinkage): N_s = 40,
+//     56 lags: D −10 %, 95 % coverage 0.50; N_s = 250, 56 lags: D −3 %, coverage 0.74; this
+//     estimator: unbiased, coverage 0.92–0.94. (GLS would also change D away from §5.2.)
+//     Weighted fits treat the weights 1/SE² as fixed (standard plug-in); they share the GLS bias
+//     mildly (same test: N_s = 40: D −1.3 %, coverage 0.91; N_s = 250: unbiased, 0.94).
 //
 // Pooling: trajectories at one temperature are combined as the union of their segments
 // (pool_segments); per-trajectory fits are reported too.
