@@ -3,7 +3,6 @@
 #include <fftw3.h>
 
 #include <algorithm>
-#include <array>
 #include <stdexcept>
 
 namespace ionbath::analysis {
@@ -65,6 +64,13 @@ FftMsd::FftMsd(FftMsd &&) noexcept = default;
 FftMsd &FftMsd::operator=(FftMsd &&) noexcept = default;
 
 namespace {
+// Zero padding and power spectrum before the first component (r2c keeps its input; only the
+// final c2r overwrites the padding).
+void start(FftMsd::Plans &f, std::size_t K, std::size_t N) {
+  std::fill(f.real + K, f.real + N, 0.0);
+  std::fill(f.power.begin(), f.power.end(), 0.0);
+}
+
 // Adds one centred component to r2 (|R_k − R̄|²) and its power spectrum |X(ω)|² to f.power.
 template <class Component>
 void add_component(FftMsd::Plans &f, std::size_t K, std::size_t N, Component component,
@@ -78,7 +84,6 @@ void add_component(FftMsd::Plans &f, std::size_t K, std::size_t N, Component com
     f.real[k] = v;
     r2[k] += v * v;
   }
-  std::fill(f.real + K, f.real + N, 0.0);
   fftw_execute(f.forward);
   for (std::size_t j = 0; j <= N / 2; ++j)
     f.power[j] += f.spec[j][0] * f.spec[j][0] + f.spec[j][1] * f.spec[j][1];
@@ -89,7 +94,7 @@ AllOriginMsdCurve FftMsd::compute(std::span<const Vec3> R_A, double dt_ps) {
   if (R_A.size() != samples_)
     throw std::invalid_argument("FftMsd: trajectory length differs from the planned length");
   std::vector<double> r2(samples_, 0.0);
-  std::fill(plans_->power.begin(), plans_->power.end(), 0.0);
+  start(*plans_, samples_, fft_length_);
   for (int c = 0; c < 3; ++c)
     add_component(
         *plans_, samples_, fft_length_, [&](std::size_t k) { return R_A[k][c]; }, r2);
@@ -101,7 +106,7 @@ AllOriginMsdCurve FftMsd::compute(std::span<const double> x_A, std::span<const d
   if (x_A.size() != samples_ || y_A.size() != samples_ || z_A.size() != samples_)
     throw std::invalid_argument("FftMsd: trajectory length differs from the planned length");
   std::vector<double> r2(samples_, 0.0);
-  std::fill(plans_->power.begin(), plans_->power.end(), 0.0);
+  start(*plans_, samples_, fft_length_);
   for (const auto column : {x_A, y_A, z_A})
     add_component(
         *plans_, samples_, fft_length_, [&](std::size_t k) { return column[k]; }, r2);

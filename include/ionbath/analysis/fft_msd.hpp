@@ -22,7 +22,8 @@ struct AllOriginMsdCurve {
 };
 
 // FFTW plans (r2c + c2r, FFTW_ESTIMATE) and work arrays for trajectories of a fixed length K,
-// reused across calls. Not thread-safe (one instance per thread).
+// reused across calls. Construct instances from one thread at a time (the FFTW planner is not
+// thread-safe); compute() on one instance is not reentrant, separate instances run in parallel.
 class FftMsd {
 public:
   explicit FftMsd(std::size_t samples);
