@@ -134,11 +134,11 @@ StaticResponseTable zone_average(const Crystal &crystal, int grid_n, int range,
                                  const ZoneFunction &f, std::span<const int> error_orders) {
   const int levels = static_cast<int>(error_orders.size()); // grids N, N/2, ..., N/2^levels
   const int divisor = 1 << levels;
-  if (error_orders.empty() || grid_n < 2 * divisor || grid_n % divisor != 0)
+  if (error_orders.empty() || grid_n < 8 * divisor || grid_n % divisor != 0)
     throw std::invalid_argument(
         fmt::format("zone_average: grid {}³ must be a multiple of {} and at least {} (Richardson "
-                    "over {} halvings)",
-                    grid_n, divisor, 2 * divisor, levels));
+                    "over {} halvings down to a grid of at least 8³)",
+                    grid_n, divisor, 8 * divisor, levels));
   std::vector<StaticResponseTable> grids;
   for (int i = 0; i <= levels; ++i) {
     const int n = grid_n >> i;

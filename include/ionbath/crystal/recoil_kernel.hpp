@@ -14,7 +14,8 @@ namespace ionbath::crystal {
 // and periodic in q, and the plain grid_n³ grid sum (Γ included) converges exponentially. That sum
 // is the kernel of a periodic grid_n³ lattice, so grid_n must exceed the distance the fastest sound
 // travels, about 2 v_max t / a + |L| cells (64 suffices for the paper lattice up to t = 2 ps).
-// grid_n must be a multiple of 8. Cost: grid_n³ 3×3 eigendecompositions plus O(grid_n³ × times).
+// grid_n must be a multiple of 8 and ≥ 64. Cost: grid_n³ 3×3 eigendecompositions plus O(grid_n³ ×
+// times).
 std::vector<Mat3> recoil_kernel(const Crystal &crystal, const Cell &L,
                                 std::span<const double> times_ps, int grid_n = 64);
 

@@ -28,10 +28,10 @@ struct StaticResponseTable {
 };
 
 // Continuum W_L(0) for all |L|∞ ≤ range (physics.md §1.6, recommended method): Φ(q)^{-1} on the
-// half-shifted grids N, N/2, N/4, N/8 (N = grid_n, a multiple of 8), FFT, Richardson cancelling
-// the O(h), O(h³), O(h⁵) errors (zone_average). Accuracy against converged cubature for the paper
-// lattice: 160 → ≤ 1.1e-4 relative for |L| ≤ 7 (the worst element is W_(0,0,7),xx; |L| ≤ 2 are
-// better than 1e-7), 128 → ≤ 4e-4. Time ≈ 0.8 s for 160, 0.4 s for 128. Blocks are symmetric;
+// half-shifted grids N, N/2, N/4, N/8 (N = grid_n, a multiple of 8, ≥ 64), FFT, Richardson
+// cancelling the O(h), O(h³), O(h⁵) errors (zone_average). Accuracy against converged cubature for
+// the paper lattice: 160 → ≤ 1.1e-4 relative for |L| ≤ 7 (the worst element is W_(0,0,7),xx; |L| ≤
+// 2 are better than 1e-7), 128 → ≤ 4e-4. Time ≈ 0.8 s for 160, 0.4 s for 128. Blocks are symmetric;
 // error_estimate as documented at zone_average.
 StaticResponseTable static_response_fft(const Crystal &crystal, int grid_n = 160, int range = 7);
 

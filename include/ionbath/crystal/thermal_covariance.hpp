@@ -20,7 +20,7 @@ struct ThermalCovarianceTable {
 //   C_L(0) = (ħ/m) <Σ_u η_u η_uᵀ coth(Ω_u/2Ω_T)/(2Ω_u) cos(q·L)>_BZ, velocity: × Ω_u².
 // kT_meV = ħΩ_T ≥ 0 (0 = ground state). Both averages by zone_average (half-shifted grids and
 // Richardson) with the error orders h, h², h³ of the kT Φ^{-1} (classical) and ħ D^{-1/2}/2m
-// (zero-point) singularities at Γ; grid_n must be a multiple of 8.
+// (zero-point) singularities at Γ; grid_n must be a multiple of 8 and ≥ 64.
 ThermalCovarianceTable thermal_covariance(const Crystal &crystal, double kT_meV, int grid_n = 128,
                                           int range = 0,
                                           Statistics statistics = Statistics::quantum);

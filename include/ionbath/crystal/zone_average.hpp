@@ -37,7 +37,9 @@ StaticResponseTable zone_grid_average(const Crystal &crystal, GridShape grid, bo
 // c_p grow with |L| (roughly as |L|^{p-1}), so large separations need fine grids.
 // error_estimate = max over elements of |R_K(N) - R_{K-1}(N)|, the change from cancelling the last
 // listed order: it estimates the error of the less extrapolated value and so bounds that of R_K.
-// grid_n must be a multiple of 2^K and at least 2^{K+1}.
+// The estimate is asymptotic: for the paper lattice it bounds the true error from a coarsest grid
+// N/2^K of 6³ on (checked against cubature for |L| ≤ 7), hence the requirement below.
+// grid_n must be a multiple of 2^K and at least 8·2^K (64 for three orders).
 inline constexpr std::array<int, 3> kInverseForceConstantOrders{1, 3, 5};
 StaticResponseTable zone_average(const Crystal &crystal, int grid_n, int range,
                                  const ZoneFunction &f,
