@@ -107,49 +107,57 @@ ChebyshevBathField::ChebyshevBathField(const ThermalBath &bath, double dt_ps,
   rotation_.resize(m);
   phasor_.resize(m);
   shifted_.resize(m);
-  for (std::size_t i = 0; i < m; ++i) {
-    const std::int64_t j = order[i];
-    q_index_[i] = modes.q_index(j);
-    omega_[i] = modes.omega(j);
-    const CVec3 &c = bath.coefficient(j);
-    c_[i] = {c.x().real(), c.y().real(), c.z().real(), c.x().imag(), c.y().imag(), c.z().imag()};
-    rotation_[i] = std::polar(1.0, -omega_[i] * block_ps);
+  group_.resize(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const auto local = static_cast<std::int64_t>(j);
+    q_index_[j] = modes.q_index(local);
+    omega_[j] = modes.omega(local);
+    const CVec3 &c = bath.coefficient(local);
+    c_[j] = {c.x().real(), c.y().real(), c.z().real(), c.x().imag(), c.y().imag(), c.z().imag()};
+    rotation_[j] = std::polar(1.0, -omega_[j] * block_ps);
   }
 
-  // Frequency groups and the packed Jacobi–Anger matrices ε_k sign_k J_k(Ω_g h), where
-  // Re[(-i)^k z] = sign_k Re z (k even), sign_k Im z (k odd), sign_k = + for k mod 4 ∈ {0, 1}.
-  const double tolerance = kDegenerateUlps * std::numeric_limits<double>::epsilon() * omega_max;
+  // Frequency groups (ascending within a block) and the packed Jacobi–Anger matrices
+  // ε_k sign_k J_k(Ω_g h), where Re[(-i)^k z] = sign_k Re z (k even), sign_k Im z (k odd),
+  // sign_k = + for k mod 4 ∈ {0, 1}. Orders whose |J_k| (weighted like the truncation bound) is
+  // below tolerance/(K+1) for a prefix of low-frequency groups skip that prefix.
+  const double degenerate = kDegenerateUlps * std::numeric_limits<double>::epsilon() * omega_max;
+  const double negligible = options.truncation_tolerance / static_cast<double>(row_length());
   std::vector<double> bessel_row(row_length());
   for (std::int64_t ob = 0; ob < n_owned; ++ob) {
     const auto begin = static_cast<std::size_t>(ob * block_modes);
     const auto end = std::min(m, static_cast<std::size_t>((ob + 1) * block_modes));
-    OwnedBlock block{static_cast<std::int64_t>(group_end_.size()), 0, bessel_.size()};
+    OwnedBlock block{begin, end, {}, {}, bessel_.size()};
     std::vector<double> group_omega;
     for (std::size_t i = begin; i < end;) {
-      std::size_t e = i + 1;
-      while (e < end && omega_[e] - omega_[i] <= tolerance)
-        ++e;
-      group_omega.push_back(omega_[i]);
-      group_end_.push_back(static_cast<std::int64_t>(e));
+      const double rep = omega_[static_cast<std::size_t>(order[i])];
+      std::size_t e = i;
+      for (; e < end && omega_[static_cast<std::size_t>(order[e])] - rep <= degenerate; ++e)
+        group_[static_cast<std::size_t>(order[e])] = static_cast<std::int32_t>(group_omega.size());
+      group_omega.push_back(rep);
       i = e;
     }
-    block.group_end = static_cast<std::int64_t>(group_end_.size());
     const std::size_t groups = group_omega.size();
-    bessel_.resize(bessel_.size() +
-                   2 * static_cast<std::size_t>(tiles_per_parity_) * groups * kTileRows);
+    block.groups = groups;
+    const auto tiles = static_cast<std::size_t>(2 * tiles_per_parity_);
+    block.tile_first_group.assign(tiles, groups);
+    bessel_.resize(bessel_.size() + tiles * groups * kTileRows);
     for (std::size_t g = 0; g < groups; ++g) {
       bessel_j_orders(group_omega[g] * half_width_ps_, bessel_row);
       for (int k = 0; k <= order_; ++k) {
         const int parity = k % 2, row = k / 2;
         const double eps = k == 0 ? 1.0 : 2.0;
         const double sign = (k % 4 < 2) ? 1.0 : -1.0;
-        const std::size_t tile =
-            static_cast<std::size_t>(parity * tiles_per_parity_ + row / kTileRows);
+        const auto tile = static_cast<std::size_t>(parity * tiles_per_parity_ + row / kTileRows);
+        const double value = bessel_row[static_cast<std::size_t>(k)];
         bessel_[block.bessel_offset + (tile * groups + g) * kTileRows + row % kTileRows] =
-            eps * sign * bessel_row[static_cast<std::size_t>(k)];
+            eps * sign * value;
+        const double weight = 1.0 + double(k) * k / std::max(x_max, 1.0);
+        if (std::abs(value) * weight >= negligible)
+          block.tile_first_group[tile] = std::min(block.tile_first_group[tile], g);
       }
     }
-    owned_.push_back(block);
+    owned_.push_back(std::move(block));
   }
 
   // Chebyshev polynomials and derivatives at the quarter-step points τ_s = s/(2B) - 1.
@@ -171,6 +179,13 @@ ChebyshevBathField::ChebyshevBathField(const ThermalBath &bath, double dt_ps,
       u = u_next;
     }
   }
+}
+
+std::int64_t ChebyshevBathField::frequency_groups() const {
+  std::size_t n = 0;
+  for (const auto &b : owned_)
+    n += b.groups;
+  return static_cast<std::int64_t>(n);
 }
 
 void ChebyshevBathField::start_block(std::int64_t block) {
@@ -200,28 +215,18 @@ void ChebyshevBathField::start_block(std::int64_t block) {
 }
 
 void ChebyshevBathField::sum_groups(const BlochPhases::SiteIndex &site, const OwnedBlock &block) {
-  const auto groups = static_cast<std::size_t>(block.group_end - block.group_begin);
-  group_sum_even_.resize(3 * groups);
-  group_sum_odd_.resize(3 * groups);
-  std::size_t i =
-      block.group_begin == 0
-          ? 0
-          : static_cast<std::size_t>(group_end_[static_cast<std::size_t>(block.group_begin - 1)]);
-  for (std::size_t g = 0; g < groups; ++g) {
-    const auto end =
-        static_cast<std::size_t>(group_end_[static_cast<std::size_t>(block.group_begin) + g]);
-    double re[3] = {0.0, 0.0, 0.0}, im[3] = {0.0, 0.0, 0.0};
-    for (; i < end; ++i) {
-      const std::complex<double> s = bloch_(site, q_index_[i]); // e^{iq·n}
-      const auto &d = shifted_[i];
-      for (int a = 0; a < 3; ++a) { // z = c e^{-iΩ t_c} e^{iq·n}
-        re[a] += d[a] * s.real() - d[3 + a] * s.imag();
-        im[a] += d[a] * s.imag() + d[3 + a] * s.real();
-      }
-    }
-    for (int a = 0; a < 3; ++a) {
-      group_sum_even_[3 * g + static_cast<std::size_t>(a)] = re[a];
-      group_sum_odd_[3 * g + static_cast<std::size_t>(a)] = im[a];
+  group_sum_even_.assign(3 * block.groups, 0.0);
+  group_sum_odd_.assign(3 * block.groups, 0.0);
+  std::complex<double> s;
+  for (std::size_t i = block.mode_begin; i < block.mode_end; ++i) {
+    if (i == block.mode_begin || q_index_[i] != q_index_[i - 1])
+      s = bloch_(site, q_index_[i]); // e^{iq·n}, shared by the branches of one q
+    const auto &d = shifted_[i];
+    double *re = &group_sum_even_[3 * static_cast<std::size_t>(group_[i])];
+    double *im = &group_sum_odd_[3 * static_cast<std::size_t>(group_[i])];
+    for (int a = 0; a < 3; ++a) { // z = c e^{-iΩ t_c} e^{iq·n}, summed in mode order
+      re[a] += d[a] * s.real() - d[3 + a] * s.imag();
+      im[a] += d[a] * s.imag() + d[3 + a] * s.real();
     }
   }
 }
@@ -235,7 +240,7 @@ void ChebyshevBathField::add_atoms(std::span<const Cell> wrapped_sites) {
     for (std::size_t ob = 0; ob < owned_.size(); ++ob) {
       const OwnedBlock &block = owned_[ob];
       sum_groups(site, block);
-      const auto groups = static_cast<std::size_t>(block.group_end - block.group_begin);
+      const std::size_t groups = block.groups;
       double *partial = &partials_[ob * width + a * per_atom];
       for (int parity = 0; parity < 2; ++parity) {
         const double *x = parity == 0 ? group_sum_even_.data() : group_sum_odd_.data();
@@ -244,7 +249,7 @@ void ChebyshevBathField::add_atoms(std::span<const Cell> wrapped_sites) {
           const double *j = &bessel_[block.bessel_offset + tile * groups * kTileRows];
           // a_k partial = Σ_g J'_k(g) X(g): each element accumulates over g in a fixed order.
           Tile acc = Tile::Zero();
-          for (std::size_t g = 0; g < groups; ++g)
+          for (std::size_t g = block.tile_first_group[tile]; g < groups; ++g)
             acc.noalias() +=
                 Eigen::Map<const Eigen::Matrix<double, kTileRows, 1>>(j + kTileRows * g) *
                 Eigen::Map<const Eigen::RowVector3d>(x + 3 * g);
@@ -269,19 +274,24 @@ void ChebyshevBathField::add_atoms(std::span<const Cell> wrapped_sites) {
 
 SiteMotion ChebyshevBathField::series_value(const AtomSeries &atom,
                                             std::int64_t quarter_in_block) const {
-  const std::size_t row = static_cast<std::size_t>(quarter_in_block) * row_length();
+  const std::size_t n = row_length(), row = static_cast<std::size_t>(quarter_in_block) * n;
   const double *t = &cheb_value_[row];
   const double *dt = &cheb_slope_[row];
   const double *a = atom.coefficients.data();
-  double r[3] = {0.0, 0.0, 0.0}, v[3] = {0.0, 0.0, 0.0};
-  for (std::size_t k = 0; k < row_length(); ++k)
-    for (int c = 0; c < 3; ++c) {
-      r[c] += a[3 * k + static_cast<std::size_t>(c)] * t[k];
-      v[c] += a[3 * k + static_cast<std::size_t>(c)] * dt[k];
-    }
+  // Σ_k a_k T_k(τ) and Σ_k a_k T_k'(τ)/h with separate partial sums for even and odd k: twelve
+  // independent chains, and a summation order that depends on nothing but K.
+  double r[2][3] = {}, v[2][3] = {};
+  for (std::size_t k = 0; k < n; k += 2)
+    for (std::size_t p = 0; p < 2; ++p)
+      for (std::size_t c = 0; c < 3; ++c) {
+        r[p][c] += a[3 * (k + p) + c] * t[k + p];
+        v[p][c] += a[3 * (k + p) + c] * dt[k + p];
+      }
   SiteMotion m;
-  m.r = Vec3(r[0], r[1], r[2]);
-  m.v = Vec3(v[0], v[1], v[2]);
+  for (int c = 0; c < 3; ++c) {
+    m.r(c) = r[0][c] + r[1][c];
+    m.v(c) = v[0][c] + v[1][c];
+  }
   return m;
 }
 

@@ -62,12 +62,14 @@ public:
   int order() const { return order_; } // K, highest Chebyshev order kept
   std::int64_t block_steps() const { return block_steps_; }
   double half_width_ps() const { return half_width_ps_; }
-  std::int64_t frequency_groups() const { return static_cast<std::int64_t>(group_end_.size()); }
+  std::int64_t frequency_groups() const;
 
 private:
   struct OwnedBlock {
-    std::int64_t group_begin, group_end; // groups of this reduction block
-    std::size_t bessel_offset;           // start of its packed Jacobi–Anger matrix
+    std::size_t mode_begin, mode_end;          // local modes of this reduction block
+    std::size_t groups;                        // frequency groups of the block
+    std::vector<std::size_t> tile_first_group; // per row tile: groups below have negligible J_k
+    std::size_t bessel_offset;                 // start of its packed Jacobi–Anger matrix
   };
   struct AtomSeries {
     Cell site;                        // wrapped into the periodic grid
@@ -91,14 +93,14 @@ private:
   BlochPhases bloch_;
   std::vector<OwnedBlock> owned_;
 
-  // Local modes sorted by frequency within each reduction block, degenerate ones adjacent.
+  // Local modes in ModeSet order.
   std::vector<Cell> q_index_;
   std::vector<double> omega_;
   std::vector<std::array<double, 6>> c_;       // Re c (xyz), Im c (xyz)
   std::vector<std::complex<double>> rotation_; // e^{-iΩ B δt}: block to block
   std::vector<std::complex<double>> phasor_;   // e^{-iΩ t_c} of phasor_block_
   std::vector<std::array<double, 6>> shifted_; // c e^{-iΩ t_c}: Re, Im
-  std::vector<std::int64_t> group_end_;        // end (sorted mode index) of each frequency group
+  std::vector<std::int32_t> group_;            // frequency group of the mode within its block
   std::vector<double> bessel_; // ε_k Re/Im-sign (-i)^k J_k(Ω_g h), packed per block/parity/tile
 
   std::vector<double> cheb_value_; // T_k(τ_s), [s][k], s = 0 … 4B-1
