@@ -68,7 +68,7 @@ ChebyshevBathField::ChebyshevBathField(const ThermalBath &bath, double dt_ps,
     throw std::invalid_argument("ChebyshevBathField: block sizes, δt and tolerance must be > 0");
   const std::int64_t total = crystal::ModeSet::total_modes(modes.grid());
   const std::int64_t first = modes.first_mode(), last = first + modes.size();
-  if (first % block_modes != 0 || (last % block_modes != 0 && last != total))
+  if ((first % block_modes != 0 && first != total) || (last % block_modes != 0 && last != total))
     throw std::invalid_argument(fmt::format(
         "ChebyshevBathField: mode slice [{}, {}) is not aligned to reduction blocks of {}", first,
         last, block_modes));
