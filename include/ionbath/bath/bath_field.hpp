@@ -1,7 +1,7 @@
 #pragma once
-// The thermal (homogeneous) motion of the framework, r_H and ṙ_H (seed 002 Eq. 23, physics.md §2.2),
-// as the time-local integrator consumes it: at a set of lattice sites, on the uniform quarter-step
-// time grid t_s = s δt/4 of the RK5 stages (physics.md §0.4).
+// The thermal (homogeneous) motion of the framework, r_H and ṙ_H (seed 002 Eq. 23, physics.md
+// §2.2), as the time-local integrator consumes it: at a set of lattice sites, on the uniform
+// quarter-step time grid t_s = s δt/4 of the RK5 stages (physics.md §0.4).
 #include "ionbath/core/types.hpp"
 
 #include <cstdint>
@@ -20,7 +20,9 @@ public:
   virtual ~BathField() = default;
 
   double quarter_dt_ps() const { return quarter_dt_ps_; }
-  double time_ps(std::int64_t quarter_step) const { return quarter_dt_ps_ * quarter_step; }
+  double time_ps(std::int64_t quarter_step) const {
+    return quarter_dt_ps_ * static_cast<double>(quarter_step);
+  }
 
   // r_H and ṙ_H of the atoms `sites` (integer cell indices, unwrapped) at t = quarter_step δt/4.
   // Implementations may assume quarter_step never decreases between calls (a trajectory moves
@@ -29,7 +31,7 @@ public:
                         std::span<SiteMotion> out) = 0;
 
 private:
-  double quarter_dt_ps_;
+  double quarter_dt_ps_; // δt/4, ps
 };
 
 // r_H ≡ 0: the zero-temperature framework (dissipation checks, physics.md §3.6).

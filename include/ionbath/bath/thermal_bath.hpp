@@ -1,0 +1,73 @@
+#pragma once
+// Random mode amplitudes of the thermal framework motion (seed 002 Eq. 23, physics.md §2.1):
+// occupation n_j ~ Geometric(p_j), amplitude A_j = sqrt(n_j + 1/2) sqrt(2ħ/Ω_j), random phase
+// ζ_j = A_j e^{-2πi u_j}, field coefficient c_j = ζ_j η_j / sqrt(N m) (physics.md §2.2).
+//
+// Random numbers (design.md "Randomness", physics.md §2.4): one Philox4x64 draw per mode with
+// key (seed, temperature index) and counter (trajectory id, purpose, global mode index, 0).
+// Any rank can draw any mode, so the bath of a trajectory does not depend on the rank layout or
+// on the slice of the ModeSet. In the common-random-numbers mode every temperature uses the same
+// key, hence the same uniforms: identical phases and monotonically related occupations.
+#include "ionbath/crystal/mode_set.hpp"
+
+#include <array>
+#include <complex>
+#include <cstdint>
+#include <vector>
+
+namespace ionbath::bath {
+
+enum class Statistics {
+  quantum,  // Bose occupations with zero-point motion (physics.md §2.1)
+  classical // equipartition: mode energy E ~ Exp(kT), A² = 2E/Ω², ⟨A²⟩ = 2kT/Ω²
+};
+
+enum class RandomStreams {
+  per_temperature, // key (seed, temperature index): independent baths per temperature
+  common           // key (seed, common): all temperatures share the uniforms (physics.md §2.4)
+};
+
+struct ThermalBathParams {
+  double kT_meV = 25.0; // ħΩ_T; 0 is the zero-temperature (zero-point only) bath
+  std::uint64_t seed = 1;
+  std::uint64_t temperature_index = 0;
+  std::uint64_t trajectory_id = 0;
+  Statistics statistics = Statistics::quantum;
+  RandomStreams streams = RandomStreams::per_temperature;
+};
+
+// Purposes (third counter word's slot) of the counter-based streams of one trajectory.
+enum class StreamPurpose : std::uint64_t { mode_amplitude = 1 };
+
+// The four uniforms in [0, 1) of draw `index` for `purpose` (53-bit resolution).
+std::array<double, 4> stream_uniforms(const ThermalBathParams &params, StreamPurpose purpose,
+                                      std::uint64_t index);
+
+class ThermalBath {
+public:
+  // Draws the amplitudes of the modes of `modes` (a slice of the global numbering).
+  // `modes` must outlive the bath.
+  ThermalBath(const crystal::ModeSet &modes, const ThermalBathParams &params);
+
+  const crystal::ModeSet &modes() const { return *modes_; }
+  const ThermalBathParams &params() const { return params_; }
+  std::int64_t size() const { return modes_->size(); }
+  double omega_T() const { return omega_T_; } // Ω_T = kT/ħ, rad/ps
+
+  // Bose occupation n_j of local mode `local` (quantum statistics only).
+  std::int64_t occupation(std::int64_t local) const;
+  double amplitude(std::int64_t local) const { return std::abs(zeta_[idx(local)]); } // A_j, √meV ps
+  std::complex<double> zeta(std::int64_t local) const { return zeta_[idx(local)]; }
+  const CVec3 &coefficient(std::int64_t local) const { return c_[idx(local)]; } // c_j, Å
+
+private:
+  static std::size_t idx(std::int64_t local) { return static_cast<std::size_t>(local); }
+  const crystal::ModeSet *modes_;
+  ThermalBathParams params_;
+  double omega_T_;
+  std::vector<std::int64_t> occupation_;
+  std::vector<std::complex<double>> zeta_;
+  std::vector<CVec3> c_;
+};
+
+} // namespace ionbath::bath

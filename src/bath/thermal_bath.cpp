@@ -1,0 +1,87 @@
+#include "ionbath/bath/thermal_bath.hpp"
+
+#include "ionbath/core/error.hpp"
+#include "ionbath/core/units.hpp"
+
+#include <Random123/philox.h>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <stdexcept>
+
+namespace ionbath::bath {
+namespace {
+
+// Second key word of the common-random-numbers streams; never a temperature index in practice.
+constexpr std::uint64_t kCommonStreamKey = std::numeric_limits<std::uint64_t>::max();
+// physics.md §2.1: p_j is reduced by 1e-12 so that p < 1 at very low temperature.
+constexpr double kOccupationEpsilon = 1e-12;
+
+double to_unit_interval(std::uint64_t word) {
+  return static_cast<double>(word >> 11) * 0x1.0p-53; // [0, 1), 53 random bits
+}
+
+} // namespace
+
+std::array<double, 4> stream_uniforms(const ThermalBathParams &params, StreamPurpose purpose,
+                                      std::uint64_t index) {
+  using Philox = r123::Philox4x64;
+  const Philox::key_type key = {{params.seed, params.streams == RandomStreams::common
+                                                  ? kCommonStreamKey
+                                                  : params.temperature_index}};
+  const Philox::ctr_type counter = {
+      {params.trajectory_id, static_cast<std::uint64_t>(purpose), index, 0}};
+  const Philox::ctr_type words = Philox{}(counter, key);
+  return {to_unit_interval(words[0]), to_unit_interval(words[1]), to_unit_interval(words[2]),
+          to_unit_interval(words[3])};
+}
+
+ThermalBath::ThermalBath(const crystal::ModeSet &modes, const ThermalBathParams &params)
+    : modes_(&modes), params_(params), omega_T_(params.kT_meV / units::hbar_meV_ps) {
+  if (!(params.kT_meV >= 0.0) || !std::isfinite(params.kT_meV))
+    throw InputError(
+        fmt::format("thermal bath: kT = {} meV must be finite and ≥ 0", params.kT_meV));
+  const auto n = static_cast<std::size_t>(modes.size());
+  const double norm = 1.0 / std::sqrt(static_cast<double>(modes.n_cells()) * modes.mass());
+  const bool quantum = params.statistics == Statistics::quantum;
+  if (quantum)
+    occupation_.assign(n, 0);
+  zeta_.resize(n);
+  c_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto local = static_cast<std::int64_t>(i);
+    const double omega = modes.omega(local);
+    const auto u = stream_uniforms(params, StreamPurpose::mode_amplitude,
+                                   static_cast<std::uint64_t>(modes.first_mode() + local));
+    const double tail = 1.0 - u[0]; // (0, 1]: inversion variable of the occupation/energy
+    double amplitude = 0.0;
+    if (quantum) {
+      std::int64_t occ = 0;
+      if (omega_T_ > 0.0) {
+        // P(n ≥ k) = (1-p)^k with 1-p = e^{-Ω/Ω_T} + ε ("failures before success", §2.1).
+        const double q = std::exp(-omega / omega_T_) + kOccupationEpsilon;
+        if (!(q < 1.0))
+          throw InputError(fmt::format(
+              "thermal bath: kT = {} meV too high for mode {} (Ω = {} rad/ps): Bose p ≤ 0",
+              params.kT_meV, modes.first_mode() + local, omega));
+        occ = static_cast<std::int64_t>(std::floor(std::log(tail) / std::log(q)));
+      }
+      occupation_[i] = occ;
+      amplitude = std::sqrt(static_cast<double>(occ) + 0.5) *
+                  std::sqrt(2.0 * units::hbar_meV_ps / omega); // seed 002 Eq. (23)
+    } else {
+      const double energy = -params.kT_meV * std::log(tail); // Exp(kT)
+      amplitude = std::sqrt(2.0 * energy) / omega;
+    }
+    zeta_[i] = std::polar(amplitude, -2.0 * units::pi * u[1]); // e^{-2πi u_j}, §2.1
+    c_[i] = (zeta_[i] * norm) * modes.eta(local).cast<std::complex<double>>(); // §2.2
+  }
+}
+
+std::int64_t ThermalBath::occupation(std::int64_t local) const {
+  if (occupation_.empty())
+    throw std::logic_error("ThermalBath::occupation: classical baths have no occupations");
+  return occupation_[idx(local)];
+}
+
+} // namespace ionbath::bath
