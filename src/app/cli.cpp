@@ -47,7 +47,6 @@ int main(int argc, char **argv) {
   CLI::App cli{kDescription, "ionbath"};
   cli.set_version_flag("--version", IONBATH_VERSION);
   cli.require_subcommand(1);
-  cli.formatter()->column_width(34);
 
   std::string config_path, output;
   std::function<int(const io::Config &)> action;

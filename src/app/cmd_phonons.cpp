@@ -115,8 +115,8 @@ int run_phonons(const io::Config &config, const Communicator &world) {
   const GridShape grid = config.lattice.bz_grid;
   const auto &kTs = config.run.kT_meV;
   Log::info("phonons: {} (a = {} Å, m = {}, k1 = {}, k2 = {}), BZ grid {}×{}×{}, {} rank(s)",
-            crystal.name(), config.lattice.a, crystal.mass(), config.lattice.k1,
-            config.lattice.k2, grid[0], grid[1], grid[2], world.size());
+            crystal.name(), config.lattice.a, crystal.mass(), config.lattice.k1, config.lattice.k2,
+            grid[0], grid[1], grid[2], world.size());
 
   io::H5Output out(pc.output, world); // fails early (no output) if the directory is missing
 
@@ -143,7 +143,7 @@ int run_phonons(const io::Config &config, const Communicator &world) {
   std::vector<double> continuum;
   {
     CategoryTimers::Scope t(timers, TimerCategory::analysis);
-    continuum = continuum_covariance(crystal, kTs, pc.green_grid, world);
+    continuum = continuum_covariance(crystal, kTs, pc.covariance_grid, world);
   }
 
   // Root-only quantities: W(0) table, W(t), drag matrix, DOS, sound speeds.
@@ -166,6 +166,8 @@ int run_phonons(const io::Config &config, const Communicator &world) {
     for (const auto &n : directions)
       speeds.push_back(dyn.sound_speeds(n));
   }
+  // Attributes are written collectively with identical values on every rank.
+  world.broadcast(std::span<double>(&w0.error_estimate, 1));
 
   {
     CategoryTimers::Scope t(timers, TimerCategory::io);
@@ -240,15 +242,15 @@ int run_phonons(const io::Config &config, const Communicator &world) {
     fmt::print("  drag matrix L (1e-5 ps Å²/meV): {}\n", matrix_line(drag, 1e-5));
     fmt::print("  W(0) on-site block (1e-4 Å²/meV): {}  (error ≲ {:.1e})\n",
                matrix_line(w0(Cell::Zero()), 1e-4), w0.error_estimate);
-    fmt::print("  thermal variances per component (continuum | {}×{}×{} grid):\n", grid[0],
-               grid[1], grid[2]);
+    fmt::print("  thermal variances per component (continuum | {}×{}×{} grid):\n", grid[0], grid[1],
+               grid[2]);
     fmt::print("  {:>10} {:>12} {:>12} {:>14} {:>14}\n", "kT (meV)", "<r_x²> Å²", "grid",
                "<v_x²> Å²/ps²", "grid");
     for (std::size_t i = 0; i < kTs.size(); ++i)
-      fmt::print("  {:>10.4g} {:>12.7f} {:>12.7f} {:>14.6f} {:>14.6f}\n", kTs[i],
-                 continuum[18 * i], modes.covariance[18 * i], continuum[18 * i + 9],
-                 modes.covariance[18 * i + 9]);
+      fmt::print("  {:>10.4g} {:>12.7f} {:>12.7f} {:>14.6f} {:>14.6f}\n", kTs[i], continuum[18 * i],
+                 modes.covariance[18 * i], continuum[18 * i + 9], modes.covariance[18 * i + 9]);
     fmt::print("  wrote {}\n", pc.output);
+    std::fflush(stdout);
   }
   Log::info("{}", timers.report());
   return 0;

@@ -58,8 +58,8 @@ const std::vector<SectionKeys> &schema() {
       {"msd", {"segments", "fit_from_ps"}},
       {"parallel", {"ranks_per_trajectory"}},
       {"phonons",
-       {"green_grid", "w_range", "drag_rtol", "wt_t_max_ps", "wt_points", "dos_grid", "dos_bins",
-        "output"}},
+       {"green_grid", "covariance_grid", "w_range", "drag_rtol", "wt_t_max_ps", "wt_points",
+        "dos_grid", "dos_bins", "output"}},
   };
   return s;
 }
@@ -447,7 +447,7 @@ private:
         fail(*node, s.key("U0"), "must be a non-zero finite number (meV)");
     }
     c.lambda = real(s, "lambda", c.lambda, positive("A"));
-    c.extent = int(integer(s, "extent", c.extent, {1, 4}));
+    c.extent = int(integer(s, "extent", c.extent, {1, 2}));
   }
 
   std::vector<double> temperatures(const Section &s, std::vector<double> fallback) const {
@@ -510,16 +510,26 @@ private:
         int(integer(s, "ranks_per_trajectory", c.ranks_per_trajectory, {1, 65536}));
   }
 
+  // A Brillouin-zone grid of the Richardson-extrapolated zone averages (crystal/zone_average):
+  // a multiple of 8 and at least 64, within the memory limit.
+  int zone_grid(const Section &s, std::string_view name, int fallback,
+                std::string_view what) const {
+    const auto *node = s.get(name);
+    if (!node)
+      return fallback;
+    const auto key = s.key(name);
+    const auto n = integer_value(*node, key, {64});
+    if (n % 8 != 0)
+      fail(*node, key,
+           "must be a multiple of 8 and >= 64 (Richardson extrapolation over N, N/2, N/4, N/8)");
+    check_memory(node, key, node_text(*node), green_fft_memory_bytes(int(std::min(n, int_max))),
+                 fmt::format("{} on {}^3 points", what, n));
+    return int(n);
+  }
+
   void read_phonons(const Section &s, PhononsConfig &c) const {
-    if (const auto *node = s.get("green_grid")) {
-      const auto key = s.key("green_grid");
-      const auto n = integer_value(*node, key, {8});
-      if (n % 2 != 0)
-        fail(*node, key, "must be an even integer >= 8 (Richardson extrapolation uses half)");
-      check_memory(node, key, node_text(*node), green_fft_memory_bytes(int(std::min(n, int_max))),
-                   fmt::format("the W(0) FFT on {}^3 points", n));
-      c.green_grid = int(n);
-    }
+    c.green_grid = zone_grid(s, "green_grid", c.green_grid, "the W(0) FFT");
+    c.covariance_grid = zone_grid(s, "covariance_grid", c.covariance_grid, "the covariance FFT");
     c.w_range = int(integer(s, "w_range", c.w_range, {1, 20}));
     c.drag_rtol = real(s, "drag_rtol", c.drag_rtol, {1e-14, 1e-2, false, false, ""});
     c.wt_t_max_ps = real(s, "wt_t_max_ps", c.wt_t_max_ps, {0.0, 1000.0, true, false, "ps"});
@@ -601,6 +611,7 @@ std::string to_toml(const Config &c) {
   line("ranks_per_trajectory", fmt::format("{}", c.parallel.ranks_per_trajectory), "");
   out += "\n[phonons]\n";
   line("green_grid", fmt::format("{}", c.phonons.green_grid), "");
+  line("covariance_grid", fmt::format("{}", c.phonons.covariance_grid), "");
   line("w_range", fmt::format("{}", c.phonons.w_range), "");
   line("drag_rtol", number_text(c.phonons.drag_rtol), "");
   line("wt_t_max_ps", number_text(c.phonons.wt_t_max_ps), "ps");

@@ -58,7 +58,8 @@ TEST(Config, EmptyFileGivesTheSeed002Defaults) {
   EXPECT_EQ(c.msd.segments, 250);
   EXPECT_EQ(c.msd.fit_from_ps, 1.0);
   EXPECT_EQ(c.parallel.ranks_per_trajectory, 1);
-  EXPECT_EQ(c.phonons.green_grid, 128);
+  EXPECT_EQ(c.phonons.green_grid, 160);
+  EXPECT_EQ(c.phonons.covariance_grid, 64);
   EXPECT_EQ(c.phonons.w_range, 7);
   EXPECT_EQ(c.phonons.drag_rtol, 1e-8);
   EXPECT_EQ(c.phonons.wt_t_max_ps, 2.0);
@@ -267,7 +268,7 @@ TEST(ConfigErrors, IntegerRangesAndRunLength) {
   expect_input_error("[run]\nsteps = 100\n", {"msd.segments = 250", "run.steps = 100"});
   expect_input_error("[msd]\nfit_from_ps = 20\n", {"msd.fit_from_ps = 20", "12.0 ps"});
   expect_input_error("[msd]\nfit_from_ps = -1.0\n", {"msd.fit_from_ps = -1.0", ">= 0.0"});
-  expect_input_error("[interaction]\nextent = 0\n", {"interaction.extent = 0", "[1, 4]"});
+  expect_input_error("[interaction]\nextent = 0\n", {"interaction.extent = 0", "[1, 2]"});
   expect_input_error("[parallel]\nranks_per_trajectory = 0\n",
                      {"parallel.ranks_per_trajectory = 0", "[1, 65536]"});
   expect_input_error("[phonons]\nw_range = 21\n", {"phonons.w_range = 21", "[1, 20]"});
@@ -281,10 +282,11 @@ TEST(ConfigErrors, GridSizes) {
   expect_input_error("[lattice]\nbz_grid = [1, 1, 1]\n", {"lattice.bz_grid = [1, 1, 1]", "2 grid"});
   expect_input_error("[lattice]\nbz_grid = [2000, 2000, 2000]\n",
                      {"lattice.bz_grid = [2000, 2000, 2000]", "would need 983 GiB", "8 GiB"});
-  expect_input_error("[phonons]\ngreen_grid = 6\n", {"phonons.green_grid = 6", ">= 8"});
-  expect_input_error("[phonons]\ngreen_grid = 63\n", {"phonons.green_grid = 63", "even"});
+  expect_input_error("[phonons]\ngreen_grid = 56\n", {"phonons.green_grid = 56", ">= 64"});
+  expect_input_error("[phonons]\ngreen_grid = 68\n", {"phonons.green_grid = 68", "multiple of 8"});
   expect_input_error("[phonons]\ngreen_grid = 1024\n",
-                     {"phonons.green_grid = 1024", "would need 144 GiB"});
+                     {"phonons.green_grid = 1024", "would need 48 GiB"});
+  expect_input_error("[phonons]\ncovariance_grid = 60\n", {"phonons.covariance_grid = 60"});
   expect_input_error("[phonons]\ndos_grid = 100000\n", {"phonons.dos_grid = 100000", "GiB"});
 }
 

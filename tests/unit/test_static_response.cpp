@@ -188,9 +188,9 @@ TEST(StaticResponse, RejectsBadGrids) {
   EXPECT_THROW(static_response_fft(paper_lattice(), 100, 1), std::invalid_argument); // not 8k
   EXPECT_THROW(static_response_fft(paper_lattice(), 32, 1), std::invalid_argument);  // N/8 < 8
   try {
-    static_response_fft(paper_lattice(), 512, 1);
-    ADD_FAILURE() << "a 512³ grid exceeds the memory limit";
+    static_response_fft(paper_lattice(), 1024, 1);
+    ADD_FAILURE() << "a 1024³ grid exceeds the memory limit";
   } catch (const std::invalid_argument &e) {
-    EXPECT_NE(std::string(e.what()).find("512x512x512"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("1024x1024x1024"), std::string::npos) << e.what();
   }
 }

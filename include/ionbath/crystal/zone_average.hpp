@@ -20,7 +20,7 @@ using ZoneFunction = std::function<Mat3(const Vec3 &q, const Mat3 &phi)>;
 // The six independent components of F are stored on the grid in FFTW's padded in-place layout,
 // 48 N1 N2 (N3 + 2) bytes in total (≈ 100 MB for 128³). Requests above this limit (about 320³)
 // throw std::invalid_argument.
-inline constexpr std::size_t kMaxZoneGridBytes = std::size_t(2) << 30;
+inline constexpr std::size_t kMaxZoneGridBytes = std::size_t(8) << 30; // = io max_grid_memory_bytes
 
 // (1/N) Σ_q F(q) cos(q·L), N = N1 N2 N3, on the grid q_j = 2π (n_j + s)/N_j with s = ½
 // (half_shifted; never hits Γ) or s = 0 (the grid of an N1×N2×N3 periodic lattice, physics.md §1.3;

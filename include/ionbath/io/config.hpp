@@ -19,7 +19,7 @@ inline constexpr double max_grid_memory_bytes = 8.0 * 1024 * 1024 * 1024; // 8 G
 // Bytes per phonon mode in a ModeSet: ω (double), η (3 doubles), q index (3 ints).
 inline constexpr double mode_set_bytes_per_mode = 8 + 3 * 8 + 3 * 4;
 // Bytes per point of the W(0) FFT: the 9 complex components of the 3×3 block on the full grid.
-inline constexpr double green_fft_bytes_per_point = 9 * 16;
+inline constexpr double green_fft_bytes_per_point = 48; // r2c of one tensor component at a time
 
 double mode_set_memory_bytes(const GridShape &bz_grid); // 3(N−1) modes
 double green_fft_memory_bytes(int green_grid);          // green_grid³ points
@@ -81,7 +81,8 @@ struct ParallelConfig {
 
 // [phonons] the `ionbath phonons` command: Green's function, W(t), drag, density of states.
 struct PhononsConfig {
-  int green_grid = 128;     // FFT grid for W(0) (even, ≥ 8; Richardson with green_grid/2)
+  int green_grid = 160;     // FFT grid for W(0) (multiple of 8, ≥ 64; Richardson over N..N/8)
+  int covariance_grid = 64; // FFT grid for the continuum thermal covariance (same rules)
   int w_range = 7;          // W_L(0) blocks for L in [-w_range, w_range]³ (1..20)
   double drag_rtol = 1e-8;  // relative tolerance of the drag-matrix integral
   double wt_t_max_ps = 2.0; // W(t) on [0, wt_t_max_ps]
