@@ -4,6 +4,7 @@
 #include "ionbath/core/error.hpp"
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
@@ -23,6 +24,17 @@ void Checkpoint::set_doubles(const std::string &key, const std::vector<double> &
   for (double v : values)
     s += fmt::format("{}{:a}", s.empty() ? "" : " ", v);
   values_[key] = s;
+}
+
+void Checkpoint::set_array(const std::string &key, std::vector<double> values) {
+  arrays_[key] = std::move(values);
+}
+
+const std::vector<double> &Checkpoint::get_array(const std::string &key) const {
+  const auto it = arrays_.find(key);
+  if (it == arrays_.end())
+    throw InputError(fmt::format("checkpoint has no array '{}'", key));
+  return it->second;
 }
 
 const std::string &Checkpoint::get(const std::string &key) const {
@@ -58,7 +70,11 @@ std::string Checkpoint::serialize() const {
   std::string out = std::string(kMagic) + "\n";
   for (const auto &[k, v] : values_)
     out += k + " = " + v + "\n";
+  for (const auto &[k, v] : arrays_)
+    out += fmt::format("#array {} {}\n", k, v.size());
   out += "# end\n";
+  for (const auto &[k, v] : arrays_)
+    out.append(reinterpret_cast<const char *>(v.data()), v.size() * sizeof(double));
   return out;
 }
 
@@ -69,10 +85,20 @@ Checkpoint Checkpoint::parse(const std::string &text, const std::string &source)
     throw InputError(fmt::format("'{}' is not an ionbath checkpoint", source));
   Checkpoint c;
   bool complete = false;
+  std::vector<std::pair<std::string, std::size_t>> arrays;
   while (std::getline(in, line)) {
     if (line == "# end") {
       complete = true;
       break;
+    }
+    if (line.rfind("#array ", 0) == 0) {
+      std::istringstream words(line.substr(7));
+      std::string name;
+      std::size_t count = 0;
+      if (!(words >> name >> count))
+        throw InputError(fmt::format("checkpoint '{}': malformed line '{}'", source, line));
+      arrays.emplace_back(name, count);
+      continue;
     }
     const auto eq = line.find(" = ");
     if (eq == std::string::npos)
@@ -81,6 +107,19 @@ Checkpoint Checkpoint::parse(const std::string &text, const std::string &source)
   }
   if (!complete)
     throw InputError(fmt::format("checkpoint '{}' is truncated", source));
+  auto offset = static_cast<std::size_t>(in.tellg());
+  std::size_t payload = 0;
+  for (const auto &[name, count] : arrays)
+    payload += count * sizeof(double);
+  if (text.size() != offset + payload)
+    throw InputError(fmt::format("checkpoint '{}' is truncated ({} of {} payload bytes)", source,
+                                 text.size() - offset, payload));
+  for (const auto &[name, count] : arrays) {
+    std::vector<double> v(count);
+    std::memcpy(v.data(), text.data() + offset, count * sizeof(double));
+    offset += count * sizeof(double);
+    c.arrays_[name] = std::move(v);
+  }
   return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include "ionbath/app/commands.hpp"
 #include "ionbath/app/runtime.hpp"
+#include "ionbath/app/sweep.hpp"
 #include "ionbath/core/error.hpp"
 #include "ionbath/io/config.hpp"
 #include "ionbath/parallel/comm.hpp"
@@ -73,6 +74,76 @@ int main(int argc, char **argv) {
         c.phonons.output = output;
       return run_phonons(c, world);
     };
+  });
+
+  // Options shared by run and sweep.
+  int ranks_per_trajectory = 0;
+  double checkpoint_interval_s = 300;
+  std::vector<int> temperature_indices;
+  auto trajectory_options = [&](CLI::App *cmd) {
+    cmd->add_option("config", config_path, "TOML configuration (default: embedded default)");
+    cmd->add_option("-o,--output", output, "Results file (default: [run] output)");
+    cmd->add_option("-P,--ranks-per-trajectory", ranks_per_trajectory,
+                    "MPI ranks sharing one trajectory's bath mode sum (overrides [parallel])")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--checkpoint-interval", checkpoint_interval_s,
+                    "Seconds between checkpoints (also written on SIGTERM/SIGUSR1)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("-t,--temperature-index", temperature_indices,
+                    "Run only these indices of [run] kT_meV (e.g. a job-array task id)");
+  };
+  auto apply_trajectory_options = [&](io::Config &c) {
+    if (!output.empty())
+      c.run.output = output;
+    if (ranks_per_trajectory > 0)
+      c.parallel.ranks_per_trajectory = ranks_per_trajectory;
+  };
+
+  auto *run_cmd = cli.add_subcommand(
+      "run", "Thermal trajectories of the time-local equation of motion (seed 002 Eqs. 18-20), "
+             "written as H5MD files <output stem>_T<i>_traj<k>.h5md (every trajectory_stride-th "
+             "step, at least every step if 0)");
+  trajectory_options(run_cmd);
+  run_cmd->callback([&] {
+    action = [&](io::Config c) {
+      apply_trajectory_options(c);
+      DriverOptions o;
+      o.analysis = false;
+      o.write_trajectories = true;
+      o.trajectory_stride = std::max<std::int64_t>(1, c.run.trajectory_stride);
+      o.checkpoint_interval_s = checkpoint_interval_s;
+      o.temperature_indices = temperature_indices;
+      return run_time_local(c, world, o);
+    };
+  });
+
+  auto *sweep_cmd = cli.add_subcommand(
+      "sweep", "Temperature sweep: trajectories, MSD (segments and all-origin FFT), D(T) with "
+               "error bars, Arrhenius fit -> results HDF5 file and a CSV diffusivity table. "
+               "Rerunning an interrupted sweep resumes it");
+  trajectory_options(sweep_cmd);
+  sweep_cmd->callback([&] {
+    action = [&](io::Config c) {
+      apply_trajectory_options(c);
+      DriverOptions o;
+      o.analysis = true;
+      o.write_trajectories = c.run.trajectory_stride > 0;
+      o.trajectory_stride = c.run.trajectory_stride;
+      o.checkpoint_interval_s = checkpoint_interval_s;
+      o.temperature_indices = temperature_indices;
+      return run_time_local(c, world, o);
+    };
+  });
+
+  std::vector<std::string> merge_inputs;
+  std::string merge_output;
+  auto *merge_cmd = cli.add_subcommand(
+      "merge", "Combine the results files of partial sweeps (e.g. job-array tasks over "
+               "temperatures) into one results file, CSV table and Arrhenius fit");
+  merge_cmd->add_option("inputs", merge_inputs, "Results files of the partial sweeps")->required();
+  merge_cmd->add_option("-o,--output", merge_output, "Merged results file")->required();
+  merge_cmd->callback([&] {
+    action = [&](const io::Config &) { return merge_results(merge_inputs, merge_output, world); };
   });
 
   try {

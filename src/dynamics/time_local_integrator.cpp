@@ -111,6 +111,13 @@ void TimeLocalIntegrator::set_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps) 
   Rdot_ = Rdot_A_per_ps;
 }
 
+void TimeLocalIntegrator::restore(std::int64_t step_index, const Vec3 &R_A,
+                                  const Vec3 &Rdot_A_per_ps) {
+  step_index_ = step_index;
+  last_sampled_quarter_ = -1; // the bath is sampled afresh (its values do not depend on history)
+  set_state(R_A, Rdot_A_per_ps);
+}
+
 Cell TimeLocalIntegrator::current_cell() const {
   return (inverse_lattice_vectors_ * R_).array().ceil().cast<int>(); // physics.md §3.2
 }

@@ -151,7 +151,7 @@ void check_unit(std::string_view object, std::string_view unit) {
 // ------------------------------------------------------------------------------------------------
 class H5Output::Impl {
 public:
-  Impl(std::string path, parallel::Communicator comm)
+  Impl(std::string path, parallel::Communicator comm, H5Output::Mode mode)
       : path_(std::move(path)), tmp_(path_ + ".tmp"), comm_(std::move(comm)),
         mpi_(comm_.native_handle() != nullptr), uncaught_(std::uncaught_exceptions()) {
     silence_hdf5_errors();
@@ -172,8 +172,13 @@ public:
       checked(H5Pset_fapl_mpio(fapl.get(), *static_cast<const MPI_Comm *>(comm_.native_handle()),
                                MPI_INFO_NULL),
               tmp_, "/", "selecting the MPI-IO driver for");
-    file_ = checked(H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose, tmp_,
-                    "/", "creating file");
+    const bool reopen = mode == H5Output::Mode::resume && std::filesystem::exists(tmp_);
+    if (reopen)
+      file_ = checked(H5Fopen(tmp_.c_str(), H5F_ACC_RDWR, fapl.get()), H5Fclose, tmp_, "/",
+                      "reopening file");
+    else
+      file_ = checked(H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose,
+                      tmp_, "/", "creating file");
     lcpl_ = Id(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
     H5Pset_create_intermediate_group(lcpl_.get(), 1);
     dxpl_ = Id(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
@@ -182,7 +187,7 @@ public:
   }
 
   ~Impl() {
-    if (committed_)
+    if (committed_ || suspended_)
       return;
     const bool unwinding = std::uncaught_exceptions() > uncaught_;
     if (mpi_ && unwinding)
@@ -246,6 +251,21 @@ public:
     std::copy(value.begin(), value.end(), padded.begin());
     attribute(object, name, type.get(), space.get(),
               [&](hid_t a) { return H5Awrite(a, type.get(), padded.data()); });
+  }
+
+  void string_array_attribute(std::string_view object, std::string_view name,
+                              std::span<const std::string> values) {
+    std::size_t width = 1;
+    for (const auto &v : values)
+      width = std::max(width, v.size());
+    const auto type = string_type(width);
+    const hsize_t n = values.size();
+    const Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    std::string packed(width * values.size(), '\0');
+    for (std::size_t i = 0; i < values.size(); ++i)
+      std::copy(values[i].begin(), values[i].end(), packed.begin() + std::ptrdiff_t(i * width));
+    attribute(object, name, type.get(), space.get(),
+              [&](hid_t a) { return H5Awrite(a, type.get(), packed.data()); });
   }
 
   // A new dataset with the given file type and dataspace (and creation properties).
@@ -329,6 +349,35 @@ public:
             tmp_, dataset, "writing dataset");
   }
 
+  // Each rank writes the rows `my_rows` (strictly ascending) of a [total_rows × cols] dataset.
+  void write_row_set(std::string_view dataset, std::span<const std::int64_t> my_rows,
+                     std::span<const double> local, std::int64_t total_rows, std::int64_t cols,
+                     std::string_view unit) {
+    check_unit(dataset, unit);
+    bool ok = cols >= 1 && total_rows >= 0 &&
+              std::int64_t(local.size()) == std::int64_t(my_rows.size()) * cols;
+    for (std::size_t i = 0; i < my_rows.size(); ++i)
+      ok = ok && my_rows[i] >= 0 && my_rows[i] < total_rows &&
+           (i == 0 || my_rows[i] > my_rows[i - 1]);
+    collective_check(!ok, dataset,
+                     fmt::format("{} rows ({} values, {} columns) do not form an ascending row "
+                                 "set of {} rows",
+                                 my_rows.size(), local.size(), cols, total_rows));
+    const std::vector<hsize_t> dims{hsize_t(total_rows), hsize_t(cols)};
+    const Id space(H5Screate_simple(2, dims.data(), nullptr), H5Sclose);
+    const auto ds = create_dataset(dataset, file_type<double>(), space.get());
+    unit_attribute(ds.get(), dataset, unit);
+    if (total_rows == 0)
+      return;
+    H5Sselect_none(space.get());
+    for (const auto row : my_rows) {
+      const std::vector<hsize_t> start{hsize_t(row), 0}, count{1, hsize_t(cols)};
+      H5Sselect_hyperslab(space.get(), H5S_SELECT_OR, start.data(), nullptr, count.data(), nullptr);
+    }
+    write_selection(ds.get(), memory_type<double>(), space.get(), local.data(),
+                    hsize_t(local.size()), dataset);
+  }
+
   template <class T>
   void write_rows(std::string_view dataset, std::span<const T> local, std::int64_t first_row,
                   std::int64_t total_rows, std::int64_t cols, std::string_view unit) {
@@ -354,33 +403,47 @@ public:
   }
 
   template <class T>
-  void create_extendible(std::string_view dataset, std::int64_t cols, std::string_view unit,
+  void create_extendible(std::string_view dataset, const Shape &row_shape, std::string_view unit,
                          std::int64_t chunk_rows) {
     check_unit(dataset, unit);
+    bool bad = chunk_rows < 1;
+    for (auto d : row_shape)
+      bad = bad || d < 1;
     collective_check(
-        cols < 1 || chunk_rows < 1, dataset,
-        fmt::format("needs cols >= 1 and chunk_rows >= 1, got {} and {}", cols, chunk_rows));
-    const std::vector<hsize_t> dims{0, hsize_t(cols)}, max_dims{H5S_UNLIMITED, hsize_t(cols)},
-        chunk{hsize_t(chunk_rows), hsize_t(cols)};
-    const Id space(H5Screate_simple(2, dims.data(), max_dims.data()), H5Sclose);
+        bad, dataset,
+        fmt::format("needs row dimensions >= 1 and chunk_rows >= 1, got chunk {}", chunk_rows));
+    std::vector<hsize_t> dims{0}, max_dims{H5S_UNLIMITED}, chunk{hsize_t(chunk_rows)};
+    for (auto d : row_shape) {
+      dims.push_back(hsize_t(d));
+      max_dims.push_back(hsize_t(d));
+      chunk.push_back(hsize_t(d));
+    }
+    const Id space(H5Screate_simple(int(dims.size()), dims.data(), max_dims.data()), H5Sclose);
     const Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-    checked(H5Pset_chunk(dcpl.get(), 2, chunk.data()), tmp_, dataset, "chunking dataset");
+    checked(H5Pset_chunk(dcpl.get(), int(chunk.size()), chunk.data()), tmp_, dataset,
+            "chunking dataset");
     const auto ds = create_dataset(dataset, file_type<T>(), space.get(), dcpl.get());
     unit_attribute(ds.get(), dataset, unit);
   }
 
+  // Dimensions of an extendible dataset (rows first).
+  std::vector<hsize_t> extendible_dims(hid_t ds, std::string_view dataset) {
+    const Id space(H5Dget_space(ds), H5Sclose);
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    collective_check(rank < 1, dataset, "is not an extendible dataset");
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 1)));
+    H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+    return dims;
+  }
+
   template <class T> std::int64_t append_rows(std::string_view dataset, std::span<const T> local) {
     const auto ds = open_dataset(dataset);
-    std::vector<hsize_t> dims(2);
-    {
-      const Id space(H5Dget_space(ds.get()), H5Sclose);
-      const bool two_d = H5Sget_simple_extent_ndims(space.get()) == 2;
-      collective_check(!two_d, dataset, "is not a 2-D extendible dataset");
-      H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-    }
-    const auto cols = std::int64_t(dims[1]);
+    auto dims = extendible_dims(ds.get(), dataset);
+    std::int64_t cols = 1;
+    for (std::size_t i = 1; i < dims.size(); ++i)
+      cols *= std::int64_t(dims[i]);
     collective_check(std::int64_t(local.size()) % cols != 0, dataset,
-                     fmt::format("{} values are not whole rows of {} columns", local.size(), cols));
+                     fmt::format("{} values are not whole rows of {} values", local.size(), cols));
     const double mine = double(std::int64_t(local.size()) / cols);
     const auto counts = comm_.allgatherv(std::span<const double>(&mine, 1));
     const auto before = std::accumulate(counts.begin(), counts.begin() + comm_.rank(), 0.0);
@@ -392,14 +455,46 @@ public:
     checked(H5Dset_extent(ds.get(), dims.data()), tmp_, dataset, "extending dataset");
     const Id space(H5Dget_space(ds.get()), H5Sclose);
     if (mine > 0) {
-      const std::vector<hsize_t> start{hsize_t(old_rows + std::int64_t(before)), 0},
-          count{hsize_t(mine), hsize_t(cols)};
+      std::vector<hsize_t> start(dims.size(), 0), count(dims);
+      start[0] = hsize_t(old_rows + std::int64_t(before));
+      count[0] = hsize_t(mine);
       H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
                           nullptr);
     }
     write_selection(ds.get(), memory_type<T>(), space.get(), local.data(), hsize_t(local.size()),
                     dataset);
     return std::int64_t(dims[0]);
+  }
+
+  std::int64_t rows(std::string_view dataset) {
+    const auto ds = open_dataset(dataset);
+    return std::int64_t(extendible_dims(ds.get(), dataset)[0]);
+  }
+
+  void truncate_rows(std::string_view dataset, std::int64_t rows) {
+    const auto ds = open_dataset(dataset);
+    auto dims = extendible_dims(ds.get(), dataset);
+    collective_check(rows < 0 || hsize_t(rows) > dims[0], dataset,
+                     fmt::format("cannot truncate {} rows to {}", dims[0], rows));
+    dims[0] = hsize_t(rows);
+    checked(H5Dset_extent(ds.get(), dims.data()), tmp_, dataset, "truncating dataset");
+  }
+
+  bool exists(std::string_view object) {
+    require_open(object);
+    const std::string name(object);
+    return H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0;
+  }
+
+  void flush() {
+    require_open("/");
+    checked(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), tmp_, "/", "flushing file");
+  }
+
+  void suspend() {
+    require_open("/");
+    checked(file_.reset(), tmp_, "/", "closing file");
+    suspended_ = true;
   }
 
   void commit() {
@@ -431,11 +526,12 @@ private:
   bool mpi_;
   int uncaught_;
   bool committed_ = false;
+  bool suspended_ = false;
   Id file_, lcpl_, dxpl_;
 };
 
-H5Output::H5Output(std::string path, parallel::Communicator comm)
-    : impl_(std::make_unique<Impl>(std::move(path), std::move(comm))) {}
+H5Output::H5Output(std::string path, parallel::Communicator comm, Mode mode)
+    : impl_(std::make_unique<Impl>(std::move(path), std::move(comm), mode)) {}
 H5Output::~H5Output() = default;
 H5Output::H5Output(H5Output &&) noexcept = default;
 H5Output &H5Output::operator=(H5Output &&) noexcept = default;
@@ -508,13 +604,21 @@ void H5Output::write_rows(std::string_view dataset, std::span<const std::int64_t
                           std::string_view unit) {
   impl_->write_rows(dataset, local, first_row, total_rows, cols, unit);
 }
+void H5Output::create_extendible_double(std::string_view dataset, const Shape &row_shape,
+                                        std::string_view unit, std::int64_t chunk_rows) {
+  impl_->create_extendible<double>(dataset, row_shape, unit, chunk_rows);
+}
+void H5Output::create_extendible_int64(std::string_view dataset, const Shape &row_shape,
+                                       std::string_view unit, std::int64_t chunk_rows) {
+  impl_->create_extendible<std::int64_t>(dataset, row_shape, unit, chunk_rows);
+}
 void H5Output::create_extendible_double(std::string_view dataset, std::int64_t cols,
                                         std::string_view unit, std::int64_t chunk_rows) {
-  impl_->create_extendible<double>(dataset, cols, unit, chunk_rows);
+  impl_->create_extendible<double>(dataset, Shape{cols}, unit, chunk_rows);
 }
 void H5Output::create_extendible_int64(std::string_view dataset, std::int64_t cols,
                                        std::string_view unit, std::int64_t chunk_rows) {
-  impl_->create_extendible<std::int64_t>(dataset, cols, unit, chunk_rows);
+  impl_->create_extendible<std::int64_t>(dataset, Shape{cols}, unit, chunk_rows);
 }
 std::int64_t H5Output::append_rows(std::string_view dataset, std::span<const double> local) {
   return impl_->append_rows(dataset, local);
@@ -524,6 +628,30 @@ std::int64_t H5Output::append_rows(std::string_view dataset, std::span<const std
 }
 void H5Output::commit() {
   impl_->commit();
+}
+void H5Output::write_row_set(std::string_view dataset, std::span<const std::int64_t> my_rows,
+                             std::span<const double> local, std::int64_t total_rows,
+                             std::int64_t cols, std::string_view unit) {
+  impl_->write_row_set(dataset, my_rows, local, total_rows, cols, unit);
+}
+void H5Output::write_attribute(std::string_view object, std::string_view name,
+                               std::span<const std::string> values) {
+  impl_->string_array_attribute(object, name, values);
+}
+std::int64_t H5Output::rows(std::string_view dataset) {
+  return impl_->rows(dataset);
+}
+void H5Output::truncate_rows(std::string_view dataset, std::int64_t rows) {
+  impl_->truncate_rows(dataset, rows);
+}
+bool H5Output::exists(std::string_view object) {
+  return impl_->exists(object);
+}
+void H5Output::flush() {
+  impl_->flush();
+}
+void H5Output::suspend() {
+  impl_->suspend();
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -264,3 +264,31 @@ TEST_F(Hdf5Test, ErrorsNameTheFileAndObject) {
   }
   EXPECT_THROW(in.read_string("/a/b"), Hdf5Error); // not a string
 }
+
+TEST(H5Output, ScatteredRowSetsFromEveryRank) {
+  const auto world = ionbath::parallel::Communicator::world();
+  std::string path = "row_set_" + std::to_string(::getpid()) + ".h5";
+  world.broadcast(path);
+  const std::int64_t total = 7, cols = 3;
+  std::vector<std::int64_t> mine;
+  std::vector<double> local;
+  for (std::int64_t r = world.rank(); r < total; r += world.size()) { // round robin, like tasks
+    mine.push_back(r);
+    for (std::int64_t c = 0; c < cols; ++c)
+      local.push_back(100.0 * r + c);
+  }
+  {
+    ionbath::io::H5Output out(path, world);
+    out.write_row_set("/rows", mine, local, total, cols, "1");
+    out.commit();
+  }
+  world.barrier();
+  const auto back = ionbath::io::H5Input(path).read_double("/rows");
+  ASSERT_EQ(back.shape, (ionbath::io::Shape{total, cols}));
+  for (std::int64_t r = 0; r < total; ++r)
+    for (std::int64_t c = 0; c < cols; ++c)
+      EXPECT_EQ(back.values[r * cols + c], 100.0 * r + c);
+  world.barrier();
+  if (world.is_root())
+    std::remove(path.c_str());
+}

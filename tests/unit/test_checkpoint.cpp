@@ -19,11 +19,20 @@ TEST(Checkpoint, RoundTripIsBitwise) {
   c.set_doubles("state", state);
   c.set_int("step", 599999);
   c.set("config_hash", "abc123");
+  std::vector<double> big(100001);
+  for (std::size_t i = 0; i < big.size(); ++i)
+    big[i] = std::sin(double(i)) * 1e-3 + double(i);
+  c.set_array("positions", big);
   const Checkpoint back = Checkpoint::parse(c.serialize(), "mem");
   const auto restored = back.get_doubles("state");
   ASSERT_EQ(restored.size(), state.size());
   EXPECT_EQ(std::memcmp(restored.data(), state.data(), state.size() * sizeof(double)), 0);
   EXPECT_EQ(back.get_int("step"), 599999);
+  ASSERT_EQ(back.get_array("positions").size(), big.size());
+  EXPECT_EQ(std::memcmp(back.get_array("positions").data(), big.data(), big.size() * 8), 0);
+  std::string cut = c.serialize();
+  cut.resize(cut.size() - 8); // a payload cut short is refused
+  EXPECT_THROW(Checkpoint::parse(cut, "cut"), ionbath::InputError);
   EXPECT_NO_THROW(back.require_config("abc123", "mem"));
   EXPECT_THROW(back.require_config("other", "mem"), ionbath::InputError);
 }

@@ -1,8 +1,8 @@
 #pragma once
-// Checkpoints of long runs: a small text file of key = value lines, doubles in hexadecimal
-// floating point (%a) so a restart restores the state bitwise. Written atomically (tmp + rename);
-// the previous checkpoint is kept as <path>.prev. The config hash guards against resuming a
-// checkpoint with a different configuration.
+// Checkpoints of long runs: a text header of key = value lines, doubles in hexadecimal floating
+// point (%a), followed by raw binary arrays, so a restart restores the state bitwise. Written
+// atomically (tmp + rename); the previous checkpoint is kept as <path>.prev. The config hash guards
+// against resuming a checkpoint with a different configuration.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -16,10 +16,13 @@ public:
   void set(const std::string &key, const std::string &value) { values_[key] = value; }
   void set_int(const std::string &key, std::int64_t value);
   void set_doubles(const std::string &key, const std::vector<double> &values);
+  // Large arrays are stored raw (binary, after the text header).
+  void set_array(const std::string &key, std::vector<double> values);
 
   const std::string &get(const std::string &key) const;
   std::int64_t get_int(const std::string &key) const;
   std::vector<double> get_doubles(const std::string &key) const;
+  const std::vector<double> &get_array(const std::string &key) const;
   bool has(const std::string &key) const { return values_.count(key) != 0; }
 
   std::string serialize() const;
@@ -35,6 +38,7 @@ public:
 
 private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<double>> arrays_;
 };
 
 } // namespace ionbath::app

@@ -83,6 +83,8 @@ public:
 
   // Sets (R, Ṙ) at the current step index.
   void set_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps);
+  // Restart from a checkpoint: state (R, Ṙ) at step `step_index` (t = step_index δt).
+  void restore(std::int64_t step_index, const Vec3 &R_A, const Vec3 &Rdot_A_per_ps);
   void step();
   void advance(std::int64_t steps);
 

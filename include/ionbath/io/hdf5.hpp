@@ -31,7 +31,11 @@ using Shape = std::vector<std::int64_t>; // {} is a scalar
 
 class H5Output {
 public:
-  H5Output(std::string path, parallel::Communicator comm);
+  enum class Mode {
+    create, // a fresh <path>.tmp
+    resume  // reopen an existing <path>.tmp left by suspend() (created fresh if there is none)
+  };
+  H5Output(std::string path, parallel::Communicator comm, Mode mode = Mode::create);
   // An uncommitted file is closed and its temporary removed. While an exception unwinds on a
   // parallel file the collective close is skipped (other ranks may not take part); the
   // temporary is still removed and the caller is expected to abort the run.
@@ -56,6 +60,8 @@ public:
                        std::span<const double> values);
   void write_attribute(std::string_view object, std::string_view name,
                        std::span<const std::int64_t> values);
+  void write_attribute(std::string_view object, std::string_view name,
+                       std::span<const std::string> values); // fixed-length string array
 
   // Small datasets written by the root rank: the data and shape are taken from root (other ranks
   // may pass empty spans and shapes). The shape's product must equal the data size on root.
@@ -78,6 +84,18 @@ public:
                   std::int64_t first_row, std::int64_t total_rows, std::int64_t cols,
                   std::string_view unit);
 
+  // A [total_rows × cols] dataset written collectively: this rank provides the rows `my_rows`
+  // (strictly ascending, any subset, possibly none) in that order.
+  void write_row_set(std::string_view dataset, std::span<const std::int64_t> my_rows,
+                     std::span<const double> local, std::int64_t total_rows, std::int64_t cols,
+                     std::string_view unit);
+
+  // Extendible [rows × row_shape...] dataset (chunked, unlimited rows), initially empty;
+  // row_shape {} gives a 1-D dataset, {1, 3} an H5MD [frames × 1 × 3] value.
+  void create_extendible_double(std::string_view dataset, const Shape &row_shape,
+                                std::string_view unit, std::int64_t chunk_rows = 1024);
+  void create_extendible_int64(std::string_view dataset, const Shape &row_shape,
+                               std::string_view unit, std::int64_t chunk_rows = 1024);
   // Extendible [rows × cols] dataset (chunked, unlimited rows), initially empty.
   void create_extendible_double(std::string_view dataset, std::int64_t cols, std::string_view unit,
                                 std::int64_t chunk_rows = 1024);
@@ -88,8 +106,17 @@ public:
   std::int64_t append_rows(std::string_view dataset, std::span<const double> local);
   std::int64_t append_rows(std::string_view dataset, std::span<const std::int64_t> local);
 
+  // Rows of a 2-D dataset; shrink an extendible dataset to `rows` (resuming after a checkpoint).
+  std::int64_t rows(std::string_view dataset);
+  void truncate_rows(std::string_view dataset, std::int64_t rows);
+  bool exists(std::string_view object);
+  // Flush everything written so far to disk (before a checkpoint records the row counts).
+  void flush();
+
   // Close the file and make `<path>` appear (the root rank renames the temporary).
   void commit();
+  // Close the file but keep <path>.tmp for a later Mode::resume (checkpointed interruption).
+  void suspend();
 
   class Impl;
 

@@ -1,0 +1,70 @@
+#pragma once
+// Thermal trajectories of the time-local model (seed 002 Eqs. 18–20) and the diffusivity sweep
+// built from them: the model set-up shared by all trajectories, one trajectory with streaming
+// observers (H5MD, MSD), checkpoints and resume, and the assembly of the results file.
+#include "ionbath/analysis/segment_msd.hpp"
+#include "ionbath/crystal/crystal.hpp"
+#include "ionbath/crystal/mode_set.hpp"
+#include "ionbath/crystal/static_response.hpp"
+#include "ionbath/dynamics/pair_potential.hpp"
+#include "ionbath/io/config.hpp"
+#include "ionbath/parallel/layout.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ionbath::app {
+
+class CategoryTimers;
+
+// Everything a trajectory needs that does not depend on temperature or seed. W(0) and 𝓛 are
+// computed once on the world root and broadcast; each rank holds the ModeSet slice of its
+// position in the trajectory group (fixed 2048-mode reduction blocks).
+struct TimeLocalModel {
+  TimeLocalModel(const io::Config &config, const parallel::TrajectoryLayout &layout);
+
+  crystal::Crystal crystal;
+  crystal::StaticResponseTable static_response;
+  Mat3 drag_matrix;
+  std::unique_ptr<dynamics::PairPotential> potential;
+  std::unique_ptr<crystal::ModeSet> modes;
+  static constexpr std::int64_t reduction_block_modes = 2048;
+};
+
+struct DriverOptions {
+  bool analysis = true;            // sweep: MSD and diffusion; run: trajectories only
+  bool write_trajectories = false; // H5MD file per trajectory
+  std::int64_t trajectory_stride = 1;
+  double checkpoint_interval_s = 300;
+  std::vector<int> temperature_indices; // subset of [run] kT_meV to run (empty: all)
+};
+
+// File names of one task.
+struct TaskFiles {
+  std::string part;       // per-trajectory analysis results (sweep)
+  std::string checkpoint; // <part>.ckpt
+  std::string trajectory; // H5MD
+};
+TaskFiles task_files(const io::Config &config, const parallel::TrajectoryTask &task);
+std::string work_directory(const io::Config &config);
+
+enum class TaskOutcome { finished, skipped, interrupted };
+
+// Runs (or resumes, or skips if already complete) one trajectory on the ranks of `group`.
+TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &options,
+                           const TimeLocalModel &model, const parallel::Communicator &group,
+                           const parallel::TrajectoryTask &task, CategoryTimers &timers);
+
+// `ionbath run` / `ionbath sweep`. Exit code 3: interrupted by a signal, checkpoints written.
+int run_time_local(const io::Config &config, const parallel::Communicator &world,
+                   const DriverOptions &options);
+
+// `ionbath merge`: combine the results files of partial sweeps into one file and table.
+int merge_results(const std::vector<std::string> &inputs, const std::string &output,
+                  const parallel::Communicator &world);
+
+inline constexpr int exit_interrupted = 3;
+
+} // namespace ionbath::app

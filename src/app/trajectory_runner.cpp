@@ -1,0 +1,329 @@
+// One thermal trajectory of the time-local model with streaming observers, checkpoints and resume.
+#include "ionbath/analysis/diffusion_fit.hpp"
+#include "ionbath/analysis/fft_msd.hpp"
+#include "ionbath/app/checkpoint.hpp"
+#include "ionbath/app/commands.hpp"
+#include "ionbath/app/runtime.hpp"
+#include "ionbath/app/sweep.hpp"
+#include "ionbath/bath/chebyshev_bath_field.hpp"
+#include "ionbath/bath/thermal_bath.hpp"
+#include "ionbath/core/error.hpp"
+#include "ionbath/crystal/drag_matrix.hpp"
+#include "ionbath/dynamics/time_local_integrator.hpp"
+#include "ionbath/io/h5md.hpp"
+#include "ionbath/io/hdf5.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+namespace ionbath::app {
+
+namespace {
+using parallel::Communicator;
+
+std::string stem_of(const std::string &output) {
+  const std::filesystem::path p(output);
+  return (p.parent_path() / p.stem()).string();
+}
+
+// Times the bath evaluations of the integrator (category "bath"); the rest of a step is "force".
+class TimedBathField final : public bath::BathField {
+public:
+  TimedBathField(bath::BathField &inner, CategoryTimers &timers)
+      : BathField(4 * inner.quarter_dt_ps()), inner_(inner), timers_(timers) {}
+  void evaluate(std::span<const Cell> sites, std::int64_t quarter_step,
+                std::span<bath::SiteMotion> out) override {
+    CategoryTimers::Scope t(timers_, TimerCategory::bath);
+    inner_.evaluate(sites, quarter_step, out);
+  }
+
+private:
+  bath::BathField &inner_;
+  CategoryTimers &timers_;
+};
+
+// Broadcast a table of 3×3 blocks from the world root.
+void broadcast_blocks(std::vector<Mat3> &blocks, const Communicator &world) {
+  std::int64_t n = static_cast<std::int64_t>(blocks.size());
+  world.broadcast(std::span<std::int64_t>(&n, 1));
+  blocks.resize(static_cast<std::size_t>(n));
+  std::vector<double> flat(9 * blocks.size());
+  for (std::size_t i = 0; i < blocks.size(); ++i)
+    std::copy(blocks[i].data(), blocks[i].data() + 9, flat.begin() + 9 * std::ptrdiff_t(i));
+  world.broadcast(flat);
+  for (std::size_t i = 0; i < blocks.size(); ++i)
+    std::copy(flat.begin() + 9 * std::ptrdiff_t(i), flat.begin() + 9 * std::ptrdiff_t(i + 1),
+              blocks[i].data());
+}
+
+// The samples k = 0..steps, split into N_s segments of P samples (physics.md §5.1).
+analysis::SegmentMsdParams segment_params(const io::Config &config) {
+  analysis::SegmentMsdParams p;
+  p.segments = static_cast<int>(config.msd.segments);
+  p.samples_per_segment = static_cast<int>((config.run.steps + 1) / config.msd.segments);
+  p.dt_ps = config.run.dt;
+  return p;
+}
+} // namespace
+
+TimeLocalModel::TimeLocalModel(const io::Config &config, const parallel::TrajectoryLayout &layout)
+    : crystal(make_crystal(config.lattice)), drag_matrix(Mat3::Zero()),
+      potential(make_potential(config.interaction)) {
+  const auto &world = layout.world();
+  const int range = std::max(1, 2 * config.interaction.extent - 1); // physics.md §3.2
+  if (world.is_root()) {
+    static_response = crystal::static_response_fft(crystal, config.phonons.green_grid, range);
+    drag_matrix = crystal::drag_matrix(crystal, config.phonons.drag_rtol);
+  }
+  static_response.range = range;
+  broadcast_blocks(static_response.blocks, world);
+  world.broadcast(std::span<double>(drag_matrix.data(), 9));
+  // This rank's slice of the modes: whole reduction blocks (bath/chebyshev_bath_field.hpp).
+  const auto grid = config.lattice.bz_grid;
+  const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(grid), reduction_block_modes};
+  const auto &group = layout.group();
+  const auto first = blocks.first_block(group.rank(), group.size());
+  const auto last = blocks.last_block(group.rank(), group.size());
+  const auto begin = first < last ? blocks.block_begin(first) : 0;
+  const auto end = first < last ? blocks.block_end(last - 1) : 0;
+  modes = std::make_unique<crystal::ModeSet>(crystal, grid, begin, end);
+}
+
+std::string work_directory(const io::Config &config) {
+  return config.run.output + ".parts";
+}
+
+TaskFiles task_files(const io::Config &config, const parallel::TrajectoryTask &task) {
+  const std::string name = fmt::format("T{}_traj{}", task.temperature_index, task.trajectory_id);
+  TaskFiles f;
+  f.part = (std::filesystem::path(work_directory(config)) / (name + ".h5")).string();
+  f.checkpoint = f.part + ".ckpt";
+  f.trajectory = stem_of(config.run.output) + "_" + name + ".h5md";
+  return f;
+}
+
+TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &options,
+                           const TimeLocalModel &model, const Communicator &group,
+                           const parallel::TrajectoryTask &task, CategoryTimers &timers) {
+  const TaskFiles files = task_files(config, task);
+  const bool leader = group.is_root();
+  const std::string done_marker = options.analysis ? files.part : files.trajectory;
+  bool done = leader && std::filesystem::exists(done_marker);
+  {
+    std::int64_t flag = done ? 1 : 0;
+    group.broadcast(std::span<std::int64_t>(&flag, 1));
+    if (flag)
+      return TaskOutcome::skipped;
+  }
+  const double kT = config.run.kT_meV[static_cast<std::size_t>(task.temperature_index)];
+  const std::int64_t steps = config.run.steps;
+  const double dt = config.run.dt;
+
+  // Bath (seed 002 Eq. 23) from the keyed streams: independent of the rank layout.
+  bath::ThermalBathParams bp;
+  bp.kT_meV = kT;
+  bp.seed = static_cast<std::uint64_t>(config.run.seed);
+  bp.temperature_index = static_cast<std::uint64_t>(task.temperature_index);
+  bp.trajectory_id = static_cast<std::uint64_t>(task.trajectory_id);
+  std::unique_ptr<bath::ThermalBath> thermal;
+  std::unique_ptr<bath::ChebyshevBathField> field;
+  {
+    CategoryTimers::Scope t(timers, TimerCategory::setup);
+    thermal = std::make_unique<bath::ThermalBath>(*model.modes, bp);
+    const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(config.lattice.bz_grid),
+                                          TimeLocalModel::reduction_block_modes};
+    auto reducer = [&group, blocks](std::span<const double> local, std::size_t width,
+                                    std::span<double> out) {
+      group.ordered_block_sum(blocks, local, width, out);
+    };
+    field =
+        std::make_unique<bath::ChebyshevBathField>(*thermal, dt, bath::ChebyshevOptions{}, reducer);
+  }
+  dynamics::InteractionList interaction;
+  interaction.extent = config.interaction.extent;
+  TimedBathField timed_field(*field, timers);
+  dynamics::TimeLocalIntegrator integrator(model.crystal, model.static_response, model.drag_matrix,
+                                           *model.potential, timed_field,
+                                           Vec3::Constant(1.0 / config.ion.mass), interaction);
+  // Initial state: the cell centre, at rest (physics.md §3.4).
+  const Vec3 centre = model.crystal.lattice_vectors() * Vec3::Constant(0.5);
+
+  // Observers (leader only).
+  const auto params = segment_params(config);
+  std::unique_ptr<analysis::SegmentMsd> msd;
+  std::vector<double> positions; // every sample, for the all-origin FFT MSD
+  std::unique_ptr<io::H5mdTrajectoryWriter> writer;
+  std::int64_t hops = 0;
+
+  // Resume from a checkpoint (state, observers, output offsets).
+  std::vector<double> state{0, centre.x(), centre.y(), centre.z(), 0, 0, 0, 0};
+  std::optional<Checkpoint> ckpt;
+  if (leader) {
+    ckpt = Checkpoint::read(files.checkpoint);
+    if (ckpt) {
+      ckpt->require_config(io::config_hash(config), files.checkpoint);
+      const auto s = ckpt->get_doubles("state");
+      if (s.size() != 7)
+        throw InputError(fmt::format("checkpoint '{}' has a malformed state", files.checkpoint));
+      std::copy(s.begin(), s.end(), state.begin());
+      state[7] = double(ckpt->get_int("hops"));
+    }
+  }
+  group.broadcast(state);
+  const auto start_step = static_cast<std::int64_t>(state[0]);
+  integrator.restore(start_step, Vec3(state[1], state[2], state[3]),
+                     Vec3(state[4], state[5], state[6]));
+  hops = static_cast<std::int64_t>(state[7]);
+
+  const std::int64_t stride = std::max<std::int64_t>(1, options.trajectory_stride);
+  if (leader) {
+    if (options.analysis) {
+      msd = ckpt ? std::make_unique<analysis::SegmentMsd>(
+                       analysis::SegmentMsd::restore(ckpt->get_array("msd")))
+                 : std::make_unique<analysis::SegmentMsd>(params);
+      positions.reserve(static_cast<std::size_t>(3 * (steps + 1)));
+      if (ckpt)
+        positions = ckpt->get_array("positions");
+    }
+    if (options.write_trajectories) {
+      io::H5mdTrajectoryInfo info{io::to_toml(config),
+                                  kT,
+                                  config.run.seed,
+                                  task.temperature_index,
+                                  task.trajectory_id,
+                                  stride,
+                                  dt};
+      writer = std::make_unique<io::H5mdTrajectoryWriter>(
+          files.trajectory, info, ckpt ? io::H5Output::Mode::resume : io::H5Output::Mode::create,
+          ckpt ? ckpt->get_int("frames") : 0);
+    }
+  }
+  auto record = [&](std::int64_t k) {
+    const Vec3 &R = integrator.position_A();
+    if (msd) {
+      msd->push(R);
+      positions.insert(positions.end(), {R.x(), R.y(), R.z()});
+    }
+    if (writer && k % stride == 0)
+      writer->append(k, k * dt, R, integrator.velocity_A_per_ps());
+  };
+  if (start_step == 0 && leader)
+    record(0);
+
+  auto write_checkpoint = [&] {
+    if (!leader)
+      return;
+    CategoryTimers::Scope t(timers, TimerCategory::io);
+    Checkpoint c;
+    c.set("config_hash", io::config_hash(config));
+    c.set_int("temperature_index", task.temperature_index);
+    c.set_int("trajectory_id", task.trajectory_id);
+    const Vec3 &R = integrator.position_A();
+    const Vec3 &V = integrator.velocity_A_per_ps();
+    c.set_doubles("state",
+                  {double(integrator.step_index()), R.x(), R.y(), R.z(), V.x(), V.y(), V.z()});
+    c.set_int("hops", hops);
+    if (writer)
+      c.set_int("frames", writer->flush());
+    if (msd) {
+      c.set_array("msd", msd->serialize());
+      c.set_array("positions", positions);
+    }
+    c.write(files.checkpoint);
+  };
+
+  const std::string label = fmt::format("kT = {} meV, trajectory {}", kT, task.trajectory_id);
+  Progress progress(label, steps);
+  progress.update(start_step);
+  auto last_checkpoint = std::chrono::steady_clock::now();
+  constexpr std::int64_t check_every = 1000;
+  Cell cell = integrator.current_cell();
+  const double bath_before = timers.seconds(TimerCategory::bath);
+  const auto loop_start = std::chrono::steady_clock::now();
+  auto account_loop = [&] { // force = loop time − bath time
+    const double loop_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+    timers.add(TimerCategory::force, loop_s - (timers.seconds(TimerCategory::bath) - bath_before));
+  };
+  {
+    for (std::int64_t k = start_step; k < steps; ++k) {
+      integrator.step();
+      const Cell now = integrator.current_cell();
+      if (now != cell) {
+        ++hops;
+        cell = now;
+      }
+      if (leader)
+        record(k + 1);
+      if ((k + 1) % check_every == 0 && k + 1 < steps) {
+        if (leader)
+          progress.update(k + 1);
+        const bool stop = group.any(StopSignal::requested());
+        const bool due = group.any(leader && std::chrono::duration<double>(
+                                                 std::chrono::steady_clock::now() - last_checkpoint)
+                                                     .count() > options.checkpoint_interval_s);
+        if (stop || due) {
+          write_checkpoint();
+          last_checkpoint = std::chrono::steady_clock::now();
+        }
+        if (stop) {
+          account_loop();
+          if (writer)
+            writer->suspend();
+          Log::info("{}: interrupted by signal {} at step {}; checkpoint written", label,
+                    StopSignal::signal_number(), k + 1);
+          return TaskOutcome::interrupted;
+        }
+      }
+    }
+  }
+  account_loop();
+  if (!leader)
+    return TaskOutcome::finished;
+  progress.finish();
+  Log::info("{}: {} cell changes, final R = ({:.3f}, {:.3f}, {:.3f}) Å", label, hops,
+            integrator.position_A().x(), integrator.position_A().y(), integrator.position_A().z());
+
+  CategoryTimers::Scope t(timers, TimerCategory::io);
+  if (writer)
+    writer->commit();
+  if (options.analysis) {
+    CategoryTimers::Scope ta(timers, TimerCategory::analysis);
+    const auto curves = msd->curves();
+    const auto P = static_cast<std::int64_t>(curves.lags());
+    analysis::FftMsd fft(positions.size() / 3);
+    const auto all =
+        fft.compute(std::span<const Vec3>(reinterpret_cast<const Vec3 *>(positions.data()),
+                                          positions.size() / 3),
+                    dt);
+    analysis::DiffusionFitOptions fo;
+    fo.fit_from_ps = config.msd.fit_from_ps;
+    fo.bins = static_cast<int>(std::min<std::int64_t>(10, config.msd.segments));
+    const auto fit = analysis::fit_diffusion(curves, fo);
+    const double D_all = analysis::through_origin_D_A2_per_ps(
+        std::span<const double>(all.lag_ps.data(), std::size_t(P)),
+        std::span<const double>(all.msd_A2.data(), std::size_t(P)), config.msd.fit_from_ps);
+
+    io::H5Output part(files.part, Communicator::self_serial());
+    part.write("/segment_msd", curves.d_A2, {std::int64_t(curves.segments()), P}, "Angstrom2");
+    part.write("/lag", curves.lag_ps, "ps");
+    part.write("/all_origin_msd", std::span<const double>(all.msd_A2.data(), std::size_t(P)),
+               "Angstrom2");
+    part.write("/all_origin_origins",
+               std::span<const std::int64_t>(all.origins.data(), std::size_t(P)), "1");
+    part.write("/D", fit.D_A2_per_ps, "Angstrom2 ps-1");
+    part.write("/sigma_D", fit.sigma_D_A2_per_ps, "Angstrom2 ps-1");
+    part.write("/sigma_D_binning", fit.sigma_D_binning_A2_per_ps, "Angstrom2 ps-1");
+    part.write("/D_all_origin", D_all, "Angstrom2 ps-1");
+    part.write("/hops", std::vector<std::int64_t>{hops}, "1");
+    const Vec3 &R = integrator.position_A();
+    part.write("/final_position", std::vector<double>{R.x(), R.y(), R.z()}, "Angstrom");
+    part.write_attribute("/", "config_hash", io::config_hash(config));
+    part.commit();
+  }
+  std::filesystem::remove(files.checkpoint);
+  std::filesystem::remove(files.checkpoint + ".prev");
+  return TaskOutcome::finished;
+}
+
+} // namespace ionbath::app
