@@ -65,7 +65,7 @@ std::vector<int> resolve_temperatures(const io::Config &config, const DriverOpti
 void check_previous_work(const io::Config &config, const Communicator &world) {
   std::string problem;
   if (world.is_root() && fs::is_directory(work_directory(config))) {
-    const std::string hash = io::config_hash(config);
+    const std::string hash = io::config_hash(io::canonical(config));
     for (const auto &entry : fs::directory_iterator(work_directory(config))) {
       const auto path = entry.path().string();
       try {
@@ -93,8 +93,8 @@ void check_previous_work(const io::Config &config, const Communicator &world) {
 }
 
 void write_parameters(io::H5Output &out, const io::Config &config) {
-  out.write_string("/parameters/config", io::to_toml(config));
-  out.write_attribute("/parameters", "config_hash", io::config_hash(config));
+  out.write_string("/parameters/config", io::to_toml(io::canonical(config)));
+  out.write_attribute("/parameters", "config_hash", io::config_hash(io::canonical(config)));
   out.write_attribute("/parameters", "ionbath_version", IONBATH_VERSION);
   out.write_attribute("/parameters", "seed", config.run.seed);
 }
@@ -254,27 +254,35 @@ TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
   row.kT_meV = config.run.kT_meV[static_cast<std::size_t>(t)];
   row.trajectories = n_traj;
   std::vector<double> lag, mean, stderr_, values(4, 0.0);
-  if (world.is_root()) {
-    std::vector<analysis::SegmentCurves> curves;
-    double D_all_sum = 0;
-    for (std::int64_t k = 0; k < n_traj; ++k) {
-      io::H5Input part(task_files(config, {t, int(k), 0}).part);
-      analysis::SegmentCurves c;
-      c.lag_ps = part.read_double("/lag").values;
-      c.d_A2 = part.read_double("/segment_msd").values;
-      curves.push_back(std::move(c));
-      D_all_sum += part.read_double("/D_all_origin").values[0];
+  std::string problem;
+  if (world.is_root())
+    try {
+      std::vector<analysis::SegmentCurves> curves;
+      double D_all_sum = 0;
+      for (std::int64_t k = 0; k < n_traj; ++k) {
+        io::H5Input part(task_files(config, {t, int(k), 0}).part);
+        analysis::SegmentCurves c;
+        c.lag_ps = part.read_double("/lag").values;
+        c.d_A2 = part.read_double("/segment_msd").values;
+        curves.push_back(std::move(c));
+        D_all_sum += part.read_double("/D_all_origin").values[0];
+      }
+      analysis::DiffusionFitOptions fo;
+      fo.fit_from_ps = config.msd.fit_from_ps;
+      fo.bins = static_cast<int>(std::min<std::int64_t>(10, config.msd.segments));
+      const auto pooled = analysis::fit_diffusion_pooled(curves, fo).pooled;
+      const auto curve = analysis::mean_curve(analysis::pool_segments(curves));
+      lag = curve.lag_ps;
+      mean = curve.mean_A2;
+      stderr_ = curve.stderr_A2;
+      values = {pooled.D_A2_per_ps, pooled.sigma_D_A2_per_ps, pooled.sigma_D_binning_A2_per_ps,
+                D_all_sum / double(n_traj)};
+    } catch (const std::exception &e) {
+      problem = e.what();
     }
-    analysis::DiffusionFitOptions fo;
-    fo.fit_from_ps = config.msd.fit_from_ps;
-    fo.bins = static_cast<int>(std::min<std::int64_t>(10, config.msd.segments * n_traj));
-    const auto pooled = analysis::fit_diffusion_pooled(curves, fo).pooled;
-    const auto curve = analysis::mean_curve(analysis::pool_segments(curves));
-    lag = curve.lag_ps;
-    mean = curve.mean_A2;
-    stderr_ = curve.stderr_A2;
-    values = {pooled.D_A2_per_ps, pooled.sigma_D_A2_per_ps, pooled.sigma_D_binning_A2_per_ps,
-              D_all_sum / double(n_traj)};
+  if (world.any(!problem.empty())) { // root-only work: every rank fails together
+    world.broadcast(problem);
+    throw InputError(problem);
   }
   world.broadcast(values);
   row.D = values[0];
@@ -321,7 +329,8 @@ void write_model_summary(io::H5Output &out, const TimeLocalModel &model) {
             std::vector<std::int64_t>{crystal::ModeSet::total_modes(model.modes->grid())}, "1");
 }
 
-void write_timing(io::H5Output &out, const CategoryTimers &timers, const Communicator &world) {
+void write_timing(io::H5Output &out, const CategoryTimers &timers, const Communicator &world,
+                  const io::Config &config) {
   // Wall times differ from run to run: kept apart from the results (/timing).
   static constexpr std::pair<TimerCategory, const char *> categories[] = {
       {TimerCategory::setup, "setup"},
@@ -334,6 +343,8 @@ void write_timing(io::H5Output &out, const CategoryTimers &timers, const Communi
     out.write_attribute("/timing", std::string(name) + "_s_max_over_ranks", s);
   }
   out.write_attribute("/timing", "ranks", std::int64_t(world.size()));
+  out.write_attribute("/timing", "ranks_per_trajectory",
+                      std::int64_t(config.parallel.ranks_per_trajectory));
 }
 
 } // namespace
@@ -418,7 +429,7 @@ int run_time_local(const io::Config &config, const Communicator &world,
     for (int temperature : temperatures)
       rows.push_back(assemble_temperature(out, config, layout, tasks, temperature));
     write_transport(out, rows);
-    write_timing(out, timers, world);
+    write_timing(out, timers, world, config);
     out.commit();
   }
   if (world.is_root()) {

@@ -161,7 +161,7 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
   if (leader) {
     ckpt = Checkpoint::read(files.checkpoint);
     if (ckpt) {
-      ckpt->require_config(io::config_hash(config), files.checkpoint);
+      ckpt->require_config(io::config_hash(io::canonical(config)), files.checkpoint);
       const auto s = ckpt->get_doubles("state");
       if (s.size() != 7)
         throw InputError(fmt::format("checkpoint '{}' has a malformed state", files.checkpoint));
@@ -186,7 +186,7 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
         positions = ckpt->get_array("positions");
     }
     if (options.write_trajectories) {
-      io::H5mdTrajectoryInfo info{io::to_toml(config),
+      io::H5mdTrajectoryInfo info{io::to_toml(io::canonical(config)),
                                   kT,
                                   config.run.seed,
                                   task.temperature_index,
@@ -215,7 +215,7 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
       return;
     CategoryTimers::Scope t(timers, TimerCategory::io);
     Checkpoint c;
-    c.set("config_hash", io::config_hash(config));
+    c.set("config_hash", io::config_hash(io::canonical(config)));
     c.set_int("temperature_index", task.temperature_index);
     c.set_int("trajectory_id", task.trajectory_id);
     const Vec3 &R = integrator.position_A();
@@ -318,7 +318,7 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
     part.write("/hops", std::vector<std::int64_t>{hops}, "1");
     const Vec3 &R = integrator.position_A();
     part.write("/final_position", std::vector<double>{R.x(), R.y(), R.z()}, "Angstrom");
-    part.write_attribute("/", "config_hash", io::config_hash(config));
+    part.write_attribute("/", "config_hash", io::config_hash(io::canonical(config)));
     part.commit();
   }
   std::filesystem::remove(files.checkpoint);

@@ -622,6 +622,15 @@ std::string to_toml(const Config &c) {
   return out;
 }
 
+Config canonical(const Config &config) {
+  Config c = config;
+  const Config defaults = default_config();
+  c.parallel = defaults.parallel;
+  c.run.output = defaults.run.output;
+  c.phonons.output = defaults.phonons.output;
+  return c;
+}
+
 std::string config_hash(const Config &config) {
   std::uint64_t h = 0xcbf29ce484222325ull; // FNV-1a 64-bit offset basis
   for (const unsigned char byte : to_toml(config)) {

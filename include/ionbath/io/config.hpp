@@ -118,5 +118,9 @@ Config load_config(const std::string &path);
 std::string to_toml(const Config &config);
 // Stable 16-hex-digit FNV-1a 64-bit hash of to_toml(config), for checkpoints.
 std::string config_hash(const Config &config);
+// The configuration with the execution-only settings ([parallel], run.output, phonons.output)
+// reset to their defaults: what results depend on. Results files store it, checkpoints and merges
+// compare its hash, so a run may resume or merge under another layout or file name.
+Config canonical(const Config &config);
 
 } // namespace ionbath::io
