@@ -1,6 +1,7 @@
 #include "ionbath/app/cli.hpp"
 
 #include "ionbath/app/commands.hpp"
+#include "ionbath/app/embedded_defaults.hpp"
 #include "ionbath/app/runtime.hpp"
 #include "ionbath/app/sweep.hpp"
 #include "ionbath/core/error.hpp"
@@ -27,9 +28,13 @@ without one it runs the embedded default (the seed 002 model). See README.md for
 Run under MPI with `mpirun -n N ionbath <subcommand> ...` or `srun ionbath ...`.
 Exit codes: 0 success, 1 runtime failure, 2 invalid input.)";
 
-// Loads the configuration (or the embedded default) and applies command-line overrides.
-io::Config resolve_config(const std::string &path) {
-  return path.empty() ? io::default_config() : io::load_config(path);
+// Loads the configuration, or the subcommand's embedded default when no file is given.
+io::Config resolve_config(const std::string &path, const char *embedded_default) {
+  if (!path.empty())
+    return io::load_config(path);
+  if (embedded_default)
+    return io::parse_config(embedded_default, "<embedded default>");
+  return io::default_config();
 }
 
 int report_input_error(const parallel::Communicator &world, const std::exception &e) {
@@ -51,11 +56,21 @@ int main(int argc, char **argv) {
 
   std::string config_path, output;
   std::function<int(const io::Config &)> action;
+  const char *embedded_default = nullptr; // the subcommand's configuration without a file
 
   auto *config_cmd = cli.add_subcommand(
       "config", "Validate a configuration and print it fully resolved (every key, internal units)");
-  config_cmd->add_option("config", config_path, "TOML configuration (default: embedded default)");
+  config_cmd->add_option("config", config_path, "TOML configuration (default: the key defaults)");
+  std::string show_default;
+  config_cmd
+      ->add_option("--embedded", show_default,
+                   "Print the embedded default of a subcommand instead (run or sweep)")
+      ->check(CLI::IsMember({"run", "sweep"}));
   config_cmd->callback([&] {
+    if (show_default == "run")
+      embedded_default = kDefaultRunToml;
+    else if (show_default == "sweep")
+      embedded_default = kDefaultSweepToml;
     action = [&](const io::Config &c) {
       if (world.is_root())
         fmt::print("{}", io::to_toml(c));
@@ -105,6 +120,7 @@ int main(int argc, char **argv) {
              "step, at least every step if 0)");
   trajectory_options(run_cmd);
   run_cmd->callback([&] {
+    embedded_default = kDefaultRunToml;
     action = [&](io::Config c) {
       apply_trajectory_options(c);
       DriverOptions o;
@@ -123,6 +139,7 @@ int main(int argc, char **argv) {
                "Rerunning an interrupted sweep resumes it");
   trajectory_options(sweep_cmd);
   sweep_cmd->callback([&] {
+    embedded_default = kDefaultSweepToml;
     action = [&](io::Config c) {
       apply_trajectory_options(c);
       DriverOptions o;
@@ -155,7 +172,10 @@ int main(int argc, char **argv) {
   }
 
   try {
-    return action(resolve_config(config_path));
+    if (config_path.empty() && embedded_default)
+      Log::info("no configuration file: using the embedded default (`ionbath config --embedded "
+                "<subcommand>` prints it)");
+    return action(resolve_config(config_path, embedded_default));
   } catch (const InputError &e) {
     return report_input_error(world, e);
   } catch (const std::exception &e) {

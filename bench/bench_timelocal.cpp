@@ -1,10 +1,15 @@
 // Thermal-bath evaluation cost as the time-local integrator sees it (physics.md §3.3): the 20³
 // paper lattice (23997 modes), kT = 25 meV, δt = 0.005 ps, the 8 corner atoms of the ion's cell at
 // the 5 distinct RK5 stage times of every step, and a hop to a neighbouring cell every 300 steps.
-// Reports steps/s for the direct mode sum (phasor recurrence) and the Chebyshev block field.
-//   ./build/bench/bench_bath --benchmark_counters_tabular=true
+// Reports steps/s for the direct mode sum (phasor recurrence) and the Chebyshev block field, and
+// for a whole thermal trajectory chunk (Chebyshev bath + TimeLocalIntegrator, the paper model at
+// kT = 50 meV, the ion hopping between cells), all in one run:
+//   ./build/bench/bench_timelocal --benchmark_counters_tabular=true
 #include "ionbath/bath/chebyshev_bath_field.hpp"
 #include "ionbath/bath/reference_bath_field.hpp"
+#include "ionbath/crystal/drag_matrix.hpp"
+#include "ionbath/crystal/static_response.hpp"
+#include "ionbath/dynamics/time_local_integrator.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -78,6 +83,25 @@ BENCHMARK(BM_Chebyshev)
     ->Arg(1600)
     ->Unit(benchmark::kMicrosecond)
     ->MinTime(3.0);
+
+// A trajectory chunk: per iteration one RK5 step of seed 002 Eqs. 18–20 with the production bath.
+void BM_TimeLocalTrajectory(benchmark::State &state) {
+  static const crystal::StaticResponseTable w0 =
+      crystal::static_response_fft(paper_crystal(), 64, 1);
+  static const Mat3 drag = crystal::drag_matrix(paper_crystal(), 1e-8);
+  static const ThermalBath bath(paper_modes(), {.kT_meV = 50.0, .seed = 1});
+  ChebyshevBathField field(bath, kDt);
+  const dynamics::Yukawa yukawa(4000.0, 0.5);
+  dynamics::TimeLocalIntegrator integrator(paper_crystal(), w0, drag, yukawa, field,
+                                           Vec3::Constant(1.0 / 0.7), {});
+  integrator.set_state(Vec3::Constant(1.5), Vec3::Zero());
+  for (auto _ : state)
+    integrator.step();
+  benchmark::DoNotOptimize(integrator.position_A());
+  state.counters["steps_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TimeLocalTrajectory)->Unit(benchmark::kMicrosecond)->MinTime(5.0);
 
 } // namespace
 
