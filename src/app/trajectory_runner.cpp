@@ -125,9 +125,13 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
   bp.seed = static_cast<std::uint64_t>(config.run.seed);
   bp.temperature_index = static_cast<std::uint64_t>(task.temperature_index);
   bp.trajectory_id = static_cast<std::uint64_t>(task.trajectory_id);
+  bp.statistics = config.run.bath == io::BathStatistics::classical ? bath::Statistics::classical
+                                                                   : bath::Statistics::quantum;
   std::unique_ptr<bath::ThermalBath> thermal;
-  std::unique_ptr<bath::ChebyshevBathField> field;
-  {
+  std::unique_ptr<bath::BathField> field;
+  if (config.run.bath == io::BathStatistics::none) {
+    field = std::make_unique<bath::StaticFramework>(dt); // r_H ≡ 0 (physics.md §3.6)
+  } else {
     CategoryTimers::Scope t(timers, TimerCategory::setup);
     thermal = std::make_unique<bath::ThermalBath>(*model.modes, bp);
     const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(config.lattice.bz_grid),
@@ -141,10 +145,13 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
   }
   dynamics::InteractionList interaction;
   interaction.extent = config.interaction.extent;
+  dynamics::TimeLocalOptions ablation;
+  ablation.drag = config.run.drag;
+  ablation.relaxation = config.run.relaxation;
   TimedBathField timed_field(*field, timers);
-  dynamics::TimeLocalIntegrator integrator(model.crystal, model.static_response, model.drag_matrix,
-                                           *model.potential, timed_field,
-                                           Vec3::Constant(1.0 / config.ion.mass), interaction);
+  dynamics::TimeLocalIntegrator integrator(
+      model.crystal, model.static_response, model.drag_matrix, *model.potential, timed_field,
+      Vec3::Constant(1.0 / config.ion.mass), interaction, ablation);
   // Initial state: the cell centre, at rest (physics.md §3.4).
   const Vec3 centre = model.crystal.lattice_vectors() * Vec3::Constant(0.5);
 

@@ -32,6 +32,18 @@ std::string_view to_string(InteractionKind kind) {
   return kind == InteractionKind::yukawa ? "yukawa" : "gaussian";
 }
 
+std::string_view to_string(BathStatistics bath) {
+  switch (bath) {
+  case BathStatistics::quantum:
+    return "quantum";
+  case BathStatistics::classical:
+    return "classical";
+  case BathStatistics::none:
+    break;
+  }
+  return "none";
+}
+
 std::string_view to_string(RunMethod method) {
   return method == RunMethod::time_local ? "time-local" : "full";
 }
@@ -54,7 +66,7 @@ const std::vector<SectionKeys> &schema() {
       {"interaction", {"kind", "U0", "lambda", "extent"}},
       {"run",
        {"method", "kT_meV", "temperature_K", "dt", "steps", "trajectories", "seed", "output",
-        "trajectory_stride"}},
+        "trajectory_stride", "bath", "drag", "relaxation"}},
       {"msd", {"segments", "fit_from_ps"}},
       {"parallel", {"ranks_per_trajectory"}},
       {"phonons",
@@ -488,6 +500,19 @@ private:
       fail(s.get("trajectory_stride"), s.key("trajectory_stride"),
            fmt::format("{}", c.trajectory_stride),
            fmt::format("must be in [0, run.steps = {}] (0 writes no trajectory)", c.steps));
+    c.bath = choice(s, "bath", c.bath,
+                    {BathStatistics::quantum, BathStatistics::classical, BathStatistics::none});
+    c.drag = boolean(s, "drag", c.drag);
+    c.relaxation = boolean(s, "relaxation", c.relaxation);
+  }
+
+  bool boolean(const Section &s, std::string_view name, bool fallback) const {
+    const auto *node = s.get(name);
+    if (!node)
+      return fallback;
+    if (!node->is_boolean())
+      fail(*node, s.key(name), fmt::format("must be true or false, got {}", type_name(*node)));
+    return node->as_boolean()->get();
   }
 
   void read_msd(const Section &s, MsdConfig &c, const RunConfig &run) const {
@@ -603,6 +628,9 @@ std::string to_toml(const Config &c) {
   line("trajectories", fmt::format("{}", c.run.trajectories), "");
   line("seed", fmt::format("{}", c.run.seed), "");
   line("output", toml_string(c.run.output), "");
+  line("bath", toml_string(to_string(c.run.bath)), "");
+  line("drag", c.run.drag ? "true" : "false", "");
+  line("relaxation", c.run.relaxation ? "true" : "false", "");
   line("trajectory_stride", fmt::format("{}", c.run.trajectory_stride), "");
   out += "\n[msd]\n";
   line("segments", fmt::format("{}", c.msd.segments), "");

@@ -74,4 +74,18 @@ with h5py.File("whole/traj_T0_traj0.h5md") as f:
     assert moved.any(), "the ion never left its initial cell"
     print("ion visited", len(np.unique(cells, axis=0)), "cells; final", r[-1])
 PY
+# Zero-temperature framework (run.bath = "none"): the ion at the cell centre stays at rest
+# (physics.md §3.6 fact 1).
+mkdir still
+sed -e 's/^steps = 150000/steps = 2000/' -e 's/^\[run\]/[run]\nbath = "none"/' tiny.toml > still.toml
+printf '[msd]\nsegments = 10\nfit_from_ps = 0.5\n' >> still.toml
+(cd still && "$IONBATH_EXE" run ../still.toml 2> log.txt)
+/usr/bin/python3 - <<'PY'
+import h5py, numpy as np
+with h5py.File("still/traj_T0_traj0.h5md") as f:
+    r = f["particles/ion/position/value"][:, 0, :]
+    v = f["particles/ion/velocity/value"][:, 0, :]
+assert r.shape[0] == 201
+assert np.max(np.abs(r - 1.5)) < 1e-12 and np.max(np.abs(v)) < 1e-10, (r[-1], v[-1])
+PY
 echo "run restart test passed"

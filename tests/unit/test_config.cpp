@@ -304,3 +304,19 @@ TEST(ConfigErrors, ConflictingAlternativesAndEnums) {
   expect_input_error("[run]\noutput = \"\"\n", {"run.output = \"\"", "non-empty"});
   expect_input_error("[phonons]\noutput = \"  \"\n", {"phonons.output = \"  \"", "non-empty"});
 }
+
+TEST(Config, BathAndAblationSwitches) {
+  using namespace ionbath::io;
+  const Config d = default_config();
+  EXPECT_EQ(d.run.bath, BathStatistics::quantum);
+  EXPECT_TRUE(d.run.drag);
+  EXPECT_TRUE(d.run.relaxation);
+  const Config c = parse_config("[run]\nbath = \"none\"\ndrag = false\nrelaxation = false\n", "t");
+  EXPECT_EQ(c.run.bath, BathStatistics::none);
+  EXPECT_FALSE(c.run.drag);
+  EXPECT_FALSE(c.run.relaxation);
+  EXPECT_EQ(parse_config(to_toml(c), "round trip"), c);
+  expect_input_error("[run]\nbath = \"hot\"\n",
+                     {"run.bath = \"hot\"", "\"quantum\", \"classical\", \"none\""});
+  expect_input_error("[run]\ndrag = 1\n", {"run.drag = 1", "true or false"});
+}

@@ -51,7 +51,10 @@ struct InteractionConfig {
   bool operator==(const InteractionConfig &) const = default;
 };
 
-enum class RunMethod { time_local, full }; // "time-local" | "full"
+enum class RunMethod { time_local, full };
+// Thermal framework motion: Bose amplitudes with zero point (seed 002 Eq. 23), classical
+// equipartition, or none (r_H ≡ 0: the zero-temperature framework, dissipation checks).
+enum class BathStatistics { quantum, classical, none }; // "time-local" | "full"
 
 // [run] the temperature sweep.
 struct RunConfig {
@@ -62,7 +65,11 @@ struct RunConfig {
   std::int64_t trajectories = 1; // per temperature
   std::int64_t seed = 1;         // ≥ 0
   std::string output = "results.h5";
-  std::int64_t trajectory_stride = 0; // 0 → no trajectory file; n → every n-th step (H5MD)
+  std::int64_t trajectory_stride = 0;
+  BathStatistics bath = BathStatistics::quantum;
+  bool drag = true;       // the 𝓛 term of seed 002 Eq. 20 (ablation switch)
+  bool relaxation = true; // the W(0) term of seed 002 Eq. 19 (ablation switch) // 0 → no trajectory
+                          // file; n → every n-th step (H5MD)
   bool operator==(const RunConfig &) const = default;
 };
 
