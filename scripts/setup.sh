@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Install (idempotently) the Debian 12 packages ionbath needs, then configure and build.
-# Usage: scripts/setup.sh [--no-build] [--with-slurm]
+# Usage: scripts/setup.sh [--no-build] [--for-tests]
+#   --for-tests also installs what the test suite uses: Slurm + munge (real-cluster test) and
+#   MDAnalysis (an independent H5MD reader).
 # Environment: BUILD_DIR (default: build), BUILD_TYPE (default: Release), SUDO (prefix for apt, e.g. "sudo").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${BUILD_DIR:-$here/build}"
 build_type="${BUILD_TYPE:-Release}"
 do_build=1
-with_slurm=0
+for_tests=0
 for arg in "$@"; do
   case "$arg" in
     --no-build) do_build=0 ;;
-    --with-slurm) with_slurm=1 ;;
+    --for-tests) for_tests=1 ;;
     *) echo "setup.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -21,7 +23,7 @@ packages=(build-essential cmake ninja-build pkg-config git
   libfftw3-dev libfftw3-mpi-dev libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev librandom123-dev libcubature-dev
   python3-numpy python3-h5py python3-matplotlib)
-if [ "$with_slurm" = 1 ]; then packages+=(slurm-wlm munge); fi
+if [ "$for_tests" = 1 ]; then packages+=(slurm-wlm munge python3-mdanalysis); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -245,12 +245,14 @@ public:
   }
 
   void string_attribute(std::string_view object, std::string_view name, std::string_view value) {
-    const auto type = string_type(value.size());
+    const auto type = text_type(value.size());
     const Id space(H5Screate(H5S_SCALAR), H5Sclose);
     std::string padded(std::max<std::size_t>(value.size(), 1), '\0');
     std::copy(value.begin(), value.end(), padded.begin());
+    if (!mpi_)
+      padded = std::string(value);
     attribute(object, name, type.get(), space.get(),
-              [&](hid_t a) { return H5Awrite(a, type.get(), padded.data()); });
+              [&](hid_t a) { return write_text(a, type.get(), padded); });
   }
 
   void string_array_attribute(std::string_view object, std::string_view name,
@@ -258,9 +260,17 @@ public:
     std::size_t width = 1;
     for (const auto &v : values)
       width = std::max(width, v.size());
-    const auto type = string_type(width);
+    const auto type = text_type(width);
     const hsize_t n = values.size();
     const Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    if (!mpi_) {
+      std::vector<const char *> pointers;
+      for (const auto &v : values)
+        pointers.push_back(v.c_str());
+      attribute(object, name, type.get(), space.get(),
+                [&](hid_t a) { return H5Awrite(a, type.get(), pointers.data()); });
+      return;
+    }
     std::string packed(width * values.size(), '\0');
     for (std::size_t i = 0; i < values.size(); ++i)
       std::copy(values[i].begin(), values[i].end(), packed.begin() + std::ptrdiff_t(i * width));
@@ -286,14 +296,32 @@ public:
                    "opening dataset");
   }
 
+  // Text attributes are variable-length UTF-8 strings in serial files (what h5py and H5MD
+  // readers such as MDAnalysis expect) and fixed-length ones under MPI-IO.
+  Id text_type(std::size_t length) const {
+    if (mpi_)
+      return string_type(length);
+    Id type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    return type;
+  }
+  herr_t write_text(hid_t attribute, hid_t type, const std::string &text) const {
+    if (!mpi_) {
+      const char *p = text.c_str();
+      return H5Awrite(attribute, type, &p);
+    }
+    return H5Awrite(attribute, type, text.data());
+  }
+
   void unit_attribute(hid_t dataset, std::string_view object, std::string_view unit) {
-    const auto type = string_type(unit.size());
+    const auto type = text_type(unit.size());
     const Id space(H5Screate(H5S_SCALAR), H5Sclose);
     const auto a =
         checked(H5Acreate2(dataset, "unit", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
                 H5Aclose, tmp_, fmt::format("{}@unit", object), "creating attribute");
     const std::string text(unit);
-    checked(H5Awrite(a.get(), type.get(), text.data()), tmp_, object, "writing unit of");
+    checked(write_text(a.get(), type.get(), text), tmp_, object, "writing unit of");
   }
 
   // Collective H5Dwrite of `count` elements from `data` at the file selection already made in

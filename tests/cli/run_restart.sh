@@ -74,6 +74,26 @@ with h5py.File("whole/traj_T0_traj0.h5md") as f:
     assert moved.any(), "the ion never left its initial cell"
     print("ion visited", len(np.unique(cells, axis=0)), "cells; final", r[-1])
 PY
+# An independent H5MD reader opens the file (MDAnalysis, installed by scripts/setup.sh --for-tests).
+if /usr/bin/python3 -c "import MDAnalysis" 2> /dev/null; then
+  /usr/bin/python3 - <<'PY'
+import warnings
+warnings.simplefilter("ignore")
+import numpy as np, h5py
+from MDAnalysis.coordinates.H5MD import H5MDReader
+r = H5MDReader("whole/traj_T0_traj0.h5md")
+assert r.n_frames == 15001 and r.n_atoms == 1
+assert r.units["length"] == "Angstrom" and r.units["time"] == "ps"
+r[100]
+with h5py.File("whole/traj_T0_traj0.h5md") as f:
+    assert np.allclose(r.ts.positions[0], f["particles/ion/position/value"][100, 0], atol=1e-5)
+assert abs(r.ts.time - 100 * 10 * 0.005) < 1e-9
+print("MDAnalysis reads the H5MD trajectory")
+PY
+else
+  echo "MDAnalysis not installed: independent H5MD reader check skipped"
+fi
+
 # Zero-temperature framework (run.bath = "none"): the ion at the cell centre stays at rest
 # (physics.md §3.6 fact 1).
 mkdir still
