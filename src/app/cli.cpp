@@ -107,11 +107,21 @@ int main(int argc, char **argv) {
     cmd->add_option("-t,--temperature-index", temperature_indices,
                     "Run only these indices of [run] kT_meV (e.g. a job-array task id)");
   };
-  auto apply_trajectory_options = [&](io::Config &c) {
-    if (!output.empty())
-      c.run.output = output;
-    if (ranks_per_trajectory > 0)
-      c.parallel.ranks_per_trajectory = ranks_per_trajectory;
+  // run: trajectories only, always written; sweep: analysis, trajectory files if stride > 0.
+  auto trajectory_action = [&](bool sweep) {
+    return [&, sweep](io::Config c) {
+      if (!output.empty())
+        c.run.output = output;
+      if (ranks_per_trajectory > 0)
+        c.parallel.ranks_per_trajectory = ranks_per_trajectory;
+      DriverOptions o;
+      o.analysis = sweep;
+      o.write_trajectories = !sweep || c.run.trajectory_stride > 0;
+      o.trajectory_stride = std::max<std::int64_t>(1, c.run.trajectory_stride);
+      o.checkpoint_interval_s = checkpoint_interval_s;
+      o.temperature_indices = temperature_indices;
+      return run_time_local(c, world, o);
+    };
   };
 
   auto *run_cmd = cli.add_subcommand(
@@ -121,16 +131,7 @@ int main(int argc, char **argv) {
   trajectory_options(run_cmd);
   run_cmd->callback([&] {
     embedded_default = kDefaultRunToml;
-    action = [&](io::Config c) {
-      apply_trajectory_options(c);
-      DriverOptions o;
-      o.analysis = false;
-      o.write_trajectories = true;
-      o.trajectory_stride = std::max<std::int64_t>(1, c.run.trajectory_stride);
-      o.checkpoint_interval_s = checkpoint_interval_s;
-      o.temperature_indices = temperature_indices;
-      return run_time_local(c, world, o);
-    };
+    action = trajectory_action(false);
   });
 
   auto *sweep_cmd = cli.add_subcommand(
@@ -140,16 +141,7 @@ int main(int argc, char **argv) {
   trajectory_options(sweep_cmd);
   sweep_cmd->callback([&] {
     embedded_default = kDefaultSweepToml;
-    action = [&](io::Config c) {
-      apply_trajectory_options(c);
-      DriverOptions o;
-      o.analysis = true;
-      o.write_trajectories = c.run.trajectory_stride > 0;
-      o.trajectory_stride = c.run.trajectory_stride;
-      o.checkpoint_interval_s = checkpoint_interval_s;
-      o.temperature_indices = temperature_indices;
-      return run_time_local(c, world, o);
-    };
+    action = trajectory_action(true);
   });
 
   std::vector<std::string> merge_inputs;

@@ -2,6 +2,8 @@
 #include "ionbath/crystal/dynamical_matrix.hpp"
 #include "ionbath/crystal/mode_set.hpp"
 
+#include "unit/crystal_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,22 +14,9 @@ using namespace ionbath;
 using namespace ionbath::crystal;
 
 namespace {
-const Crystal kPaper = Crystal::simple_cubic(3.0, 3.5, 520.0, 170.0);
+const Crystal &kPaper = support::paper_lattice();
+using support::cubic_group;
 
-// All 48 cubic point operations as signed permutation matrices.
-std::vector<Mat3> cubic_group() {
-  std::vector<Mat3> ops;
-  int perm[3] = {0, 1, 2};
-  do {
-    for (int s = 0; s < 8; ++s) {
-      Mat3 p = Mat3::Zero();
-      for (int i = 0; i < 3; ++i)
-        p(i, perm[i]) = (s >> i & 1) ? -1.0 : 1.0;
-      ops.push_back(p);
-    }
-  } while (std::next_permutation(perm, perm + 3));
-  return ops;
-}
 } // namespace
 
 TEST(DynamicalMatrix, VanishesAtGammaAndObeysAcousticSumRule) {

@@ -2,6 +2,8 @@
 #include "ionbath/core/error.hpp"
 #include "ionbath/dynamics/time_local_integrator.hpp"
 
+#include "unit/crystal_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,19 +21,7 @@ const crystal::Crystal kCubic = crystal::Crystal::simple_cubic(a, 3.5, 520.0, 17
 const Mat3 kDrag = ell * Mat3::Identity();
 const Vec3 kCentre(1.5, 1.5, 1.5);
 
-std::vector<Mat3> cubic_group() {
-  std::vector<Mat3> ops;
-  int perm[3] = {0, 1, 2};
-  do {
-    for (int s = 0; s < 8; ++s) {
-      Mat3 p = Mat3::Zero();
-      for (int i = 0; i < 3; ++i)
-        p(i, perm[i]) = (s >> i & 1) ? -1.0 : 1.0;
-      ops.push_back(p);
-    }
-  } while (std::next_permutation(perm, perm + 3));
-  return ops;
-}
+using crystal::support::cubic_group;
 
 // W_L(0) from the reference blocks of physics.md §1.6 (units 1e-4 Å²/meV) and W_PL = P W_L Pᵀ.
 // Blocks for |L|∞ ≤ 1 and for the axial separations up to 7; the others stay zero (not needed).
