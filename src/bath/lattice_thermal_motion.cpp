@@ -26,9 +26,9 @@ LatticeMotion lattice_thermal_motion(const ThermalBath &bath, double t_ps) {
   // FFTW is row-major with the last index fastest: dimensions (N3, N2, N1) put n1 fastest.
   const int dims[3] = {g[2], g[1], g[0]};
   auto *data = reinterpret_cast<fftw_complex *>(coefficients.data());
-  fftw_plan plan = fftw_plan_many_dft(3, dims, 6, data, nullptr, 1, static_cast<int>(n), data,
-                                      nullptr, 1, static_cast<int>(n), FFTW_BACKWARD,
-                                      FFTW_ESTIMATE | FFTW_UNALIGNED);
+  fftw_plan plan =
+      fftw_plan_many_dft(3, dims, 6, data, nullptr, 1, static_cast<int>(n), data, nullptr, 1,
+                         static_cast<int>(n), FFTW_BACKWARD, FFTW_ESTIMATE | FFTW_UNALIGNED);
   fftw_execute(plan);
   fftw_destroy_plan(plan);
 

@@ -84,8 +84,8 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
         throw InputError("full EOM: the 8-corner list needs at least 2 cells along every axis");
   if (const auto *cut = std::get_if<PeriodicCutoff>(&interaction_)) {
     if (!(cut->radius_A > 0))
-      throw InputError(fmt::format("full EOM: cutoff radius must be positive, got {} Å",
-                                   cut->radius_A));
+      throw InputError(
+          fmt::format("full EOM: cutoff radius must be positive, got {} Å", cut->radius_A));
     // Cells that can hold an atom within the radius of R (one cell of margin for displacements).
     std::array<int, 3> reach{};
     for (int axis = 0; axis < 3; ++axis) {

@@ -68,7 +68,7 @@ public:
   void step();
   void advance(std::int64_t steps);
 
-  std::vector<double> lattice_displacements_A() const;    // 3N, DOF order
+  std::vector<double> lattice_displacements_A() const;     // 3N, DOF order
   std::vector<double> lattice_velocities_A_per_ps() const; // 3N, DOF order
   Vec3 displacement_A(const Cell &n) const;                // label wrapped into the lattice
   Vec3 velocity_A_per_ps(const Cell &n) const;

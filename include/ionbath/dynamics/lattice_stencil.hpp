@@ -35,14 +35,17 @@ public:
 
 private:
   // Contribution scale·(−Φ_d)_{ij} r_j(n + d) to output component i; `shift` indexes the
-  // distinct (d2, d3) line offsets.
+  // distinct (d2, d3) line offsets. A paired entry also adds the same value times r_j(n − d)
+  // (Φ_{−d} = Φ_dᵀ makes the partner's entry (i, j) equal whenever Φ_d is symmetric).
   struct Entry {
     int shift;
     int dx;
     int component;
     double value;
+    int partner_shift = -1; // −1: unpaired
   };
   static constexpr int max_entries = 1024;
+  static constexpr int max_reach_x = 8;
 
   GridShape n_;
   int reach_x_ = 0;
