@@ -1,0 +1,74 @@
+// Cost of the full equations of motion (physics.md §4): lattice atom-steps per second on one core
+// for RK5 and velocity Verlet, and the bare stencil −V r (site updates per second). Seed 002
+// lattice (a = 3 Å, m = 3.5, k1 = 520, k2 = 170), Yukawa U0 = 4000 meV Å, λ = 0.5 Å, the moving
+// 8-corner list, thermal-amplitude random displacements.
+// Run: build/bench/bench_full_lattice --benchmark_counters_tabular=true
+// (ns_per_atom_step is printed with an "s" suffix by Google Benchmark; the number is in ns.)
+#include "ionbath/dynamics/full_lattice_integrator.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+using namespace ionbath;
+using namespace ionbath::dynamics;
+
+namespace {
+const crystal::Crystal kCubic = crystal::Crystal::simple_cubic(3.0, 3.5, 520.0, 170.0);
+
+std::vector<double> random_field(std::int64_t values, double amplitude) {
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> g(0.0, amplitude);
+  std::vector<double> f(static_cast<std::size_t>(values));
+  for (auto &x : f)
+    x = g(rng);
+  return f;
+}
+
+void full_steps(benchmark::State &state, FullScheme scheme) {
+  const int n = static_cast<int>(state.range(0));
+  const GridShape g{n, n, n};
+  const Yukawa U(4000.0, 0.5);
+  FullLatticeIntegrator full(kCubic, g, U, Vec3::Constant(1 / 0.7), PeriodicCorners{}, 5e-3,
+                             {.scheme = scheme});
+  full.set_lattice_state(random_field(3 * grid_points(g), 0.1),
+                         random_field(3 * grid_points(g), 2.0));
+  full.set_ion_state(Vec3(1.5 * n, 1.5 * n, 1.5 * n), Vec3(3.0, -2.0, 1.0));
+  for (auto _ : state) {
+    full.step();
+    benchmark::DoNotOptimize(full.ion_position_A());
+  }
+  const double atom_steps = static_cast<double>(state.iterations()) * grid_points(g);
+  state.counters["atom_steps_per_s"] = benchmark::Counter(atom_steps, benchmark::Counter::kIsRate);
+  state.counters["ns_per_atom_step"] = benchmark::Counter(
+      atom_steps * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void stencil(benchmark::State &state) {
+  const int n = static_cast<int>(state.range(0));
+  const GridShape g{n, n, n};
+  const LatticeStencil V(kCubic, g, 1 / 3.5);
+  const std::int64_t N = grid_points(g);
+  auto r = random_field(3 * N, 0.1);
+  std::vector<double> out(r.size());
+  for (auto _ : state) {
+    V.apply({r.data(), r.data() + N, r.data() + 2 * N},
+            {out.data(), out.data() + N, out.data() + 2 * N});
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["site_updates_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * N, benchmark::Counter::kIsRate);
+}
+} // namespace
+
+BENCHMARK_CAPTURE(full_steps, rk5, FullScheme::rk5)
+    ->Arg(20)
+    ->Arg(50)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(full_steps, verlet, FullScheme::velocity_verlet)
+    ->Arg(20)
+    ->Arg(50)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(stencil)->Arg(8)->Arg(20)->Arg(50)->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,147 @@
+#pragma once
+// The full equations of motion (seed 002 Eqs. 2–3, physics.md §4): a periodic N1×N2×N3 lattice of
+// the crystal's atoms and the mobile particle,
+//   m r̈ = −V r + f,  M R̈ = −Σ_{n∈S} f_n,  f_n = −∇U(x_n − R),  x_n = A n + r_n,
+// integrated with the RK5 of §0.4 (or velocity Verlet for long microcanonical runs).
+// Lattice fields are exchanged in the DOF order of §0.2 (3 lin(n) + c, x fastest); inside, the
+// integrator keeps one array per Cartesian component for the stencil (LatticeStencil).
+#include "ionbath/core/types.hpp"
+#include "ionbath/crystal/crystal.hpp"
+#include "ionbath/dynamics/lattice_stencil.hpp"
+#include "ionbath/dynamics/pair_potential.hpp"
+
+#include <cstdint>
+#include <span>
+#include <variant>
+#include <vector>
+
+namespace ionbath::dynamics {
+
+// Interaction lists of physics.md §4.1.
+// A fixed list: the atoms n (any integers; labels wrapped into the lattice for the displacement),
+// separations x_n − R = A n + r_wrap(n) − R taken literally (no minimum image).
+struct FixedSites {
+  std::vector<Cell> sites;
+};
+// The moving 8-corner list of the periodic protocol: at every force evaluation (every RK stage),
+// p = ceil(A⁻¹R) from the unwrapped R, n_j ∈ {p_j − 1, p_j}, labels wrapped, minimum-image
+// separations. R itself stays unwrapped.
+struct PeriodicCorners {};
+// Every atom whose minimum-image separation from R is shorter than radius_A (the potential is cut,
+// not shifted: the energy jumps by U(radius) when an atom crosses the sphere).
+struct PeriodicCutoff {
+  double radius_A = 0;
+};
+using FullInteraction = std::variant<FixedSites, PeriodicCorners, PeriodicCutoff>;
+
+enum class FullScheme {
+  rk5,            // Butcher's RK5 (physics.md §0.4), the reference integrator
+  velocity_verlet // symplectic, second order: bounded energy error for long thermal runs
+};
+
+struct FullLatticeOptions {
+  FullScheme scheme = FullScheme::rk5;
+  // OpenMP threads inside the lattice passes; 0 = the OpenMP default. Ignored without OpenMP.
+  int threads = 1;
+};
+
+// Energy terms of physics.md §4.2.1, meV.
+struct FullEnergy {
+  double lattice_kinetic = 0;   // (m/2) |ṙ|²
+  double lattice_potential = 0; // (1/2) rᵀ V r
+  double ion_kinetic = 0;       // Σ_c (M_c/2) Ṙ_c², constrained components excluded
+  double interaction = 0;       // Σ_{n∈S} U(x_n − R)
+  double total() const { return lattice_kinetic + lattice_potential + ion_kinetic + interaction; }
+};
+
+class FullLatticeIntegrator {
+public:
+  // ion_inverse_mass: per-component 1/M (Å²/(meV ps²)); 0 freezes the component.
+  // The potential must outlive the integrator. Initial state: everything at rest, R = 0.
+  FullLatticeIntegrator(const crystal::Crystal &crystal, GridShape lattice,
+                        const PairPotential &potential, const Vec3 &ion_inverse_mass,
+                        FullInteraction interaction, double dt_ps, FullLatticeOptions options = {});
+
+  // Lattice displacements (Å) and velocities (Å/ps), 3N each in DOF order 3 lin(n) + c.
+  void set_lattice_state(std::span<const double> r_A, std::span<const double> rdot_A_per_ps);
+  void set_ion_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps);
+  void step();
+  void advance(std::int64_t steps);
+
+  std::vector<double> lattice_displacements_A() const;     // 3N, DOF order
+  std::vector<double> lattice_velocities_A_per_ps() const; // 3N, DOF order
+  Vec3 displacement_A(const Cell &n) const;                // label wrapped into the lattice
+  Vec3 velocity_A_per_ps(const Cell &n) const;
+  const Vec3 &ion_position_A() const { return R_; } // unwrapped
+  const Vec3 &ion_velocity_A_per_ps() const { return Rdot_; }
+
+  FullEnergy energy() const;
+  // m Σ_n ṙ_n + M Ṙ (meV ps/Å); constrained ion components contribute nothing.
+  Vec3 total_momentum() const;
+  // Atoms of the interaction list S at the current state (wrapped labels).
+  std::vector<Cell> interaction_sites() const;
+
+  const GridShape &lattice() const { return stencil_.lattice(); }
+  std::int64_t atoms() const { return stencil_.sites(); }
+  const LatticeStencil &stencil() const { return stencil_; } // acceleration stencil (scale 1/m)
+  std::int64_t step_index() const { return step_index_; }
+  double dt_ps() const { return dt_; }
+  double time_ps() const { return dt_ * static_cast<double>(step_index_); }
+
+private:
+  // Force on one atom of S (meV/Å), site lin(n); the ion feels the opposite.
+  struct SiteForce {
+    std::int64_t lin;
+    Vec3 force;
+  };
+  // Component arrays of one lattice field inside `storage_`.
+  struct Field {
+    std::int64_t offset;
+  };
+
+  FieldView field(Field f);
+  ConstFieldView field(Field f) const;
+  std::int64_t lin(const Cell &wrapped) const;
+  Cell wrap(const Cell &n) const;
+  Vec3 minimum_image(const Vec3 &s) const;
+  // The list S for lattice displacements `r` and ion position R (physics.md §4.1): forces on its
+  // atoms into `forces` (sorted by site), the force on the ion, and Σ_{n∈S} U (returned, meV).
+  double interact(ConstFieldView r, const Vec3 &R, std::vector<SiteForce> &forces,
+                  Vec3 &ion_force) const;
+  // Adds the forces of site_forces_ (scaled by 1/m) to the acceleration of line `line`.
+  void add_site_accelerations(int line, FieldView line_acceleration) const;
+  void step_rk5();
+  void step_verlet();
+  // Verlet: acceleration at the current positions, then ṙ += kick · acceleration.
+  void verlet_acceleration_and_kick(double kick_ps);
+
+  const PairPotential &potential_;
+  LatticeStencil stencil_;
+  Mat3 lattice_vectors_;
+  Mat3 inverse_lattice_vectors_;
+  double mass_;
+  Vec3 ion_inverse_mass_;
+  FullInteraction interaction_;
+  std::vector<Cell> candidate_offsets_; // cutoff list: cells around p to test
+  double dt_;
+  FullLatticeOptions options_;
+  int threads_ = 1;
+
+  // Fields: r, ṙ; RK5: stage accelerations 1–5 and two stage-position buffers; Verlet: one
+  // acceleration.
+  std::vector<double> storage_;
+  Field r_{}, v_{};
+  std::vector<Field> stage_acceleration_;
+  std::array<Field, 2> stage_position_{};
+  std::vector<double> line_scratch_; // per thread: 3 N1 doubles
+
+  Vec3 R_ = Vec3::Zero();
+  Vec3 Rdot_ = Vec3::Zero();
+  Vec3 verlet_ion_acceleration_ = Vec3::Zero();
+  bool verlet_acceleration_valid_ = false;
+  std::vector<SiteForce> site_forces_;
+  Vec3 ion_force_ = Vec3::Zero();
+  std::int64_t step_index_ = 0;
+};
+
+} // namespace ionbath::dynamics

@@ -1,0 +1,442 @@
+#include "ionbath/dynamics/full_lattice_integrator.hpp"
+
+#include "ionbath/core/error.hpp"
+#include "ionbath/dynamics/rk5.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace ionbath::dynamics {
+
+namespace {
+using T = ButcherRk5;
+constexpr int S = T::stages;
+
+// For ẍ = g(x) the RK5 of §0.4 applied to y = (x, ẋ) collapses to stage accelerations g_k alone:
+// stage position x + c_i δt ẋ + δt² Σ_k ā_ik g_k, stage velocity ẋ + δt Σ_k a_ik g_k, and the
+// update x + δt ẋ + δt² Σ_k b̄_k g_k, ẋ + δt Σ_k b_k g_k, with ā = a·a and b̄ = b·a (same numbers
+// as the first-order form up to rounding; no stage velocities need storing).
+struct SecondOrderRk5 {
+  std::array<std::array<double, S>, S> abar{};
+  std::array<double, S> bbar{};
+  constexpr SecondOrderRk5() {
+    for (int i = 0; i < S; ++i)
+      for (int k = 0; k < S; ++k)
+        for (int j = k + 1; j < i; ++j)
+          abar[i][k] += T::a[i][j] * T::a[j][k];
+    for (int k = 0; k < S; ++k)
+      for (int i = k + 1; i < S; ++i)
+        bbar[k] += T::b[i] * T::a[i][k];
+  }
+};
+constexpr SecondOrderRk5 rk2{};
+static_assert(rk2.bbar[S - 1] == 0.0, "the last stage enters the position only through b");
+
+int resolve_threads(int requested) {
+#ifdef _OPENMP
+  return requested > 0 ? requested : omp_get_max_threads();
+#else
+  (void)requested;
+  return 1;
+#endif
+}
+
+// f(line, thread) for every line, OpenMP-parallel over lines when threads > 1.
+template <class F> void for_each_line(int lines, int threads, F &&f) {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+  for (int l = 0; l < lines; ++l)
+    f(l, omp_get_thread_num());
+#else
+  (void)threads;
+  for (int l = 0; l < lines; ++l)
+    f(l, 0);
+#endif
+}
+} // namespace
+
+FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, GridShape lattice,
+                                             const PairPotential &potential,
+                                             const Vec3 &ion_inverse_mass,
+                                             FullInteraction interaction, double dt_ps,
+                                             FullLatticeOptions options)
+    : potential_(potential), stencil_(crystal, lattice, 1.0 / crystal.mass()),
+      lattice_vectors_(crystal.lattice_vectors()),
+      inverse_lattice_vectors_(crystal.lattice_vectors().inverse()), mass_(crystal.mass()),
+      ion_inverse_mass_(ion_inverse_mass), interaction_(std::move(interaction)), dt_(dt_ps),
+      options_(options), threads_(resolve_threads(options.threads)) {
+  if (!(dt_ > 0))
+    throw InputError(fmt::format("full EOM: time step must be positive, got {} ps", dt_));
+  if (!((ion_inverse_mass_.array() >= 0).all() && ion_inverse_mass_.allFinite()))
+    throw InputError("full EOM: ion inverse masses must be finite and ≥ 0");
+  if (options.threads < 0)
+    throw InputError(fmt::format("full EOM: threads must be ≥ 0, got {}", options.threads));
+  if (std::holds_alternative<FixedSites>(interaction_) &&
+      std::get<FixedSites>(interaction_).sites.empty())
+    throw InputError("full EOM: the fixed interaction list is empty");
+  if (std::holds_alternative<PeriodicCorners>(interaction_))
+    for (int axis = 0; axis < 3; ++axis)
+      if (lattice[axis] < 2)
+        throw InputError("full EOM: the 8-corner list needs at least 2 cells along every axis");
+  if (const auto *cut = std::get_if<PeriodicCutoff>(&interaction_)) {
+    if (!(cut->radius_A > 0))
+      throw InputError(
+          fmt::format("full EOM: cutoff radius must be positive, got {} Å", cut->radius_A));
+    // Cells that can hold an atom within the radius of R (one cell of margin for displacements).
+    std::array<int, 3> reach{};
+    for (int axis = 0; axis < 3; ++axis) {
+      reach[axis] =
+          static_cast<int>(std::ceil(cut->radius_A * inverse_lattice_vectors_.row(axis).norm())) +
+          1;
+      if (2 * reach[axis] + 2 > lattice[axis])
+        throw InputError(fmt::format("full EOM: cutoff {} Å needs at least {} cells along axis {}",
+                                     cut->radius_A, 2 * reach[axis] + 2, axis + 1));
+    }
+    for (int z = -reach[2] - 1; z <= reach[2]; ++z)
+      for (int y = -reach[1] - 1; y <= reach[1]; ++y)
+        for (int x = -reach[0] - 1; x <= reach[0]; ++x)
+          candidate_offsets_.emplace_back(x, y, z);
+  }
+
+  const std::int64_t field_size = 3 * atoms();
+  const int fields = options_.scheme == FullScheme::rk5 ? 2 + (S - 1) + 2 : 3;
+  storage_.assign(static_cast<std::size_t>(fields * field_size), 0.0);
+  r_ = {0};
+  v_ = {field_size};
+  for (int k = 0; k < (options_.scheme == FullScheme::rk5 ? S - 1 : 1); ++k)
+    stage_acceleration_.push_back({(2 + k) * field_size});
+  if (options_.scheme == FullScheme::rk5)
+    stage_position_ = {Field{(2 + S - 1) * field_size}, Field{(3 + S - 1) * field_size}};
+  line_scratch_.assign(static_cast<std::size_t>(threads_) * 3 * stencil_.line_length(), 0.0);
+}
+
+FieldView FullLatticeIntegrator::field(Field f) {
+  double *p = storage_.data() + f.offset;
+  const std::int64_t n = atoms();
+  return {p, p + n, p + 2 * n};
+}
+
+ConstFieldView FullLatticeIntegrator::field(Field f) const {
+  const double *p = storage_.data() + f.offset;
+  const std::int64_t n = atoms();
+  return {p, p + n, p + 2 * n};
+}
+
+Cell FullLatticeIntegrator::wrap(const Cell &n) const {
+  Cell w;
+  for (int axis = 0; axis < 3; ++axis) {
+    const int m = n[axis] % lattice()[axis];
+    w[axis] = m < 0 ? m + lattice()[axis] : m;
+  }
+  return w;
+}
+
+std::int64_t FullLatticeIntegrator::lin(const Cell &w) const {
+  return w.x() + std::int64_t(lattice()[0]) * (w.y() + std::int64_t(lattice()[1]) * w.z());
+}
+
+Vec3 FullLatticeIntegrator::minimum_image(const Vec3 &s) const {
+  Vec3 f = inverse_lattice_vectors_ * s;
+  for (int axis = 0; axis < 3; ++axis) {
+    const double n = lattice()[axis];
+    f[axis] -= n * std::floor(f[axis] / n + 0.5); // f ∈ [−N/2, N/2)
+  }
+  return lattice_vectors_ * f;
+}
+
+double FullLatticeIntegrator::interact(ConstFieldView r, const Vec3 &R,
+                                       std::vector<SiteForce> &forces, Vec3 &ion_force) const {
+  forces.clear();
+  ion_force.setZero();
+  double energy = 0;
+  auto displacement = [&](std::int64_t l) { return Vec3(r[0][l], r[1][l], r[2][l]); };
+  // One pair term: force −∇U(s) on the atom, +∇U(s) on the ion (s = x_n − R).
+  auto add = [&](std::int64_t l, const Vec3 &s) {
+    const Vec3 g = potential_.gradient(s);
+    energy += potential_.value(s);
+    forces.push_back({l, -g});
+    ion_force += g;
+  };
+  std::visit(
+      [&](const auto &list) {
+        using L = std::decay_t<decltype(list)>;
+        if constexpr (std::is_same_v<L, FixedSites>) {
+          for (const Cell &n : list.sites) {
+            const std::int64_t l = lin(wrap(n));
+            add(l, lattice_vectors_ * n.cast<double>() + displacement(l) - R);
+          }
+        } else {
+          const Vec3 f = inverse_lattice_vectors_ * R;
+          const Cell p(static_cast<int>(std::ceil(f.x())), static_cast<int>(std::ceil(f.y())),
+                       static_cast<int>(std::ceil(f.z())));
+          auto pair_separation = [&](const Cell &n, std::int64_t &l) {
+            const Cell w = wrap(n);
+            l = lin(w);
+            return minimum_image(lattice_vectors_ * w.cast<double>() + displacement(l) - R);
+          };
+          if constexpr (std::is_same_v<L, PeriodicCorners>) {
+            for (int o = 0; o < 8; ++o) {
+              const Cell n = p - Cell(1 - (o & 1), 1 - (o >> 1 & 1), 1 - (o >> 2 & 1));
+              std::int64_t l;
+              const Vec3 s = pair_separation(n, l);
+              add(l, s);
+            }
+          } else {
+            const double radius2 = list.radius_A * list.radius_A;
+            for (const Cell &o : candidate_offsets_) {
+              std::int64_t l;
+              const Vec3 s = pair_separation(p + o, l);
+              if (s.squaredNorm() < radius2)
+                add(l, s);
+            }
+          }
+        }
+      },
+      interaction_);
+  std::sort(forces.begin(), forces.end(),
+            [](const SiteForce &a, const SiteForce &b) { return a.lin < b.lin; });
+  return energy;
+}
+
+void FullLatticeIntegrator::add_site_accelerations(int line, FieldView out) const {
+  const std::int64_t first = std::int64_t(line) * stencil_.line_length();
+  const std::int64_t last = first + stencil_.line_length();
+  auto it = std::lower_bound(site_forces_.begin(), site_forces_.end(), first,
+                             [](const SiteForce &f, std::int64_t l) { return f.lin < l; });
+  for (; it != site_forces_.end() && it->lin < last; ++it)
+    for (int c = 0; c < 3; ++c)
+      out[c][it->lin - first] += it->force[c] / mass_;
+}
+
+void FullLatticeIntegrator::set_lattice_state(std::span<const double> r_A,
+                                              std::span<const double> rdot_A_per_ps) {
+  const std::int64_t n = atoms();
+  if (static_cast<std::int64_t>(r_A.size()) != 3 * n ||
+      static_cast<std::int64_t>(rdot_A_per_ps.size()) != 3 * n)
+    throw InputError(fmt::format("full EOM: lattice state needs 3N = {} values", 3 * n));
+  auto r = field(r_);
+  auto v = field(v_);
+  for (std::int64_t i = 0; i < n; ++i)
+    for (int c = 0; c < 3; ++c) {
+      r[c][i] = r_A[3 * i + c];
+      v[c][i] = rdot_A_per_ps[3 * i + c];
+    }
+  verlet_acceleration_valid_ = false;
+}
+
+void FullLatticeIntegrator::set_ion_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps) {
+  R_ = R_A;
+  Rdot_ = Rdot_A_per_ps;
+  verlet_acceleration_valid_ = false;
+}
+
+void FullLatticeIntegrator::step() {
+  if (options_.scheme == FullScheme::rk5)
+    step_rk5();
+  else
+    step_verlet();
+  ++step_index_;
+}
+
+void FullLatticeIntegrator::advance(std::int64_t steps) {
+  for (std::int64_t s = 0; s < steps; ++s)
+    step();
+}
+
+// One RK5 step, one fused pass over the lattice per stage: stencil on the stage positions of a
+// line, the ion forces of S, then the next stage positions (or the final update) of that line.
+void FullLatticeIntegrator::step_rk5() {
+  const double h = dt_;
+  const int n1 = stencil_.line_length();
+  auto r = field(r_);
+  auto v = field(v_);
+  std::array<FieldView, S - 1> A;
+  for (int k = 0; k < S - 1; ++k)
+    A[k] = field(stage_acceleration_[k]);
+  std::array<Vec3, S> ion_acceleration;
+
+  for (int i = 0; i < S; ++i) {
+    // Stage positions: the state itself at stage 1, else the buffer written by the last pass.
+    const FieldView source = i == 0 ? r : field(stage_position_[i % 2]);
+    const ConstFieldView position{source[0], source[1], source[2]};
+    Vec3 R_stage = R_ + (T::c[i] * h) * Rdot_;
+    for (int k = 0; k < i; ++k)
+      R_stage += (h * h * rk2.abar[i][k]) * ion_acceleration[k];
+    interact(position, R_stage, site_forces_, ion_force_);
+    ion_acceleration[i] = ion_inverse_mass_.cwiseProduct(ion_force_);
+
+    const FieldView next = i + 1 < S ? field(stage_position_[(i + 1) % 2]) : FieldView{};
+    for_each_line(stencil_.lines(), threads_, [&](int l, int thread) {
+      double *scratch = line_scratch_.data() + std::int64_t(thread) * 3 * n1;
+      const FieldView g{scratch, scratch + n1, scratch + 2 * n1};
+      stencil_.line(l, position, g);
+      add_site_accelerations(l, g);
+      const std::int64_t o = std::int64_t(l) * n1;
+      for (int c = 0; c < 3; ++c) {
+        double *rc = r[c] + o;
+        double *vc = v[c] + o;
+        const double *gc = g[c];
+        if (i + 1 < S) {
+          double *Ai = A[i][c] + o;
+          double *x = next[c] + o;
+          const double hc = h * T::c[i + 1];
+          for (int s = 0; s < n1; ++s) {
+            Ai[s] = gc[s];
+            x[s] = rc[s] + hc * vc[s];
+          }
+          for (int k = 0; k < i; ++k)
+            if (const double w = h * h * rk2.abar[i + 1][k]; w != 0.0) {
+              const double *Ak = A[k][c] + o;
+              for (int s = 0; s < n1; ++s)
+                x[s] += w * Ak[s];
+            }
+        } else {
+          for (int s = 0; s < n1; ++s) {
+            rc[s] += h * vc[s];
+            vc[s] += h * T::b[S - 1] * gc[s];
+          }
+          for (int k = 0; k < S - 1; ++k) {
+            const double wr = h * h * rk2.bbar[k];
+            const double wv = h * T::b[k];
+            const double *Ak = A[k][c] + o;
+            for (int s = 0; s < n1; ++s) {
+              rc[s] += wr * Ak[s];
+              vc[s] += wv * Ak[s];
+            }
+          }
+        }
+      }
+    });
+  }
+  Vec3 dR = h * Rdot_;
+  Vec3 dRdot = Vec3::Zero();
+  for (int k = 0; k < S; ++k) {
+    dR += (h * h * rk2.bbar[k]) * ion_acceleration[k];
+    dRdot += (h * T::b[k]) * ion_acceleration[k];
+  }
+  R_ += dR;
+  Rdot_ += dRdot;
+}
+
+void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
+  const int n1 = stencil_.line_length();
+  auto r = field(r_);
+  auto v = field(v_);
+  auto A = field(stage_acceleration_[0]);
+  const ConstFieldView position{r[0], r[1], r[2]};
+  interact(position, R_, site_forces_, ion_force_);
+  verlet_ion_acceleration_ = ion_inverse_mass_.cwiseProduct(ion_force_);
+  Rdot_ += kick_ps * verlet_ion_acceleration_;
+  for_each_line(stencil_.lines(), threads_, [&](int l, int) {
+    const std::int64_t o = std::int64_t(l) * n1;
+    const FieldView g{A[0] + o, A[1] + o, A[2] + o};
+    stencil_.line(l, position, g);
+    add_site_accelerations(l, g);
+    for (int c = 0; c < 3; ++c)
+      for (int s = 0; s < n1; ++s)
+        v[c][o + s] += kick_ps * g[c][s];
+  });
+  verlet_acceleration_valid_ = true;
+}
+
+// Velocity Verlet: half kick and drift in one streaming pass, then the new acceleration and the
+// second half kick in one stencil pass.
+void FullLatticeIntegrator::step_verlet() {
+  if (!verlet_acceleration_valid_)
+    verlet_acceleration_and_kick(0.0);
+  const double h = dt_;
+  auto r = field(r_);
+  auto v = field(v_);
+  auto A = field(stage_acceleration_[0]);
+  const std::int64_t n = atoms();
+  for (int c = 0; c < 3; ++c)
+    for (std::int64_t s = 0; s < n; ++s) {
+      v[c][s] += 0.5 * h * A[c][s];
+      r[c][s] += h * v[c][s];
+    }
+  Rdot_ += (0.5 * h) * verlet_ion_acceleration_;
+  R_ += h * Rdot_;
+  verlet_acceleration_and_kick(0.5 * h);
+}
+
+std::vector<double> FullLatticeIntegrator::lattice_displacements_A() const {
+  const auto r = field(r_);
+  std::vector<double> out(static_cast<std::size_t>(3 * atoms()));
+  for (std::int64_t i = 0; i < atoms(); ++i)
+    for (int c = 0; c < 3; ++c)
+      out[3 * i + c] = r[c][i];
+  return out;
+}
+
+std::vector<double> FullLatticeIntegrator::lattice_velocities_A_per_ps() const {
+  const auto v = field(v_);
+  std::vector<double> out(static_cast<std::size_t>(3 * atoms()));
+  for (std::int64_t i = 0; i < atoms(); ++i)
+    for (int c = 0; c < 3; ++c)
+      out[3 * i + c] = v[c][i];
+  return out;
+}
+
+Vec3 FullLatticeIntegrator::displacement_A(const Cell &n) const {
+  const auto r = field(r_);
+  const std::int64_t l = lin(wrap(n));
+  return {r[0][l], r[1][l], r[2][l]};
+}
+
+Vec3 FullLatticeIntegrator::velocity_A_per_ps(const Cell &n) const {
+  const auto v = field(v_);
+  const std::int64_t l = lin(wrap(n));
+  return {v[0][l], v[1][l], v[2][l]};
+}
+
+FullEnergy FullLatticeIntegrator::energy() const {
+  const std::int64_t n = atoms();
+  const auto r = field(r_);
+  const auto v = field(v_);
+  std::vector<double> g(static_cast<std::size_t>(3 * n));
+  stencil_.apply(r, {g.data(), g.data() + n, g.data() + 2 * n}, threads_);
+  FullEnergy e;
+  for (int c = 0; c < 3; ++c)
+    for (std::int64_t s = 0; s < n; ++s) {
+      e.lattice_kinetic += 0.5 * mass_ * v[c][s] * v[c][s];
+      e.lattice_potential -= 0.5 * mass_ * r[c][s] * g[c * n + s]; // g = −V r / m
+    }
+  for (int c = 0; c < 3; ++c)
+    if (ion_inverse_mass_[c] > 0)
+      e.ion_kinetic += 0.5 * Rdot_[c] * Rdot_[c] / ion_inverse_mass_[c];
+  std::vector<SiteForce> forces;
+  Vec3 ion_force;
+  e.interaction = interact(r, R_, forces, ion_force);
+  return e;
+}
+
+Vec3 FullLatticeIntegrator::total_momentum() const {
+  const auto v = field(v_);
+  Vec3 p = Vec3::Zero();
+  for (int c = 0; c < 3; ++c) {
+    double sum = 0;
+    for (std::int64_t s = 0; s < atoms(); ++s)
+      sum += v[c][s];
+    p[c] = mass_ * sum + (ion_inverse_mass_[c] > 0 ? Rdot_[c] / ion_inverse_mass_[c] : 0.0);
+  }
+  return p;
+}
+
+std::vector<Cell> FullLatticeIntegrator::interaction_sites() const {
+  std::vector<SiteForce> forces;
+  Vec3 ion_force;
+  interact(field(r_), R_, forces, ion_force);
+  std::vector<Cell> sites;
+  for (const auto &f : forces) {
+    const int nx = lattice()[0], ny = lattice()[1];
+    sites.emplace_back(static_cast<int>(f.lin % nx), static_cast<int>(f.lin / nx % ny),
+                       static_cast<int>(f.lin / (std::int64_t(nx) * ny)));
+  }
+  return sites;
+}
+
+} // namespace ionbath::dynamics

@@ -1,0 +1,294 @@
+// physics.md §4 (seed 002 Eqs. 2–3): stencil = dense V (§4.2.5), FFT thermal state = direct sum
+// (§2.5 fact 6), lattice reproduces r_H(t) (§4.2.4), energy (§4.2.1), momentum (§4.2.2), plane
+// wave at Ω_qu (§4.2.3), interaction-list variants (§4.1).
+#include "ionbath/bath/lattice_thermal_motion.hpp"
+#include "ionbath/bath/reference_bath_field.hpp"
+#include "ionbath/crystal/dynamical_matrix.hpp"
+#include "ionbath/dynamics/full_lattice_integrator.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <tuple>
+#include <vector>
+
+using namespace ionbath;
+using namespace ionbath::dynamics;
+
+namespace {
+constexpr double a = 3.0; // Å
+const crystal::Crystal kCubic = crystal::Crystal::simple_cubic(a, 3.5, 520.0, 170.0);
+const Yukawa kU(4000.0, 0.5);
+const Vec3 kFree = Vec3::Constant(1 / 0.7); // ion inverse mass, all components free
+const Vec3 kFarAway(1e6, 1e6, 1e6);         // ion position without any interaction (U = 0)
+
+// The simple cubic crystal plus a (2,1,0) bond with a general (non-symmetric) block, Φ_{-d} = Φ_dᵀ.
+crystal::Crystal general_crystal() {
+  std::vector<crystal::Bond> bonds = kCubic.bonds();
+  Mat3 phi;
+  phi << -11.0, 3.0, -2.0, 5.0, -7.0, 1.5, 0.5, -4.0, -9.0;
+  bonds.push_back({Cell(2, 1, 0), phi});
+  bonds.push_back({Cell(-2, -1, 0), phi.transpose()});
+  return crystal::Crystal(a * Mat3::Identity(), 3.5, bonds, "general");
+}
+
+// Dense V (3N × 3N) with V_{n, wrap(n+d)} += Φ_d (physics.md §1.1).
+Eigen::MatrixXd dense_V(const crystal::Crystal &crystal, GridShape g) {
+  const int n = static_cast<int>(grid_points(g));
+  Eigen::MatrixXd V = Eigen::MatrixXd::Zero(3 * n, 3 * n);
+  auto lin = [&](int x, int y, int z) {
+    auto w = [](int i, int m) { return ((i % m) + m) % m; };
+    return w(x, g[0]) + g[0] * (w(y, g[1]) + g[1] * w(z, g[2]));
+  };
+  for (int z = 0; z < g[2]; ++z)
+    for (int y = 0; y < g[1]; ++y)
+      for (int x = 0; x < g[0]; ++x) {
+        const int i = lin(x, y, z);
+        V.block<3, 3>(3 * i, 3 * i) += crystal.onsite_block();
+        for (const auto &b : crystal.bonds())
+          V.block<3, 3>(3 * i, 3 * lin(x + b.offset.x(), y + b.offset.y(), z + b.offset.z())) +=
+              b.phi;
+      }
+  return V;
+}
+
+std::vector<double> random_field(std::int64_t n, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-0.1, 0.1);
+  std::vector<double> f(static_cast<std::size_t>(3 * n));
+  for (auto &x : f)
+    x = u(rng);
+  return f;
+}
+
+// A thermally excited 6³ lattice (ħΩ_T = 25 meV) and an ion launched through the cell of the
+// eight atoms (0..1)³ at 7 Å/ps; fixed list = those eight atoms.
+FullLatticeIntegrator colliding_system(FullScheme scheme, double dt, Vec3 inverse_mass = kFree) {
+  const GridShape g{6, 6, 6};
+  static const crystal::ModeSet modes(kCubic, g);
+  static const bath::ThermalBath bath(modes, {.kT_meV = 25.0, .seed = 9});
+  const auto start = bath::lattice_thermal_motion(bath);
+  std::vector<Cell> cube;
+  for (int o = 0; o < 8; ++o)
+    cube.emplace_back(o & 1, o >> 1 & 1, o >> 2 & 1);
+  FullLatticeIntegrator full(kCubic, g, kU, inverse_mass, FixedSites{cube}, dt, {.scheme = scheme});
+  full.set_lattice_state(start.r_A, start.v_A_per_ps);
+  full.set_ion_state(Vec3(1.2, 1.6, 1.4), Vec3(6.0, -2.0, 3.0));
+  return full;
+}
+double max_abs(const std::vector<double> &x, const std::vector<double> &y) {
+  double d = 0;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    d = std::max(d, std::abs(x[i] - y[i]));
+  return d;
+}
+} // namespace
+
+TEST(LatticeStencil, EqualsDenseForceConstantMatrix) {
+  // §4.2.5. N1 = 13 exercises the register-blocked interior and the wrapped ends; N = 2 folds ±d.
+  for (const auto &crystal : {kCubic, general_crystal()})
+    for (const GridShape g : {GridShape{13, 4, 3}, GridShape{5, 2, 6}, GridShape{1, 3, 4}}) {
+      const std::int64_t n = grid_points(g);
+      const auto V = dense_V(crystal, g);
+      const auto r = random_field(n, 7);
+      const Eigen::VectorXd expected = -V * Eigen::Map<const Eigen::VectorXd>(r.data(), 3 * n);
+      std::vector<double> soa(r.size()), out(r.size());
+      for (std::int64_t s = 0; s < n; ++s)
+        for (int c = 0; c < 3; ++c)
+          soa[c * n + s] = r[3 * s + c];
+      LatticeStencil stencil(crystal, g);
+      stencil.apply({soa.data(), soa.data() + n, soa.data() + 2 * n},
+                    {out.data(), out.data() + n, out.data() + 2 * n});
+      double err = 0;
+      for (std::int64_t s = 0; s < n; ++s)
+        for (int c = 0; c < 3; ++c)
+          err = std::max(err, std::abs(out[c * n + s] - expected[3 * s + c]));
+      EXPECT_LT(err, 1e-11 * (1 + expected.cwiseAbs().maxCoeff()))
+          << crystal.name() << " " << g[0] << "×" << g[1] << "×" << g[2];
+    }
+}
+
+TEST(LatticeThermalMotion, FftEqualsDirectModeSum) {
+  // §2.5 fact 6: one backward DFT per component equals the direct sum r_H(t), ṙ_H(t).
+  const GridShape g{4, 5, 3};
+  const crystal::ModeSet modes(kCubic, g);
+  const bath::ThermalBath bath(modes, {.kT_meV = 25.0, .seed = 3});
+  bath::ReferenceBathField reference(bath, 0.005);
+  std::vector<Cell> sites;
+  for (int z = 0; z < g[2]; ++z)
+    for (int y = 0; y < g[1]; ++y)
+      for (int x = 0; x < g[0]; ++x)
+        sites.emplace_back(x, y, z);
+  std::vector<bath::SiteMotion> direct(sites.size());
+  for (const std::int64_t quarter : {0, 37}) {
+    reference.evaluate(sites, quarter, direct);
+    const auto fft = bath::lattice_thermal_motion(bath, reference.time_ps(quarter));
+    double err_r = 0, err_v = 0;
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      for (int c = 0; c < 3; ++c) {
+        err_r = std::max(err_r, std::abs(fft.r_A[3 * s + c] - direct[s].r[c]));
+        err_v = std::max(err_v, std::abs(fft.v_A_per_ps[3 * s + c] - direct[s].v[c]));
+      }
+    EXPECT_LT(err_r, 1e-12);
+    EXPECT_LT(err_v, 1e-11);
+  }
+}
+
+TEST(FullLatticeIntegrator, LatticeReproducesThermalFieldOverThousandSteps) {
+  // §4.2.4: no interaction (ion far away); RK5 with δt = 2e-3 ps (ΩmaxΔt = 0.063) over 10³ steps
+  // tracks r_H(t) of the direct sum to ≤ 1e-8 Å.
+  const GridShape g{6, 6, 6};
+  const double dt = 2e-3;
+  const crystal::ModeSet modes(kCubic, g);
+  const bath::ThermalBath bath(modes, {.kT_meV = 25.0, .seed = 5});
+  const auto start = bath::lattice_thermal_motion(bath);
+  FullLatticeIntegrator full(kCubic, g, kU, kFree, FixedSites{{Cell(0, 0, 0)}}, dt);
+  full.set_lattice_state(start.r_A, start.v_A_per_ps);
+  full.set_ion_state(kFarAway, Vec3::Zero());
+  full.advance(1000);
+
+  bath::ReferenceBathField reference(bath, dt);
+  std::vector<Cell> sites;
+  for (int z = 0; z < g[2]; ++z)
+    for (int y = 0; y < g[1]; ++y)
+      for (int x = 0; x < g[0]; ++x)
+        sites.emplace_back(x, y, z);
+  std::vector<bath::SiteMotion> direct(sites.size());
+  reference.evaluate(sites, 4 * 1000, direct);
+  double err_r = 0, err_v = 0, scale = 0;
+  for (std::size_t s = 0; s < sites.size(); ++s) {
+    err_r = std::max(err_r, (full.displacement_A(sites[s]) - direct[s].r).cwiseAbs().maxCoeff());
+    err_v = std::max(err_v, (full.velocity_A_per_ps(sites[s]) - direct[s].v).cwiseAbs().maxCoeff());
+    scale = std::max(scale, direct[s].r.cwiseAbs().maxCoeff());
+  }
+  RecordProperty("max_error_A", fmt::format("{:.3e}", err_r));
+  EXPECT_GT(scale, 0.01); // a real thermal field
+  EXPECT_LT(err_r, 1e-8);
+  EXPECT_LT(err_v, 1e-7);
+}
+
+TEST(FullLatticeIntegrator, Rk5ConservesEnergyWithFixedList) {
+  // §4.2.1: fixed list, δt = 1e-3 ps, 10⁴ steps (the ion crosses its cell many times).
+  auto full = colliding_system(FullScheme::rk5, 1e-3);
+  const double E0 = full.energy().total();
+  double worst = 0;
+  for (int block = 0; block < 10; ++block) {
+    full.advance(1000);
+    worst = std::max(worst, std::abs(full.energy().total() - E0));
+  }
+  RecordProperty("relative_drift", fmt::format("{:.3e}", worst / std::abs(E0)));
+  EXPECT_LT(worst / std::abs(E0), 1e-9);
+}
+
+TEST(FullLatticeIntegrator, VerletEnergyErrorStaysBounded) {
+  // Symplectic: the energy error oscillates without secular growth. δt = 5e-3 ps, 2·10⁴ steps
+  // (100 ps): the largest error of the last quarter is no larger than that of the first.
+  auto full = colliding_system(FullScheme::velocity_verlet, 5e-3);
+  const double E0 = full.energy().total();
+  std::vector<double> error;
+  for (int block = 0; block < 200; ++block) {
+    full.advance(100);
+    error.push_back(std::abs(full.energy().total() - E0));
+  }
+  const double first = *std::max_element(error.begin(), error.begin() + 50);
+  const double last = *std::max_element(error.end() - 50, error.end());
+  RecordProperty("first_quarter_max_error_meV", fmt::format("{:.3e}", first));
+  RecordProperty("last_quarter_max_error_meV", fmt::format("{:.3e}", last));
+  EXPECT_LT(last, 1.5 * first);
+  EXPECT_LT(last / std::abs(E0), 1e-3);
+}
+
+TEST(FullLatticeIntegrator, ConservesTotalMomentum) {
+  // §4.2.2: Newton's third law and the acoustic sum rule; no constrained component.
+  for (const auto scheme : {FullScheme::rk5, FullScheme::velocity_verlet}) {
+    auto full = colliding_system(scheme, 5e-3);
+    const Vec3 p0 = full.total_momentum();
+    full.advance(400);
+    const double scale = 3.5 * 216 * 1.0 + 0.7 * 6.0; // m Σ|ṙ| scale (|ṙ| ~ 1 Å/ps)
+    EXPECT_LT((full.total_momentum() - p0).norm(), 1e-11 * scale);
+  }
+}
+
+TEST(FullLatticeIntegrator, ConstrainedComponentsStayFrozen) {
+  auto full = colliding_system(FullScheme::rk5, 5e-3, Vec3(0, 0, 1 / 0.7));
+  full.advance(200);
+  EXPECT_DOUBLE_EQ(full.ion_velocity_A_per_ps().x(), 6.0);
+  EXPECT_DOUBLE_EQ(full.ion_velocity_A_per_ps().y(), -2.0);
+  EXPECT_NE(full.ion_velocity_A_per_ps().z(), 3.0);
+}
+
+TEST(FullLatticeIntegrator, PlaneWaveOscillatesAtModeFrequency) {
+  // §4.2.3: r_n(0) = ε η cos(q·n), ṙ = 0 → r_n(t) = r_n(0) cos(Ω_qu t).
+  const GridShape g{8, 6, 4};
+  const Vec3 q = 2 * M_PI * Vec3(3.0 / 8, 1.0 / 6, 1.0 / 4);
+  const auto modes = crystal::DynamicalMatrix(kCubic).modes(q);
+  const double eps = 0.05;
+  for (int u = 0; u < 3; ++u) {
+    const double omega = std::sqrt(modes.omega2[u]);
+    const Vec3 eta = modes.eta.col(u);
+    std::vector<double> r(static_cast<std::size_t>(3 * grid_points(g))), v(r.size(), 0.0);
+    for (int z = 0; z < g[2]; ++z)
+      for (int y = 0; y < g[1]; ++y)
+        for (int x = 0; x < g[0]; ++x) {
+          const std::size_t s = x + g[0] * (y + g[1] * z);
+          for (int c = 0; c < 3; ++c)
+            r[3 * s + c] = eps * eta[c] * std::cos(q.dot(Vec3(x, y, z)));
+        }
+    FullLatticeIntegrator full(kCubic, g, kU, kFree, FixedSites{{Cell(0, 0, 0)}}, 2e-3);
+    full.set_lattice_state(r, v);
+    full.set_ion_state(kFarAway, Vec3::Zero());
+    full.advance(500);
+    const auto rt = full.lattice_displacements_A();
+    double err = 0;
+    for (std::size_t i = 0; i < r.size(); ++i)
+      err = std::max(err, std::abs(rt[i] - r[i] * std::cos(omega * full.time_ps())));
+    EXPECT_LT(err, 1e-8 * eps) << "branch " << u << " Ω = " << omega;
+  }
+}
+
+TEST(FullLatticeIntegrator, MovingCornerListUsesMinimumImageAndWrappedLabels) {
+  // §4.1 third bullet: the eight corners of the cell of R; R and R + box give the same dynamics.
+  const GridShape g{6, 6, 6};
+  const Vec3 R(4.4, 7.6, 13.4), Rdot(15.0, 0.5, -0.3); // 79 meV > 45 meV face barrier
+  FullLatticeIntegrator inside(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3);
+  FullLatticeIntegrator outside(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3);
+  inside.set_ion_state(R, Rdot);
+  outside.set_ion_state(R + Vec3(-18.0, 36.0, 18.0), Rdot);
+  auto sites = inside.interaction_sites();
+  std::vector<Cell> expected;
+  for (int o = 0; o < 8; ++o)
+    expected.emplace_back(1 + (o & 1), 2 + (o >> 1 & 1), 4 + (o >> 2 & 1));
+  auto order = [](const Cell &x, const Cell &y) {
+    return std::tie(x.z(), x.y(), x.x()) < std::tie(y.z(), y.y(), y.x());
+  };
+  std::sort(sites.begin(), sites.end(), order);
+  std::sort(expected.begin(), expected.end(), order);
+  EXPECT_EQ(sites, expected);
+  inside.advance(250); // ≈ 1.25 ps at ≈ 14 Å/ps: crosses cell faces
+  outside.advance(250);
+  EXPECT_LT((outside.ion_position_A() - Vec3(-18.0, 36.0, 18.0) - inside.ion_position_A()).norm(),
+            1e-9);
+  EXPECT_LT(max_abs(inside.lattice_displacements_A(), outside.lattice_displacements_A()), 1e-12);
+  EXPECT_GT(std::abs(inside.ion_position_A().x() - R.x()), 3.0)
+      << inside.ion_position_A().transpose(); // left its cell
+  EXPECT_NE(inside.interaction_sites(), sites)
+      << inside.ion_position_A().transpose(); // the list moved with the ion
+}
+
+TEST(FullLatticeIntegrator, CutoffListMatchesCornersAtCellCentre) {
+  // At the cell centre the 8 corners lie at 2.598 Å, the next atoms at 4.97 Å: a 3 Å cutoff
+  // selects the corners, and both lists give the same first step.
+  const GridShape g{8, 8, 8};
+  FullLatticeIntegrator corners(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3);
+  FullLatticeIntegrator cutoff(kCubic, g, kU, kFree, PeriodicCutoff{3.0}, 5e-3);
+  for (auto *f : {&corners, &cutoff})
+    f->set_ion_state(Vec3(22.5, 22.5, 22.5), Vec3(0.1, 0.2, 0.3));
+  EXPECT_EQ(cutoff.interaction_sites().size(), 8u);
+  corners.step();
+  cutoff.step();
+  EXPECT_LT((corners.ion_position_A() - cutoff.ion_position_A()).norm(), 1e-14);
+  EXPECT_NEAR(corners.energy().total(), cutoff.energy().total(), 1e-9);
+}
