@@ -39,7 +39,7 @@ stop_pidfile() {
 if alive /run/slurmctld.pid slurmctld >/dev/null; then
   jobs="$(squeue -h -o %F 2>/dev/null | sort -u || true)"
   if [ -n "$jobs" ]; then
-    echo "cancelling jobs: $(echo $jobs)"
+    echo "cancelling jobs: ${jobs//$'\n'/ }"
     # shellcheck disable=SC2086
     scancel $jobs || true
     for ((i = 0; i < 60; i++)); do
