@@ -93,6 +93,11 @@ void check_previous_work(const io::Config &config, const Communicator &world) {
 }
 
 void write_parameters(io::H5Output &out, const io::Config &config) {
+  const std::array<std::int64_t, 2> version{1, 1}; // H5MD 1.1 metadata (design.md output layout)
+  out.write_attribute("/h5md", "version", std::span<const std::int64_t>(version));
+  out.write_attribute("/h5md/author", "name", "ionbath user");
+  out.write_attribute("/h5md/creator", "name", "ionbath");
+  out.write_attribute("/h5md/creator", "version", IONBATH_VERSION);
   out.write_string("/parameters/config", io::to_toml(io::canonical(config)));
   out.write_attribute("/parameters", "config_hash", io::config_hash(io::canonical(config)));
   out.write_attribute("/parameters", "ionbath_version", IONBATH_VERSION);
@@ -380,6 +385,7 @@ int run_time_local(const io::Config &config, const Communicator &world,
     }
   }
   check_previous_work(config, world);
+  Log::set_group(layout.is_group_leader(), layout.group_index(), layout.n_groups());
   Log::info("{}: {} temperature(s) × {} trajectories, {} steps of {} ps, {} group(s) of {} rank(s)",
             options.analysis ? "sweep" : "run", temperatures.size(), config.run.trajectories,
             config.run.steps, config.run.dt, layout.n_groups(), layout.group().size());

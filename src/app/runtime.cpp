@@ -14,6 +14,8 @@ namespace ionbath::app {
 
 namespace {
 int g_rank = 0;
+bool g_group_leader = true;
+int g_group = 0, g_groups = 1;
 const auto g_start = std::chrono::steady_clock::now();
 std::atomic<int> g_signal{0};
 
@@ -21,6 +23,14 @@ extern "C" void on_stop_signal(int sig) {
   g_signal.store(sig);
 }
 } // namespace
+
+void Log::set_group(bool leader, int group_index, int n_groups) {
+  g_group_leader = leader;
+  g_group = group_index;
+  g_groups = n_groups;
+}
+bool Log::task_enabled() { return g_group_leader; }
+std::string Log::task_prefix() { return g_groups > 1 ? fmt::format("[group {}] ", g_group) : ""; }
 
 void Log::set_rank(int rank) {
   g_rank = rank;
@@ -72,14 +82,14 @@ void Progress::update(long long done) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? (done - start_done_) / elapsed : 0;
   const double eta = rate > 0 ? (total_ - done) / rate : -1;
-  Log::info("{}: {}/{} ({:.1f}%), {:.3g}/s, ETA {}", label_, done, total_,
+  Log::task("{}: {}/{} ({:.1f}%), {:.3g}/s, ETA {}", label_, done, total_,
             100.0 * done / std::max(1LL, total_), rate, format_duration(eta));
 }
 
 void Progress::finish() {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  Log::info("{}: done in {}", label_, format_duration(elapsed));
+  Log::task("{}: done in {}", label_, format_duration(elapsed));
 }
 
 void StopSignal::install() {

@@ -277,7 +277,7 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
           account_loop();
           if (writer)
             writer->suspend();
-          Log::info("{}: interrupted by signal {} at step {}; checkpoint written", label,
+          Log::task("{}: interrupted by signal {} at step {}; checkpoint written", label,
                     StopSignal::signal_number(), k + 1);
           return TaskOutcome::interrupted;
         }
@@ -288,7 +288,7 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
   if (!leader)
     return TaskOutcome::finished;
   progress.finish();
-  Log::info("{}: {} cell changes, final R = ({:.3f}, {:.3f}, {:.3f}) Å", label, hops,
+  Log::task("{}: {} cell changes, final R = ({:.3f}, {:.3f}, {:.3f}) Å", label, hops,
             integrator.position_A().x(), integrator.position_A().y(), integrator.position_A().z());
 
   CategoryTimers::Scope t(timers, TimerCategory::io);

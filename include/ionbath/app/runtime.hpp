@@ -14,6 +14,15 @@ namespace ionbath::app {
 class Log {
 public:
   static void set_rank(int rank);
+  // Messages about a trajectory group's own work (progress of its tasks) are printed by every
+  // group leader, prefixed with the group index when there are several groups.
+  static void set_group(bool leader, int group_index, int n_groups);
+  template <class... Args> static void task(fmt::format_string<Args...> f, Args &&...args) {
+    if (task_enabled())
+      write(task_prefix(), fmt::format(f, std::forward<Args>(args)...));
+  }
+  static bool task_enabled();
+  static std::string task_prefix();
   static bool enabled();
   static void write(std::string_view level, const std::string &message);
   template <class... Args> static void info(fmt::format_string<Args...> f, Args &&...args) {
