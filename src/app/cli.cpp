@@ -144,6 +144,24 @@ int main(int argc, char **argv) {
     action = trajectory_action(true);
   });
 
+  std::string validate_case;
+  auto *validate_cmd = cli.add_subcommand(
+      "validate", "Full equations of motion of the whole lattice against the time-local model: "
+                  "fig3 (head-on collisions, seed 002 Fig. 3) or fig4 (trapped oscillation, "
+                  "Fig. 4); both curves -> HDF5 and a summary of the agreement");
+  validate_cmd->add_option("case", validate_case, "fig3 or fig4")
+      ->required()
+      ->check(CLI::IsMember({"fig3", "fig4"}));
+  validate_cmd->add_option("config", config_path, "TOML configuration (default: embedded default)");
+  validate_cmd->add_option("-o,--output", output, "Output HDF5 file (default: [validate] output)");
+  validate_cmd->callback([&] {
+    action = [&](io::Config c) {
+      if (!output.empty())
+        c.validate.output = output;
+      return run_validate(c, validate_case, world);
+    };
+  });
+
   std::vector<std::string> merge_inputs;
   std::string merge_output;
   auto *merge_cmd = cli.add_subcommand(

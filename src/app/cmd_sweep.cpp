@@ -362,9 +362,10 @@ int run_time_local(const io::Config &config, const Communicator &world,
     throw InputError(fmt::format("msd.segments = {}: a sweep needs at least 2 segments per "
                                  "trajectory for error bars",
                                  config.msd.segments));
-  if (config.run.method != io::RunMethod::time_local)
-    throw InputError("run.method = \"full\": the full-lattice sweep is not available in this "
-                     "build; use method = \"time-local\"");
+  if (config.run.method == io::RunMethod::full && config.parallel.ranks_per_trajectory != 1)
+    throw InputError(fmt::format("parallel.ranks_per_trajectory = {}: method = \"full\" runs one "
+                                 "trajectory per rank (use 1)",
+                                 config.parallel.ranks_per_trajectory));
   const parallel::TrajectoryLayout layout(world, config.parallel.ranks_per_trajectory);
   {
     std::string problem;

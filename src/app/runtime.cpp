@@ -29,8 +29,12 @@ void Log::set_group(bool leader, int group_index, int n_groups) {
   g_group = group_index;
   g_groups = n_groups;
 }
-bool Log::task_enabled() { return g_group_leader; }
-std::string Log::task_prefix() { return g_groups > 1 ? fmt::format("[group {}] ", g_group) : ""; }
+bool Log::task_enabled() {
+  return g_group_leader;
+}
+std::string Log::task_prefix() {
+  return g_groups > 1 ? fmt::format("[group {}] ", g_group) : "";
+}
 
 void Log::set_rank(int rank) {
   g_rank = rank;

@@ -6,9 +6,11 @@
 #include "ionbath/app/runtime.hpp"
 #include "ionbath/app/sweep.hpp"
 #include "ionbath/bath/chebyshev_bath_field.hpp"
+#include "ionbath/bath/lattice_thermal_motion.hpp"
 #include "ionbath/bath/thermal_bath.hpp"
 #include "ionbath/core/error.hpp"
 #include "ionbath/crystal/drag_matrix.hpp"
+#include "ionbath/dynamics/full_lattice_integrator.hpp"
 #include "ionbath/dynamics/time_local_integrator.hpp"
 #include "ionbath/io/h5md.hpp"
 #include "ionbath/io/hdf5.hpp"
@@ -40,6 +42,106 @@ public:
 private:
   bath::BathField &inner_;
   CategoryTimers &timers_;
+};
+
+// One trajectory's dynamics behind the observers: the time-local model or the full lattice.
+class TrajectoryEngine {
+public:
+  virtual ~TrajectoryEngine() = default;
+  virtual void step() = 0;
+  virtual std::int64_t step_index() const = 0;
+  virtual Vec3 position() const = 0; // unwrapped R, Å
+  virtual Vec3 velocity() const = 0; // Ṙ, Å/ps
+  // State (R, Ṙ) at step k and the engine's own arrays from the checkpoint (leader only).
+  virtual void restore(std::int64_t k, const Vec3 &R, const Vec3 &V, const Checkpoint *c) = 0;
+  virtual void save(Checkpoint &) const {}
+};
+
+// Seed 002 Eqs. 18–20 with the Chebyshev bath (mode sums shared by the ranks of the group).
+class TimeLocalEngine final : public TrajectoryEngine {
+public:
+  TimeLocalEngine(const io::Config &config, const TimeLocalModel &model,
+                  const bath::ThermalBathParams &bp, const Communicator &group,
+                  CategoryTimers &timers) {
+    const double dt = config.run.dt;
+    if (config.run.bath == io::BathStatistics::none) {
+      field_ = std::make_unique<bath::StaticFramework>(dt); // r_H ≡ 0 (physics.md §3.6)
+    } else {
+      thermal_ = std::make_unique<bath::ThermalBath>(*model.modes, bp);
+      const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(config.lattice.bz_grid),
+                                            TimeLocalModel::reduction_block_modes};
+      auto reducer = [&group, blocks](std::span<const double> local, std::size_t width,
+                                      std::span<double> out) {
+        group.ordered_block_sum(blocks, local, width, out);
+      };
+      field_ = std::make_unique<bath::ChebyshevBathField>(*thermal_, dt, bath::ChebyshevOptions{},
+                                                          reducer);
+    }
+    timed_ = std::make_unique<TimedBathField>(*field_, timers);
+    dynamics::InteractionList interaction;
+    interaction.extent = config.interaction.extent;
+    dynamics::TimeLocalOptions ablation;
+    ablation.drag = config.run.drag;
+    ablation.relaxation = config.run.relaxation;
+    integrator_ = std::make_unique<dynamics::TimeLocalIntegrator>(
+        model.crystal, model.static_response, model.drag_matrix, *model.potential, *timed_,
+        Vec3::Constant(1.0 / config.ion.mass), interaction, ablation);
+    // Initial state: the cell centre, at rest (physics.md §3.4).
+    integrator_->set_state(model.crystal.lattice_vectors() * Vec3::Constant(0.5), Vec3::Zero());
+  }
+  void step() override { integrator_->step(); }
+  std::int64_t step_index() const override { return integrator_->step_index(); }
+  Vec3 position() const override { return integrator_->position_A(); }
+  Vec3 velocity() const override { return integrator_->velocity_A_per_ps(); }
+  void restore(std::int64_t k, const Vec3 &R, const Vec3 &V, const Checkpoint *) override {
+    integrator_->restore(k, R, V);
+  }
+
+private:
+  std::unique_ptr<bath::ThermalBath> thermal_;
+  std::unique_ptr<bath::BathField> field_;
+  std::unique_ptr<TimedBathField> timed_;
+  std::unique_ptr<dynamics::TimeLocalIntegrator> integrator_;
+};
+
+// Seed 002 Eqs. 2–3 on the periodic lattice of the BZ grid (physics.md §4.3 (c)): thermal
+// initial state from the same keyed bath (FFT, §2.3), moving periodic 8-corner list.
+class FullLatticeEngine final : public TrajectoryEngine {
+public:
+  FullLatticeEngine(const io::Config &config, const TimeLocalModel &model,
+                    const bath::ThermalBathParams &bp)
+      : modes_(model.crystal, config.lattice.bz_grid) {
+    dynamics::FullLatticeOptions options;
+    options.scheme = config.run.full_scheme == io::FullScheme::rk5
+                         ? dynamics::FullScheme::rk5
+                         : dynamics::FullScheme::velocity_verlet;
+    integrator_ = std::make_unique<dynamics::FullLatticeIntegrator>(
+        model.crystal, config.lattice.bz_grid, *model.potential,
+        Vec3::Constant(1.0 / config.ion.mass), dynamics::PeriodicCorners{}, config.run.dt, options);
+    if (config.run.bath != io::BathStatistics::none) {
+      const bath::ThermalBath thermal(modes_, bp);
+      const auto motion = bath::lattice_thermal_motion(thermal);
+      integrator_->set_lattice_state(motion.r_A, motion.v_A_per_ps);
+    }
+    integrator_->set_ion_state(model.crystal.lattice_vectors() * Vec3::Constant(0.5), Vec3::Zero());
+  }
+  void step() override { integrator_->step(); }
+  std::int64_t step_index() const override { return integrator_->step_index(); }
+  Vec3 position() const override { return integrator_->ion_position_A(); }
+  Vec3 velocity() const override { return integrator_->ion_velocity_A_per_ps(); }
+  void restore(std::int64_t k, const Vec3 &R, const Vec3 &V, const Checkpoint *c) override {
+    integrator_->set_lattice_state(c->get_array("lattice_r"), c->get_array("lattice_v"));
+    integrator_->set_ion_state(R, V);
+    integrator_->set_step_index(k);
+  }
+  void save(Checkpoint &c) const override {
+    c.set_array("lattice_r", integrator_->lattice_displacements_A());
+    c.set_array("lattice_v", integrator_->lattice_velocities_A_per_ps());
+  }
+
+private:
+  crystal::ModeSet modes_;
+  std::unique_ptr<dynamics::FullLatticeIntegrator> integrator_;
 };
 
 // Broadcast a table of 3×3 blocks from the world root.
@@ -127,43 +229,29 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
   bp.trajectory_id = static_cast<std::uint64_t>(task.trajectory_id);
   bp.statistics = config.run.bath == io::BathStatistics::classical ? bath::Statistics::classical
                                                                    : bath::Statistics::quantum;
-  std::unique_ptr<bath::ThermalBath> thermal;
-  std::unique_ptr<bath::BathField> field;
-  if (config.run.bath == io::BathStatistics::none) {
-    field = std::make_unique<bath::StaticFramework>(dt); // r_H ≡ 0 (physics.md §3.6)
-  } else {
+  std::unique_ptr<TrajectoryEngine> engine;
+  {
     CategoryTimers::Scope t(timers, TimerCategory::setup);
-    thermal = std::make_unique<bath::ThermalBath>(*model.modes, bp);
-    const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(config.lattice.bz_grid),
-                                          TimeLocalModel::reduction_block_modes};
-    auto reducer = [&group, blocks](std::span<const double> local, std::size_t width,
-                                    std::span<double> out) {
-      group.ordered_block_sum(blocks, local, width, out);
-    };
-    field =
-        std::make_unique<bath::ChebyshevBathField>(*thermal, dt, bath::ChebyshevOptions{}, reducer);
+    if (config.run.method == io::RunMethod::full)
+      engine = std::make_unique<FullLatticeEngine>(config, model, bp);
+    else
+      engine = std::make_unique<TimeLocalEngine>(config, model, bp, group, timers);
   }
-  dynamics::InteractionList interaction;
-  interaction.extent = config.interaction.extent;
-  dynamics::TimeLocalOptions ablation;
-  ablation.drag = config.run.drag;
-  ablation.relaxation = config.run.relaxation;
-  TimedBathField timed_field(*field, timers);
-  dynamics::TimeLocalIntegrator integrator(
-      model.crystal, model.static_response, model.drag_matrix, *model.potential, timed_field,
-      Vec3::Constant(1.0 / config.ion.mass), interaction, ablation);
-  // Initial state: the cell centre, at rest (physics.md §3.4).
-  const Vec3 centre = model.crystal.lattice_vectors() * Vec3::Constant(0.5);
+  const Mat3 inverse_lattice = model.crystal.lattice_vectors().inverse();
+  auto cell_of = [&](const Vec3 &R) -> Cell { // physics.md §3.2
+    return (inverse_lattice * R).array().ceil().cast<int>();
+  };
 
   // Observers (leader only).
   const auto params = segment_params(config);
   std::unique_ptr<analysis::SegmentMsd> msd;
   std::vector<double> positions; // every sample, for the all-origin FFT MSD
   std::unique_ptr<io::H5mdTrajectoryWriter> writer;
-  std::int64_t hops = 0;
 
   // Resume from a checkpoint (state, observers, output offsets).
-  std::vector<double> state{0, centre.x(), centre.y(), centre.z(), 0, 0, 0, 0};
+  const Vec3 start_R = engine->position(), start_V = engine->velocity();
+  std::vector<double> state{0,           start_R.x(), start_R.y(), start_R.z(),
+                            start_V.x(), start_V.y(), start_V.z(), 0};
   std::optional<Checkpoint> ckpt;
   if (leader) {
     ckpt = Checkpoint::read(files.checkpoint);
@@ -178,9 +266,10 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
   }
   group.broadcast(state);
   const auto start_step = static_cast<std::int64_t>(state[0]);
-  integrator.restore(start_step, Vec3(state[1], state[2], state[3]),
-                     Vec3(state[4], state[5], state[6]));
-  hops = static_cast<std::int64_t>(state[7]);
+  if (start_step > 0)
+    engine->restore(start_step, Vec3(state[1], state[2], state[3]),
+                    Vec3(state[4], state[5], state[6]), ckpt ? &*ckpt : nullptr);
+  std::int64_t hops = static_cast<std::int64_t>(state[7]);
 
   const std::int64_t stride = std::max<std::int64_t>(1, options.trajectory_stride);
   if (leader) {
@@ -206,13 +295,13 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
     }
   }
   auto record = [&](std::int64_t k) {
-    const Vec3 &R = integrator.position_A();
+    const Vec3 R = engine->position();
     if (msd) {
       msd->push(R);
       positions.insert(positions.end(), {R.x(), R.y(), R.z()});
     }
     if (writer && k % stride == 0)
-      writer->append(k, k * dt, R, integrator.velocity_A_per_ps());
+      writer->append(k, k * dt, R, engine->velocity());
   };
   if (start_step == 0 && leader)
     record(0);
@@ -225,10 +314,10 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
     c.set("config_hash", io::config_hash(io::canonical(config)));
     c.set_int("temperature_index", task.temperature_index);
     c.set_int("trajectory_id", task.trajectory_id);
-    const Vec3 &R = integrator.position_A();
-    const Vec3 &V = integrator.velocity_A_per_ps();
+    const Vec3 R = engine->position(), V = engine->velocity();
     c.set_doubles("state",
-                  {double(integrator.step_index()), R.x(), R.y(), R.z(), V.x(), V.y(), V.z()});
+                  {double(engine->step_index()), R.x(), R.y(), R.z(), V.x(), V.y(), V.z()});
+    engine->save(c);
     c.set_int("hops", hops);
     if (writer)
       c.set_int("frames", writer->flush());
@@ -244,7 +333,7 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
   progress.update(start_step);
   auto last_checkpoint = std::chrono::steady_clock::now();
   constexpr std::int64_t check_every = 1000;
-  Cell cell = integrator.current_cell();
+  Cell cell = cell_of(engine->position());
   const double bath_before = timers.seconds(TimerCategory::bath);
   const auto loop_start = std::chrono::steady_clock::now();
   auto account_loop = [&] { // force = loop time − bath time
@@ -254,8 +343,8 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
   };
   {
     for (std::int64_t k = start_step; k < steps; ++k) {
-      integrator.step();
-      const Cell now = integrator.current_cell();
+      engine->step();
+      const Cell now = cell_of(engine->position());
       if (now != cell) {
         ++hops;
         cell = now;
@@ -289,7 +378,7 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
     return TaskOutcome::finished;
   progress.finish();
   Log::task("{}: {} cell changes, final R = ({:.3f}, {:.3f}, {:.3f}) Å", label, hops,
-            integrator.position_A().x(), integrator.position_A().y(), integrator.position_A().z());
+            engine->position().x(), engine->position().y(), engine->position().z());
 
   CategoryTimers::Scope t(timers, TimerCategory::io);
   if (writer)
@@ -323,7 +412,7 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
     part.write("/sigma_D_binning", fit.sigma_D_binning_A2_per_ps, "Angstrom2 ps-1");
     part.write("/D_all_origin", D_all, "Angstrom2 ps-1");
     part.write("/hops", std::vector<std::int64_t>{hops}, "1");
-    const Vec3 &R = integrator.position_A();
+    const Vec3 R = engine->position();
     part.write("/final_position", std::vector<double>{R.x(), R.y(), R.z()}, "Angstrom");
     part.write_attribute("/", "config_hash", io::config_hash(io::canonical(config)));
     part.commit();

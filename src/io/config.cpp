@@ -44,6 +44,10 @@ std::string_view to_string(BathStatistics bath) {
   return "none";
 }
 
+std::string_view to_string(FullScheme scheme) {
+  return scheme == FullScheme::rk5 ? "rk5" : "verlet";
+}
+
 std::string_view to_string(RunMethod method) {
   return method == RunMethod::time_local ? "time-local" : "full";
 }
@@ -66,12 +70,13 @@ const std::vector<SectionKeys> &schema() {
       {"interaction", {"kind", "U0", "lambda", "extent"}},
       {"run",
        {"method", "kT_meV", "temperature_K", "dt", "steps", "trajectories", "seed", "output",
-        "trajectory_stride", "bath", "drag", "relaxation"}},
+        "trajectory_stride", "bath", "drag", "relaxation", "full_scheme"}},
       {"msd", {"segments", "fit_from_ps"}},
       {"parallel", {"ranks_per_trajectory"}},
       {"phonons",
        {"green_grid", "covariance_grid", "w_range", "drag_rtol", "wt_t_max_ps", "wt_points",
         "dos_grid", "dos_bins", "output"}},
+      {"validate", {"lattice_n", "output"}},
   };
   return s;
 }
@@ -276,6 +281,7 @@ public:
     read_msd(table(root, "msd"), c.msd, c.run);
     read_parallel(table(root, "parallel"), c.parallel);
     read_phonons(table(root, "phonons"), c.phonons);
+    read_validate(table(root, "validate"), c.validate);
     return c;
   }
 
@@ -504,6 +510,7 @@ private:
                     {BathStatistics::quantum, BathStatistics::classical, BathStatistics::none});
     c.drag = boolean(s, "drag", c.drag);
     c.relaxation = boolean(s, "relaxation", c.relaxation);
+    c.full_scheme = choice(s, "full_scheme", c.full_scheme, {FullScheme::rk5, FullScheme::verlet});
   }
 
   bool boolean(const Section &s, std::string_view name, bool fallback) const {
@@ -550,6 +557,14 @@ private:
     check_memory(node, key, node_text(*node), green_fft_memory_bytes(int(std::min(n, int_max))),
                  fmt::format("{} on {}^3 points", what, n));
     return int(n);
+  }
+
+  void read_validate(const Section &s, ValidateConfig &c) const {
+    c.lattice_n = int(integer(s, "lattice_n", c.lattice_n, {0, 400}));
+    if (c.lattice_n != 0 && c.lattice_n < 8)
+      fail(s.get("lattice_n"), s.key("lattice_n"), fmt::format("{}", c.lattice_n),
+           "must be 0 (the paper's lattice) or between 8 and 400");
+    c.output = text(s, "output", c.output);
   }
 
   void read_phonons(const Section &s, PhononsConfig &c) const {
@@ -631,6 +646,7 @@ std::string to_toml(const Config &c) {
   line("bath", toml_string(to_string(c.run.bath)), "");
   line("drag", c.run.drag ? "true" : "false", "");
   line("relaxation", c.run.relaxation ? "true" : "false", "");
+  line("full_scheme", toml_string(to_string(c.run.full_scheme)), "");
   line("trajectory_stride", fmt::format("{}", c.run.trajectory_stride), "");
   out += "\n[msd]\n";
   line("segments", fmt::format("{}", c.msd.segments), "");
@@ -647,6 +663,9 @@ std::string to_toml(const Config &c) {
   line("dos_grid", fmt::format("{}", c.phonons.dos_grid), "");
   line("dos_bins", fmt::format("{}", c.phonons.dos_bins), "");
   line("output", toml_string(c.phonons.output), "");
+  out += "\n[validate]\n";
+  line("lattice_n", fmt::format("{}", c.validate.lattice_n), "");
+  line("output", toml_string(c.validate.output), "");
   return out;
 }
 
@@ -656,6 +675,7 @@ Config canonical(const Config &config) {
   c.parallel = defaults.parallel;
   c.run.output = defaults.run.output;
   c.phonons.output = defaults.phonons.output;
+  c.validate.output = defaults.validate.output;
   return c;
 }
 

@@ -18,4 +18,8 @@ std::unique_ptr<dynamics::PairPotential> make_potential(const io::InteractionCon
 // `ionbath phonons`: lattice dynamics summary and phonons.h5.
 int run_phonons(const io::Config &config, const parallel::Communicator &world);
 
+// `ionbath validate fig3|fig4`: full lattice vs time-local model (seed 002 Figs. 3, 4).
+int run_validate(const io::Config &config, const std::string &which,
+                 const parallel::Communicator &world);
+
 } // namespace ionbath::app

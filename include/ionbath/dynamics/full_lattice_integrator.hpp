@@ -65,6 +65,8 @@ public:
   // Lattice displacements (Å) and velocities (Å/ps), 3N each in DOF order 3 lin(n) + c.
   void set_lattice_state(std::span<const double> r_A, std::span<const double> rdot_A_per_ps);
   void set_ion_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps);
+  // Restart from a checkpoint: the state set above is that of step `step_index`.
+  void set_step_index(std::int64_t step_index) { step_index_ = step_index; }
   void step();
   void advance(std::int64_t steps);
 

@@ -54,7 +54,9 @@ struct InteractionConfig {
 enum class RunMethod { time_local, full };
 // Thermal framework motion: Bose amplitudes with zero point (seed 002 Eq. 23), classical
 // equipartition, or none (r_H ≡ 0: the zero-temperature framework, dissipation checks).
-enum class BathStatistics { quantum, classical, none }; // "time-local" | "full"
+enum class BathStatistics { quantum, classical, none };
+// Integrator of the full lattice (method = "full"): the RK5 of physics.md §0.4 or velocity Verlet.
+enum class FullScheme { rk5, verlet }; // "time-local" | "full"
 
 // [run] the temperature sweep.
 struct RunConfig {
@@ -67,9 +69,10 @@ struct RunConfig {
   std::string output = "results.h5";
   std::int64_t trajectory_stride = 0;
   BathStatistics bath = BathStatistics::quantum;
-  bool drag = true;       // the 𝓛 term of seed 002 Eq. 20 (ablation switch)
-  bool relaxation = true; // the W(0) term of seed 002 Eq. 19 (ablation switch) // 0 → no trajectory
-                          // file; n → every n-th step (H5MD)
+  bool drag = true;                         // the 𝓛 term of seed 002 Eq. 20 (ablation switch)
+  bool relaxation = true;                   // the W(0) term of seed 002 Eq. 19 (ablation switch)
+  FullScheme full_scheme = FullScheme::rk5; // integrator of method = "full" // 0 → no trajectory
+                                            // file; n → every n-th step (H5MD)
   bool operator==(const RunConfig &) const = default;
 };
 
@@ -100,6 +103,14 @@ struct PhononsConfig {
   bool operator==(const PhononsConfig &) const = default;
 };
 
+// [validate] `ionbath validate fig3|fig4`: the full lattice against the time-local model.
+struct ValidateConfig {
+  int lattice_n =
+      0; // N³ periodic lattice of the full solution; 0 = the paper's (50 fig3, 100 fig4)
+  std::string output = "validation.h5";
+  bool operator==(const ValidateConfig &) const = default;
+};
+
 struct Config {
   LatticeConfig lattice;
   IonConfig ion;
@@ -108,6 +119,7 @@ struct Config {
   MsdConfig msd;
   ParallelConfig parallel;
   PhononsConfig phonons;
+  ValidateConfig validate;
   bool operator==(const Config &) const = default;
 };
 
