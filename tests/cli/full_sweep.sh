@@ -4,9 +4,8 @@
 # (lattice state restored from the checkpoint).
 set -euo pipefail
 : "${IONBATH_EXE:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cli.sh"
+enter_workdir
 cat > full.toml <<'TOML'
 [lattice]
 bz_grid = [8, 8, 8]
@@ -24,18 +23,7 @@ TOML
 mkdir one cut
 (cd one && "$IONBATH_EXE" sweep ../full.toml > out.txt 2> log.txt)
 grep -q "cell changes" one/log.txt
-(cd cut && exec mpirun -n 2 "$IONBATH_EXE" sweep ../full.toml --checkpoint-interval 0.05 > out1.txt 2> log1.txt) &
-pid=$!
-for _ in $(seq 1 400); do
-  ls cut/full.h5.parts/*.ckpt > /dev/null 2>&1 && break
-  sleep 0.05
-done
-kill -TERM "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
-if [ "$rc" -eq 0 ]; then echo "the full sweep finished before the signal: make it longer"; exit 1; fi
+interrupt_at_checkpoint cut 'full.h5.parts/*.ckpt' log1.txt mpirun -n 2 "$IONBATH_EXE" sweep ../full.toml --checkpoint-interval 0.05
 (cd cut && mpirun -n 2 "$IONBATH_EXE" sweep ../full.toml > out2.txt 2> log2.txt)
 h5diff --exclude-path /timing one/full.h5 cut/full.h5
 cmp one/full.csv cut/full.csv

@@ -3,9 +3,8 @@
 # results file that is bitwise identical at 1 and 2 MPI ranks (h5diff with no tolerance).
 set -euo pipefail
 : "${IONBATH_EXE:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cli.sh"
+enter_workdir
 "$IONBATH_EXE" --help | grep -q "phonons"
 "$IONBATH_EXE" phonons --help | grep -q -- "--output"
 cat > small.toml <<'TOML'

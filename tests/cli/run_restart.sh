@@ -4,9 +4,8 @@
 # refused; the ion leaves its initial cell at 50 meV; the H5MD file has the H5MD 1.1 layout.
 set -euo pipefail
 : "${IONBATH_EXE:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cli.sh"
+enter_workdir
 cat > tiny.toml <<'TOML'
 [lattice]
 bz_grid = [8, 8, 8]
@@ -23,19 +22,9 @@ mkdir whole cut
 test -f whole/traj_T0_traj0.h5md
 
 # Interrupt, check the checkpoint, resume.
-(cd cut && exec "$IONBATH_EXE" run ../tiny.toml --checkpoint-interval 0.05 2> log1.txt) &
-pid=$!
-for _ in $(seq 1 200); do # wait until a periodic checkpoint exists, then interrupt
-  [ -f cut/traj.h5.parts/T0_traj0.h5.ckpt ] && break
-  sleep 0.05
-done
-kill -TERM "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
-if [ "$rc" -ne 3 ]; then
-  echo "expected exit code 3 (interrupted, checkpointed), got $rc"; cat cut/log1.txt; exit 1
+interrupt_at_checkpoint cut 'traj.h5.parts/*.ckpt' log1.txt "$IONBATH_EXE" run ../tiny.toml --checkpoint-interval 0.05
+if [ "$interrupted_rc" -ne 3 ]; then
+  echo "expected exit code 3 (interrupted, checkpointed), got $interrupted_rc"; cat cut/log1.txt; exit 1
 fi
 grep -q "interrupted by signal" cut/log1.txt
 test -f cut/traj.h5.parts/T0_traj0.h5.ckpt

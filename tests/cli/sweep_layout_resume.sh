@@ -4,9 +4,8 @@
 # temperatures run as separate jobs and are merged.
 set -euo pipefail
 : "${IONBATH_EXE:?}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cli.sh"
+enter_workdir
 cat > tiny.toml <<'TOML'
 [lattice]
 bz_grid = [10, 10, 10]
@@ -42,19 +41,8 @@ head -1 np1/res.csv | grep -q "^kT_meV,T_K,D_A2_per_ps,sigma_D_A2_per_ps,D_cm2_p
 sed 's/^steps = 8000/steps = 120000/' tiny.toml > long.toml
 mkdir whole cut
 (cd whole && mpirun -n 2 "$IONBATH_EXE" sweep ../long.toml > out.txt 2> log.txt)
-(cd cut && exec mpirun -n 2 "$IONBATH_EXE" sweep ../long.toml --checkpoint-interval 0.05 > out1.txt 2> log1.txt) &
-pid=$!
-for _ in $(seq 1 200); do
-  ls cut/res.h5.parts/*.ckpt > /dev/null 2>&1 && break
-  sleep 0.05
-done
-kill -TERM "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
+interrupt_at_checkpoint cut 'res.h5.parts/*.ckpt' log1.txt mpirun -n 2 "$IONBATH_EXE" sweep ../long.toml --checkpoint-interval 0.05
 test ! -e cut/res.h5
-if [ "$rc" -eq 0 ]; then echo "sweep finished before the signal: make it longer"; exit 1; fi
 grep -q "interrupted by signal" cut/log1.txt
 (cd cut && mpirun -n 2 "$IONBATH_EXE" sweep ../long.toml > out2.txt 2> log2.txt)
 same whole/res.h5 cut/res.h5

@@ -4,9 +4,8 @@
 set -euo pipefail
 : "${IONBATH_EXE:?}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cli.sh"
+enter_workdir
 printf '[validate]\nlattice_n = 16\n[phonons]\ngreen_grid = 64\n' > small.toml
 "$IONBATH_EXE" validate fig3 small.toml -o fig3.h5 > fig3.txt 2> /dev/null
 mpirun -n 2 "$IONBATH_EXE" validate fig3 small.toml -o fig3_np2.h5 > /dev/null 2>&1
