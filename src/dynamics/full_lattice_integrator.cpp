@@ -102,7 +102,7 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
           candidate_offsets_.emplace_back(x, y, z);
   }
 
-  const std::int64_t field_size = 3 * atoms();
+  const std::int64_t field_size = 3 * stencil_.padded_sites();
   const int fields = options_.scheme == FullScheme::rk5 ? 2 + (S - 1) + 2 : 3;
   storage_.assign(static_cast<std::size_t>(fields * field_size), 0.0);
   r_ = {0};
@@ -111,18 +111,18 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
     stage_acceleration_.push_back({(2 + k) * field_size});
   if (options_.scheme == FullScheme::rk5)
     stage_position_ = {Field{(2 + S - 1) * field_size}, Field{(3 + S - 1) * field_size}};
-  line_scratch_.assign(static_cast<std::size_t>(threads_) * 3 * stencil_.line_length(), 0.0);
+  line_scratch_.assign(static_cast<std::size_t>(threads_) * 3 * stencil_.line_buffer_length(), 0.0);
 }
 
 FieldView FullLatticeIntegrator::field(Field f) {
   double *p = storage_.data() + f.offset;
-  const std::int64_t n = atoms();
+  const std::int64_t n = stencil_.padded_sites();
   return {p, p + n, p + 2 * n};
 }
 
 ConstFieldView FullLatticeIntegrator::field(Field f) const {
   const double *p = storage_.data() + f.offset;
-  const std::int64_t n = atoms();
+  const std::int64_t n = stencil_.padded_sites();
   return {p, p + n, p + 2 * n};
 }
 
@@ -139,6 +139,12 @@ std::int64_t FullLatticeIntegrator::lin(const Cell &w) const {
   return w.x() + std::int64_t(lattice()[0]) * (w.y() + std::int64_t(lattice()[1]) * w.z());
 }
 
+std::int64_t FullLatticeIntegrator::slot(std::int64_t lin) const {
+  const int n1 = lattice()[0], n2 = lattice()[1];
+  return stencil_.padded_index(static_cast<int>(lin % n1), static_cast<int>(lin / n1 % n2),
+                               static_cast<int>(lin / (std::int64_t(n1) * n2)));
+}
+
 Vec3 FullLatticeIntegrator::minimum_image(const Vec3 &s) const {
   Vec3 f = inverse_lattice_vectors_ * s;
   for (int axis = 0; axis < 3; ++axis) {
@@ -153,7 +159,10 @@ double FullLatticeIntegrator::interact(ConstFieldView r, const Vec3 &R,
   forces.clear();
   ion_force.setZero();
   double energy = 0;
-  auto displacement = [&](std::int64_t l) { return Vec3(r[0][l], r[1][l], r[2][l]); };
+  auto displacement = [&](std::int64_t l) {
+    const std::int64_t s = slot(l);
+    return Vec3(r[0][s], r[1][s], r[2][s]);
+  };
   // One pair term: force −∇U(s) on the atom, +∇U(s) on the ion (s = x_n − R).
   auto add = [&](std::int64_t l, const Vec3 &s) {
     const Vec3 g = potential_.gradient(s);
@@ -222,9 +231,10 @@ void FullLatticeIntegrator::set_lattice_state(std::span<const double> r_A,
   auto v = field(v_);
   for (std::int64_t i = 0; i < n; ++i)
     for (int c = 0; c < 3; ++c) {
-      r[c][i] = r_A[3 * i + c];
-      v[c][i] = rdot_A_per_ps[3 * i + c];
+      r[c][slot(i)] = r_A[3 * i + c];
+      v[c][slot(i)] = rdot_A_per_ps[3 * i + c];
     }
+  stencil_.fill_halo(r[0]);
   verlet_acceleration_valid_ = false;
 }
 
@@ -263,6 +273,7 @@ void FullLatticeIntegrator::step_rk5() {
     // Stage positions: the state itself at stage 1, else the buffer written by the last pass.
     const FieldView source = i == 0 ? r : field(stage_position_[i % 2]);
     const ConstFieldView position{source[0], source[1], source[2]};
+    const int buffer = stencil_.line_buffer_length();
     Vec3 R_stage = R_ + (T::c[i] * h) * Rdot_;
     for (int k = 0; k < i; ++k)
       R_stage += (h * h * rk2.abar[i][k]) * ion_acceleration[k];
@@ -271,11 +282,11 @@ void FullLatticeIntegrator::step_rk5() {
 
     const FieldView next = i + 1 < S ? field(stage_position_[(i + 1) % 2]) : FieldView{};
     for_each_line(stencil_.lines(), threads_, [&](int l, int thread) {
-      double *scratch = line_scratch_.data() + std::int64_t(thread) * 3 * n1;
-      const FieldView g{scratch, scratch + n1, scratch + 2 * n1};
-      stencil_.line(l, position, g);
+      double *scratch = line_scratch_.data() + std::int64_t(thread) * 3 * buffer;
+      const FieldView g{scratch, scratch + buffer, scratch + 2 * buffer};
+      stencil_.line(l, position[0], g);
       add_site_accelerations(l, g);
-      const std::int64_t o = std::int64_t(l) * n1;
+      const std::int64_t o = stencil_.line_start(l);
       for (int c = 0; c < 3; ++c) {
         double *rc = r[c] + o;
         double *vc = v[c] + o;
@@ -311,6 +322,7 @@ void FullLatticeIntegrator::step_rk5() {
         }
       }
     });
+    stencil_.fill_halo(i + 1 < S ? next[0] : r[0]);
   }
   Vec3 dR = h * Rdot_;
   Vec3 dRdot = Vec3::Zero();
@@ -324,6 +336,7 @@ void FullLatticeIntegrator::step_rk5() {
 
 void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   const int n1 = stencil_.line_length();
+  const int buffer = stencil_.line_buffer_length();
   auto r = field(r_);
   auto v = field(v_);
   auto A = field(stage_acceleration_[0]);
@@ -331,14 +344,17 @@ void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   interact(position, R_, site_forces_, ion_force_);
   verlet_ion_acceleration_ = ion_inverse_mass_.cwiseProduct(ion_force_);
   Rdot_ += kick_ps * verlet_ion_acceleration_;
-  for_each_line(stencil_.lines(), threads_, [&](int l, int) {
-    const std::int64_t o = std::int64_t(l) * n1;
-    const FieldView g{A[0] + o, A[1] + o, A[2] + o};
-    stencil_.line(l, position, g);
+  for_each_line(stencil_.lines(), threads_, [&](int l, int thread) {
+    double *scratch = line_scratch_.data() + std::int64_t(thread) * 3 * buffer;
+    const FieldView g{scratch, scratch + buffer, scratch + 2 * buffer};
+    stencil_.line(l, r[0], g);
     add_site_accelerations(l, g);
+    const std::int64_t o = stencil_.line_start(l);
     for (int c = 0; c < 3; ++c)
-      for (int s = 0; s < n1; ++s)
+      for (int s = 0; s < n1; ++s) {
+        A[c][o + s] = g[c][s];
         v[c][o + s] += kick_ps * g[c][s];
+      }
   });
   verlet_acceleration_valid_ = true;
 }
@@ -349,15 +365,19 @@ void FullLatticeIntegrator::step_verlet() {
   if (!verlet_acceleration_valid_)
     verlet_acceleration_and_kick(0.0);
   const double h = dt_;
+  const int n1 = stencil_.line_length();
   auto r = field(r_);
   auto v = field(v_);
   auto A = field(stage_acceleration_[0]);
-  const std::int64_t n = atoms();
-  for (int c = 0; c < 3; ++c)
-    for (std::int64_t s = 0; s < n; ++s) {
-      v[c][s] += 0.5 * h * A[c][s];
-      r[c][s] += h * v[c][s];
-    }
+  for_each_line(stencil_.lines(), threads_, [&](int l, int) {
+    const std::int64_t o = stencil_.line_start(l);
+    for (int c = 0; c < 3; ++c)
+      for (int s = 0; s < n1; ++s) {
+        v[c][o + s] += 0.5 * h * A[c][o + s];
+        r[c][o + s] += h * v[c][o + s];
+      }
+  });
+  stencil_.fill_halo(r[0]);
   Rdot_ += (0.5 * h) * verlet_ion_acceleration_;
   R_ += h * Rdot_;
   verlet_acceleration_and_kick(0.5 * h);
@@ -368,7 +388,7 @@ std::vector<double> FullLatticeIntegrator::lattice_displacements_A() const {
   std::vector<double> out(static_cast<std::size_t>(3 * atoms()));
   for (std::int64_t i = 0; i < atoms(); ++i)
     for (int c = 0; c < 3; ++c)
-      out[3 * i + c] = r[c][i];
+      out[3 * i + c] = r[c][slot(i)];
   return out;
 }
 
@@ -377,34 +397,39 @@ std::vector<double> FullLatticeIntegrator::lattice_velocities_A_per_ps() const {
   std::vector<double> out(static_cast<std::size_t>(3 * atoms()));
   for (std::int64_t i = 0; i < atoms(); ++i)
     for (int c = 0; c < 3; ++c)
-      out[3 * i + c] = v[c][i];
+      out[3 * i + c] = v[c][slot(i)];
   return out;
 }
 
 Vec3 FullLatticeIntegrator::displacement_A(const Cell &n) const {
   const auto r = field(r_);
-  const std::int64_t l = lin(wrap(n));
-  return {r[0][l], r[1][l], r[2][l]};
+  const std::int64_t s = slot(lin(wrap(n)));
+  return {r[0][s], r[1][s], r[2][s]};
 }
 
 Vec3 FullLatticeIntegrator::velocity_A_per_ps(const Cell &n) const {
   const auto v = field(v_);
-  const std::int64_t l = lin(wrap(n));
-  return {v[0][l], v[1][l], v[2][l]};
+  const std::int64_t s = slot(lin(wrap(n)));
+  return {v[0][s], v[1][s], v[2][s]};
 }
 
 FullEnergy FullLatticeIntegrator::energy() const {
-  const std::int64_t n = atoms();
+  const int n1 = stencil_.line_length();
+  const int buffer = stencil_.line_buffer_length();
   const auto r = field(r_);
   const auto v = field(v_);
-  std::vector<double> g(static_cast<std::size_t>(3 * n));
-  stencil_.apply(r, {g.data(), g.data() + n, g.data() + 2 * n}, threads_);
+  std::vector<double> scratch(static_cast<std::size_t>(3 * buffer));
+  const FieldView g{scratch.data(), scratch.data() + buffer, scratch.data() + 2 * buffer};
   FullEnergy e;
-  for (int c = 0; c < 3; ++c)
-    for (std::int64_t s = 0; s < n; ++s) {
-      e.lattice_kinetic += 0.5 * mass_ * v[c][s] * v[c][s];
-      e.lattice_potential -= 0.5 * mass_ * r[c][s] * g[c * n + s]; // g = −V r / m
-    }
+  for (int l = 0; l < stencil_.lines(); ++l) {
+    stencil_.line(l, r[0], g);
+    const std::int64_t o = stencil_.line_start(l);
+    for (int c = 0; c < 3; ++c)
+      for (int s = 0; s < n1; ++s) {
+        e.lattice_kinetic += 0.5 * mass_ * v[c][o + s] * v[c][o + s];
+        e.lattice_potential -= 0.5 * mass_ * r[c][o + s] * g[c][s]; // g = −V r / m
+      }
+  }
   for (int c = 0; c < 3; ++c)
     if (ion_inverse_mass_[c] > 0)
       e.ion_kinetic += 0.5 * Rdot_[c] * Rdot_[c] / ion_inverse_mass_[c];
@@ -415,12 +440,14 @@ FullEnergy FullLatticeIntegrator::energy() const {
 }
 
 Vec3 FullLatticeIntegrator::total_momentum() const {
+  const int n1 = stencil_.line_length();
   const auto v = field(v_);
   Vec3 p = Vec3::Zero();
   for (int c = 0; c < 3; ++c) {
     double sum = 0;
-    for (std::int64_t s = 0; s < atoms(); ++s)
-      sum += v[c][s];
+    for (int l = 0; l < stencil_.lines(); ++l)
+      for (int s = 0; s < n1; ++s)
+        sum += v[c][stencil_.line_start(l) + s];
     p[c] = mass_ * sum + (ion_inverse_mass_[c] > 0 ? Rdot_[c] / ion_inverse_mass_[c] : 0.0);
   }
   return p;

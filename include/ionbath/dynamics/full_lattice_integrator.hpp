@@ -103,6 +103,8 @@ private:
   ConstFieldView field(Field f) const;
   std::int64_t lin(const Cell &wrapped) const;
   Cell wrap(const Cell &n) const;
+  // Index of site lin(n) in a padded component array (LatticeStencil layout).
+  std::int64_t slot(std::int64_t lin) const;
   Vec3 minimum_image(const Vec3 &s) const;
   // The list S for lattice displacements `r` and ion position R (physics.md §4.1): forces on its
   // atoms into `forces` (sorted by site), the force on the ion, and Σ_{n∈S} U (returned, meV).
@@ -127,13 +129,13 @@ private:
   FullLatticeOptions options_;
   int threads_ = 1;
 
-  // Fields: r, ṙ; RK5: stage accelerations 1–5 and two stage-position buffers; Verlet: one
-  // acceleration.
+  // Fields in the padded layout of the stencil (ghosts filled for r and the stage positions):
+  // r, ṙ; RK5: stage accelerations 1–5 and two stage-position buffers; Verlet: one acceleration.
   std::vector<double> storage_;
   Field r_{}, v_{};
   std::vector<Field> stage_acceleration_;
   std::array<Field, 2> stage_position_{};
-  std::vector<double> line_scratch_; // per thread: 3 N1 doubles
+  std::vector<double> line_scratch_; // per thread: 3 line buffers of the stencil
 
   Vec3 R_ = Vec3::Zero();
   Vec3 Rdot_ = Vec3::Zero();
