@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <tuple>
+#include <utility>
 
 namespace ionbath::dynamics {
 
@@ -15,22 +16,23 @@ int wrap(int i, int n) {
   return m < 0 ? m + n : m;
 }
 
-// Sites [x, end) of one output component in blocks of Registers SIMD vectors of type Pack (the
-// sums stay in registers): out[x] = Σ_e value_e · (base[near_e + x] + base[far_e + x]) over the
-// pairs plus Σ_e value_e · base[near_e + x] over the single entries. Returns the first site not
-// done (the rest is shorter than a block).
+// One output component on sites [0, length) of a line, `length` a multiple of the block of
+// Registers SIMD vectors of type Pack (the sums stay in registers, one independent chain per
+// vector): out[x] = Σ_e value_e · (base[near_e + x] + base[far_e + x]) over the pairs plus
+// Σ_e value_e · base[near_e + x] over the single entries.
 template <class Pack, int Registers>
-__attribute__((always_inline)) inline int
-blocks(int x, int end, const double *base, int pairs, int count, const std::int64_t *near,
-       const std::int64_t *far, const double *value, double *out) {
+__attribute__((always_inline)) inline void
+sweep_line(int length, const double *base, int pairs, int count, const std::int64_t *near,
+           const std::int64_t *far, const double *value, double *out) {
   constexpr int lanes = sizeof(Pack) / sizeof(double);
   constexpr int block = lanes * Registers;
-  for (; x + block <= end; x += block) {
+  for (int x = 0; x < length; x += block) {
     Pack acc[Registers] = {};
     for (int e = 0; e < pairs; ++e) {
       const Pack v = Pack{} + value[e];
       const double *p = base + near[e] + x;
       const double *q = base + far[e] + x;
+#pragma GCC unroll 16
       for (int k = 0; k < Registers; ++k) {
         Pack a, b;
         std::memcpy(&a, p + k * lanes, sizeof a);
@@ -41,27 +43,17 @@ blocks(int x, int end, const double *base, int pairs, int count, const std::int6
     for (int e = pairs; e < count; ++e) {
       const Pack v = Pack{} + value[e];
       const double *p = base + near[e] + x;
+#pragma GCC unroll 16
       for (int k = 0; k < Registers; ++k) {
         Pack a;
         std::memcpy(&a, p + k * lanes, sizeof a);
         acc[k] += v * a;
       }
     }
+#pragma GCC unroll 16
     for (int k = 0; k < Registers; ++k)
       std::memcpy(out + x + k * lanes, &acc[k], sizeof(Pack));
   }
-  return x;
-}
-
-// A whole line of one component: blocks of four vectors, then single vectors up to N1 rounded up
-// to the vector width (the padded field and the output buffer have room for the overhang).
-template <class Pack>
-__attribute__((always_inline)) inline void
-sweep_line(int n1, const double *base, int pairs, int count, const std::int64_t *near,
-           const std::int64_t *far, const double *value, double *out) {
-  constexpr int lanes = sizeof(Pack) / sizeof(double);
-  const int x = blocks<Pack, 4>(0, n1, base, pairs, count, near, far, value, out);
-  blocks<Pack, 1>(x, (n1 + lanes - 1) / lanes * lanes, base, pairs, count, near, far, value, out);
 }
 
 using Pack2 = double __attribute__((vector_size(16))); // SSE2
@@ -70,30 +62,33 @@ using Pack4 = double __attribute__((vector_size(32))); // AVX
 using SweepFunction = void (*)(int, const double *, int, int, const std::int64_t *,
                                const std::int64_t *, const double *, double *);
 
-void sweep_sse2(int n1, const double *base, int pairs, int count, const std::int64_t *near,
+// Blocks of 4 · Vectors sites: SSE2 (two registers per four sites) and, chosen at run time when
+// the CPU has them, AVX2 + FMA.
+template <int Vectors>
+void sweep_sse2(int length, const double *base, int pairs, int count, const std::int64_t *near,
                 const std::int64_t *far, const double *value, double *out) {
-  sweep_line<Pack2>(n1, base, pairs, count, near, far, value, out);
+  sweep_line<Pack2, 2 * Vectors>(length, base, pairs, count, near, far, value, out);
 }
-
 #if defined(__GNUC__) && defined(__x86_64__)
-// The same sweep for AVX2 + FMA (4 doubles per register), chosen at run time when the CPU has them.
-__attribute__((target("avx2,fma"))) void sweep_avx2(int n1, const double *base, int pairs,
-                                                    int count, const std::int64_t *near,
-                                                    const std::int64_t *far, const double *value,
-                                                    double *out) {
-  sweep_line<Pack4>(n1, base, pairs, count, near, far, value, out);
-}
-SweepFunction select_sweep() {
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return sweep_avx2;
-  return sweep_sse2;
-}
-#else
-SweepFunction select_sweep() {
-  return sweep_sse2;
+template <int Vectors>
+__attribute__((target("avx2,fma"))) void
+sweep_avx2(int length, const double *base, int pairs, int count, const std::int64_t *near,
+           const std::int64_t *far, const double *value, double *out) {
+  sweep_line<Pack4, Vectors>(length, base, pairs, count, near, far, value, out);
 }
 #endif
-const SweepFunction sweep = select_sweep();
+
+template <int... V> SweepFunction select_sweep(int vectors, std::integer_sequence<int, V...>) {
+#if defined(__GNUC__) && defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    constexpr std::array<SweepFunction, sizeof...(V)> avx2{sweep_avx2<V + 1>...};
+    return avx2[vectors - 1];
+  }
+#endif
+  constexpr std::array<SweepFunction, sizeof...(V)> sse2{sweep_sse2<V + 1>...};
+  return sse2[vectors - 1];
+}
+constexpr int max_vectors = 8; // four-site vectors per block
 
 // One nonzero entry scale·(−Φ_d)_{ij}: output component i, source component j at n + d.
 struct Entry {
@@ -122,8 +117,14 @@ LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattic
           entries.push_back({b.offset, i, j, -scale * b.phi(i, j)});
   }
   stride_ = {1, n_[0] + 2 * halo_[0], std::int64_t(n_[0] + 2 * halo_[0]) * (n_[1] + 2 * halo_[1])};
-  // Tail: the last line's vector loop reads up to 3 sites past the padded array.
-  padded_sites_ = stride_[2] * (n_[2] + 2 * halo_[2]) + 4;
+  // Lines are swept in equal blocks of at most max_vectors four-site vectors (as few blocks as
+  // possible); the last line's sweep may read up to a block past the padded array.
+  const int vectors = (n_[0] + 3) / 4;
+  const int line_blocks = (vectors + max_vectors - 1) / max_vectors;
+  const int block_vectors = (vectors + line_blocks - 1) / line_blocks;
+  block_ = 4 * block_vectors;
+  sweep_ = select_sweep(block_vectors, std::make_integer_sequence<int, max_vectors>{});
+  padded_sites_ = stride_[2] * (n_[2] + 2 * halo_[2]) + block_;
   auto offset = [&](const Entry &e) {
     return e.j * padded_sites_ + e.offset.x() + stride_[1] * e.offset.y() +
            stride_[2] * e.offset.z();
@@ -203,8 +204,8 @@ void LatticeStencil::line(int line, const double *r, FieldView out) const {
   const double *base = r + line_start(line);
   for (int i = 0; i < 3; ++i) {
     const Terms &t = terms_[i];
-    sweep(n_[0], base, t.pairs, static_cast<int>(t.value.size()), t.near.data(), t.far.data(),
-          t.value.data(), out[i]);
+    sweep_(line_buffer_length(), base, t.pairs, static_cast<int>(t.value.size()), t.near.data(),
+           t.far.data(), t.value.data(), out[i]);
   }
 }
 

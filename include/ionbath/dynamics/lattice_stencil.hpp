@@ -44,8 +44,8 @@ public:
   // component c at c · padded_sites()) into its ghost cells.
   void fill_halo(double *field) const;
 
-  // Doubles per component that line() writes (N1 rounded up to the vector width).
-  int line_buffer_length() const { return (n_[0] + 3) / 4 * 4; }
+  // Doubles per component that line() writes (N1 rounded up to the block of the vector loop).
+  int line_buffer_length() const { return (n_[0] + block_ - 1) / block_ * block_; }
   // out[c][x] = scale · (−V r)_c at site x of the line, x = 0..N1−1, from the padded field r with
   // filled ghosts; out[c] must hold line_buffer_length() doubles (entries past N1 are scratch).
   void line(int line, const double *r, FieldView out) const;
@@ -67,6 +67,9 @@ private:
   std::array<int, 3> halo_{};
   std::array<std::int64_t, 3> stride_{};
   std::int64_t padded_sites_ = 0;
+  int block_ = 4; // sites per block of the vector loop
+  void (*sweep_)(int, const double *, int, int, const std::int64_t *, const std::int64_t *,
+                 const double *, double *) = nullptr;
   std::array<Terms, 3> terms_;
 };
 
