@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <utility>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -35,6 +36,57 @@ struct SecondOrderRk5 {
 };
 constexpr SecondOrderRk5 rk2{};
 static_assert(rk2.bbar[S - 1] == 0.0, "the last stage enters the position only through b");
+
+// out[s] = first[s] + Σ_t weight[t] · from[t][s] for s < n, the terms added in order (out may be
+// first, never one of from).
+template <int Terms>
+__attribute__((always_inline)) inline void combine_terms(int n, double *out, const double *first,
+                                                         const double *const *from,
+                                                         const double *weight) {
+  std::array<const double *, Terms + 1> f;
+  std::array<double, Terms + 1> w;
+  for (int t = 0; t < Terms; ++t) {
+    f[t] = from[t];
+    w[t] = weight[t];
+  }
+  for (int s = 0; s < n; ++s) {
+    double x = first[s];
+#pragma GCC unroll 8
+    for (int t = 0; t < Terms; ++t)
+      x += w[t] * f[t][s];
+    out[s] = x;
+  }
+}
+
+using CombineFunction = void (*)(int, double *, const double *, const double *const *,
+                                 const double *);
+template <int Terms>
+void combine_sse2(int n, double *out, const double *first, const double *const *from,
+                  const double *weight) {
+  combine_terms<Terms>(n, out, first, from, weight);
+}
+#if defined(__GNUC__) && defined(__x86_64__)
+template <int Terms>
+__attribute__((target("avx2,fma"))) void combine_avx2(int n, double *out, const double *first,
+                                                      const double *const *from,
+                                                      const double *weight) {
+  combine_terms<Terms>(n, out, first, from, weight);
+}
+#endif
+template <int... Terms>
+std::array<CombineFunction, sizeof...(Terms)> select_combine(std::integer_sequence<int, Terms...>) {
+#if defined(__GNUC__) && defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return {combine_avx2<Terms>...};
+#endif
+  return {combine_sse2<Terms>...};
+}
+const std::array<CombineFunction, S + 1> combine_table =
+    select_combine(std::make_integer_sequence<int, S + 1>{});
+void combine(int terms, int n, double *out, const double *first, const double *const *from,
+             const double *weight) {
+  combine_table[terms](n, out, first, from, weight);
+}
 
 int resolve_threads(int requested) {
 #ifdef _OPENMP
@@ -281,6 +333,31 @@ void FullLatticeIntegrator::step_rk5() {
     ion_acceleration[i] = ion_inverse_mass_.cwiseProduct(ion_force_);
 
     const FieldView next = i + 1 < S ? field(stage_position_[(i + 1) % 2]) : FieldView{};
+    // Next stage positions r + c δt ṙ + δt² Σ_k ā_k A_k, or the final update
+    // r + δt ṙ + δt² Σ_k b̄_k A_k, ṙ + δt Σ_k b_k A_k (the last stage's acceleration is the line
+    // itself): weights and sources (−1: ṙ, or the line for ṙ's update) of the nonzero terms.
+    std::array<double, S> position_weight{}, r_weight{}, v_weight{};
+    std::array<int, S> position_source{}, r_source{}, v_source{};
+    int position_terms = 0, r_terms = 0, v_terms = 0;
+    auto add_term = [](std::array<double, S> &weight, std::array<int, S> &source, int &terms,
+                       double w, int k) {
+      if (w != 0.0) {
+        weight[terms] = w;
+        source[terms++] = k;
+      }
+    };
+    if (i + 1 < S) {
+      add_term(position_weight, position_source, position_terms, h * T::c[i + 1], -1);
+      for (int k = 0; k < i; ++k)
+        add_term(position_weight, position_source, position_terms, h * h * rk2.abar[i + 1][k], k);
+    } else {
+      add_term(r_weight, r_source, r_terms, h, -1);
+      add_term(v_weight, v_source, v_terms, h * T::b[S - 1], -1);
+      for (int k = 0; k < S - 1; ++k) {
+        add_term(r_weight, r_source, r_terms, h * h * rk2.bbar[k], k);
+        add_term(v_weight, v_source, v_terms, h * T::b[k], k);
+      }
+    }
     for_each_line(stencil_.lines(), threads_, [&](int l, int thread) {
       double *scratch = line_scratch_.data() + std::int64_t(thread) * 3 * buffer;
       const FieldView g{scratch, scratch + buffer, scratch + 2 * buffer};
@@ -288,37 +365,19 @@ void FullLatticeIntegrator::step_rk5() {
       add_site_accelerations(l, g);
       const std::int64_t o = stencil_.line_start(l);
       for (int c = 0; c < 3; ++c) {
-        double *rc = r[c] + o;
-        double *vc = v[c] + o;
-        const double *gc = g[c];
+        std::array<const double *, S> from;
         if (i + 1 < S) {
-          double *Ai = A[i][c] + o;
-          double *x = next[c] + o;
-          const double hc = h * T::c[i + 1];
-          for (int s = 0; s < n1; ++s) {
-            Ai[s] = gc[s];
-            x[s] = rc[s] + hc * vc[s];
-          }
-          for (int k = 0; k < i; ++k)
-            if (const double w = h * h * rk2.abar[i + 1][k]; w != 0.0) {
-              const double *Ak = A[k][c] + o;
-              for (int s = 0; s < n1; ++s)
-                x[s] += w * Ak[s];
-            }
+          std::copy_n(g[c], n1, A[i][c] + o);
+          for (int t = 0; t < position_terms; ++t)
+            from[t] = (position_source[t] < 0 ? v[c] : A[position_source[t]][c]) + o;
+          combine(position_terms, n1, next[c] + o, r[c] + o, from.data(), position_weight.data());
         } else {
-          for (int s = 0; s < n1; ++s) {
-            rc[s] += h * vc[s];
-            vc[s] += h * T::b[S - 1] * gc[s];
-          }
-          for (int k = 0; k < S - 1; ++k) {
-            const double wr = h * h * rk2.bbar[k];
-            const double wv = h * T::b[k];
-            const double *Ak = A[k][c] + o;
-            for (int s = 0; s < n1; ++s) {
-              rc[s] += wr * Ak[s];
-              vc[s] += wv * Ak[s];
-            }
-          }
+          for (int t = 0; t < r_terms; ++t)
+            from[t] = (r_source[t] < 0 ? v[c] : A[r_source[t]][c]) + o;
+          combine(r_terms, n1, r[c] + o, r[c] + o, from.data(), r_weight.data());
+          for (int t = 0; t < v_terms; ++t)
+            from[t] = v_source[t] < 0 ? g[c] : A[v_source[t]][c] + o;
+          combine(v_terms, n1, v[c] + o, v[c] + o, from.data(), v_weight.data());
         }
       }
     });
