@@ -359,15 +359,16 @@ void FullLatticeIntegrator::step_rk5() {
       }
     }
     for_each_line(stencil_.lines(), threads_, [&](int l, int thread) {
+      // The stage acceleration goes straight into A_i (the last one only into a line buffer).
+      const std::int64_t o = stencil_.line_start(l);
       double *scratch = line_scratch_.data() + std::int64_t(thread) * 3 * buffer;
-      const FieldView g{scratch, scratch + buffer, scratch + 2 * buffer};
+      const FieldView g = i + 1 < S ? FieldView{A[i][0] + o, A[i][1] + o, A[i][2] + o}
+                                    : FieldView{scratch, scratch + buffer, scratch + 2 * buffer};
       stencil_.line(l, position[0], g);
       add_site_accelerations(l, g);
-      const std::int64_t o = stencil_.line_start(l);
       for (int c = 0; c < 3; ++c) {
         std::array<const double *, S> from;
         if (i + 1 < S) {
-          std::copy_n(g[c], n1, A[i][c] + o);
           for (int t = 0; t < position_terms; ++t)
             from[t] = (position_source[t] < 0 ? v[c] : A[position_source[t]][c]) + o;
           combine(position_terms, n1, next[c] + o, r[c] + o, from.data(), position_weight.data());
@@ -395,7 +396,6 @@ void FullLatticeIntegrator::step_rk5() {
 
 void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   const int n1 = stencil_.line_length();
-  const int buffer = stencil_.line_buffer_length();
   auto r = field(r_);
   auto v = field(v_);
   auto A = field(stage_acceleration_[0]);
@@ -403,17 +403,14 @@ void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   interact(position, R_, site_forces_, ion_force_);
   verlet_ion_acceleration_ = ion_inverse_mass_.cwiseProduct(ion_force_);
   Rdot_ += kick_ps * verlet_ion_acceleration_;
-  for_each_line(stencil_.lines(), threads_, [&](int l, int thread) {
-    double *scratch = line_scratch_.data() + std::int64_t(thread) * 3 * buffer;
-    const FieldView g{scratch, scratch + buffer, scratch + 2 * buffer};
+  for_each_line(stencil_.lines(), threads_, [&](int l, int) {
+    const std::int64_t o = stencil_.line_start(l);
+    const FieldView g{A[0] + o, A[1] + o, A[2] + o};
     stencil_.line(l, r[0], g);
     add_site_accelerations(l, g);
-    const std::int64_t o = stencil_.line_start(l);
     for (int c = 0; c < 3; ++c)
-      for (int s = 0; s < n1; ++s) {
-        A[c][o + s] = g[c][s];
+      for (int s = 0; s < n1; ++s)
         v[c][o + s] += kick_ps * g[c][s];
-      }
   });
   verlet_acceleration_valid_ = true;
 }

@@ -116,7 +116,6 @@ LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattic
         if (b.phi(i, j) != 0.0)
           entries.push_back({b.offset, i, j, -scale * b.phi(i, j)});
   }
-  stride_ = {1, n_[0] + 2 * halo_[0], std::int64_t(n_[0] + 2 * halo_[0]) * (n_[1] + 2 * halo_[1])};
   // Lines are swept in equal blocks of at most max_vectors four-site vectors (as few blocks as
   // possible); the last line's sweep may read up to a block past the padded array.
   const int vectors = (n_[0] + 3) / 4;
@@ -124,6 +123,9 @@ LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattic
   const int block_vectors = (vectors + line_blocks - 1) / line_blocks;
   block_ = 4 * block_vectors;
   sweep_ = select_sweep(block_vectors, std::make_integer_sequence<int, max_vectors>{});
+  // A padded row also has room for the overhang of a line written in place (line()).
+  const int row = halo_[0] + std::max(n_[0] + halo_[0], line_buffer_length());
+  stride_ = {1, row, std::int64_t(row) * (n_[1] + 2 * halo_[1])};
   padded_sites_ = stride_[2] * (n_[2] + 2 * halo_[2]) + block_;
   auto offset = [&](const Entry &e) {
     return e.j * padded_sites_ + e.offset.x() + stride_[1] * e.offset.y() +

@@ -48,6 +48,8 @@ public:
   int line_buffer_length() const { return (n_[0] + block_ - 1) / block_ * block_; }
   // out[c][x] = scale · (−V r)_c at site x of the line, x = 0..N1−1, from the padded field r with
   // filled ghosts; out[c] must hold line_buffer_length() doubles (entries past N1 are scratch).
+  // The line of a padded field (from line_start) qualifies: its overhang lands in the ghosts of
+  // the same row.
   void line(int line, const double *r, FieldView out) const;
   // out = scale · (−V r) on the whole lattice for plain component arrays of sites() doubles
   // (out must not alias r); `threads` OpenMP threads over lines (ignored without OpenMP).
