@@ -155,15 +155,18 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
   }
 
   const std::int64_t field_size = 3 * stencil_.padded_sites();
-  const int fields = options_.scheme == FullScheme::rk5 ? 2 + (S - 1) + 2 : 3;
-  storage_.assign(static_cast<std::size_t>(fields * field_size), 0.0);
+  // RK5: r, ṙ, stage accelerations 1 … S − 2, stage positions 2 … S; Verlet: r, ṙ, acceleration.
+  const bool rk5 = options_.scheme == FullScheme::rk5;
+  const int accelerations = rk5 ? S - 2 : 1;
+  const int positions = rk5 ? S - 1 : 0;
+  storage_.assign(static_cast<std::size_t>((2 + accelerations + positions) * field_size), 0.0);
   r_ = {0};
   v_ = {field_size};
-  for (int k = 0; k < (options_.scheme == FullScheme::rk5 ? S - 1 : 1); ++k)
+  for (int k = 0; k < accelerations; ++k)
     stage_acceleration_.push_back({(2 + k) * field_size});
-  if (options_.scheme == FullScheme::rk5)
-    stage_position_ = {Field{(2 + S - 1) * field_size}, Field{(3 + S - 1) * field_size}};
-  line_scratch_.assign(static_cast<std::size_t>(threads_) * 3 * stencil_.line_buffer_length(), 0.0);
+  for (int k = 0; k < positions; ++k)
+    stage_position_.push_back({(2 + accelerations + k) * field_size});
+  line_scratch_.assign(static_cast<std::size_t>(threads_) * 6 * stencil_.line_buffer_length(), 0.0);
 }
 
 FieldView FullLatticeIntegrator::field(Field f) {
@@ -263,12 +266,13 @@ double FullLatticeIntegrator::interact(ConstFieldView r, const Vec3 &R,
   return energy;
 }
 
-void FullLatticeIntegrator::add_site_accelerations(int line, FieldView out) const {
+void FullLatticeIntegrator::add_site_accelerations(const std::vector<SiteForce> &forces, int line,
+                                                   FieldView out) const {
   const std::int64_t first = std::int64_t(line) * stencil_.line_length();
   const std::int64_t last = first + stencil_.line_length();
-  auto it = std::lower_bound(site_forces_.begin(), site_forces_.end(), first,
+  auto it = std::lower_bound(forces.begin(), forces.end(), first,
                              [](const SiteForce &f, std::int64_t l) { return f.lin < l; });
-  for (; it != site_forces_.end() && it->lin < last; ++it)
+  for (; it != forces.end() && it->lin < last; ++it)
     for (int c = 0; c < 3; ++c)
       out[c][it->lin - first] += it->force[c] / mass_;
 }
@@ -288,6 +292,7 @@ void FullLatticeIntegrator::set_lattice_state(std::span<const double> r_A,
     }
   stencil_.fill_halo(r[0]);
   verlet_acceleration_valid_ = false;
+  second_stage_valid_ = false;
 }
 
 void FullLatticeIntegrator::set_ion_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps) {
@@ -309,80 +314,113 @@ void FullLatticeIntegrator::advance(std::int64_t steps) {
     step();
 }
 
-// One RK5 step, one fused pass over the lattice per stage: stencil on the stage positions of a
-// line, the ion forces of S, then the next stage positions (or the final update) of that line.
+// One RK5 step in S/2 passes over the lattice, each computing two stages. Stage j's position
+// r + c_j δt ṙ + δt² Σ_k ā_jk A_k never involves A_{j−1} (ā_{j,j−1} = 0), so the positions of
+// stages i and i + 1 are both known before the pass for stages (i, i + 1): that pass applies the
+// stencil to both (plus the ion forces of S, evaluated beforehand), then writes the positions of
+// stages i + 2 and i + 3 of the line, or at the end the final update and the next step's
+// second-stage positions r + c_2 δt ṙ.
 void FullLatticeIntegrator::step_rk5() {
+  static_assert(S % 2 == 0, "stages are done in pairs");
   const double h = dt_;
   const int n1 = stencil_.line_length();
+  const int buffer = stencil_.line_buffer_length();
   auto r = field(r_);
   auto v = field(v_);
-  std::array<FieldView, S - 1> A;
-  for (int k = 0; k < S - 1; ++k)
+  std::array<FieldView, S - 2> A; // stored stage accelerations; the last two stay line-local
+  for (int k = 0; k < S - 2; ++k)
     A[k] = field(stage_acceleration_[k]);
+  std::array<FieldView, S> P; // stage positions (P_0 = r)
+  P[0] = r;
+  for (int k = 1; k < S; ++k)
+    P[k] = field(stage_position_[k - 1]);
+  if (!second_stage_valid_) {
+    for_each_line(stencil_.lines(), threads_, [&](int l, int) {
+      const std::int64_t o = stencil_.line_start(l);
+      for (int c = 0; c < 3; ++c)
+        for (int s = 0; s < n1; ++s)
+          P[1][c][o + s] = r[c][o + s] + h * T::c[1] * v[c][o + s];
+    });
+    stencil_.fill_halo(P[1][0]);
+    second_stage_valid_ = true;
+  }
   std::array<Vec3, S> ion_acceleration;
 
-  for (int i = 0; i < S; ++i) {
-    // Stage positions: the state itself at stage 1, else the buffer written by the last pass.
-    const FieldView source = i == 0 ? r : field(stage_position_[i % 2]);
-    const ConstFieldView position{source[0], source[1], source[2]};
-    const int buffer = stencil_.line_buffer_length();
-    Vec3 R_stage = R_ + (T::c[i] * h) * Rdot_;
-    for (int k = 0; k < i; ++k)
-      R_stage += (h * h * rk2.abar[i][k]) * ion_acceleration[k];
-    interact(position, R_stage, site_forces_, ion_force_);
-    ion_acceleration[i] = ion_inverse_mass_.cwiseProduct(ion_force_);
-
-    const FieldView next = i + 1 < S ? field(stage_position_[(i + 1) % 2]) : FieldView{};
-    // Next stage positions r + c δt ṙ + δt² Σ_k ā_k A_k, or the final update
-    // r + δt ṙ + δt² Σ_k b̄_k A_k, ṙ + δt Σ_k b_k A_k (the last stage's acceleration is the line
-    // itself): weights and sources (−1: ṙ, or the line for ṙ's update) of the nonzero terms.
-    std::array<double, S> position_weight{}, r_weight{}, v_weight{};
-    std::array<int, S> position_source{}, r_source{}, v_source{};
-    int position_terms = 0, r_terms = 0, v_terms = 0;
-    auto add_term = [](std::array<double, S> &weight, std::array<int, S> &source, int &terms,
-                       double w, int k) {
+  // Terms of a line combination: weight and source (−1: ṙ, k ≥ 0: stage acceleration k).
+  struct Terms {
+    std::array<double, S + 1> weight{};
+    std::array<int, S + 1> source{};
+    int count = 0;
+    void add(double w, int k) {
       if (w != 0.0) {
-        weight[terms] = w;
-        source[terms++] = k;
-      }
-    };
-    if (i + 1 < S) {
-      add_term(position_weight, position_source, position_terms, h * T::c[i + 1], -1);
-      for (int k = 0; k < i; ++k)
-        add_term(position_weight, position_source, position_terms, h * h * rk2.abar[i + 1][k], k);
-    } else {
-      add_term(r_weight, r_source, r_terms, h, -1);
-      add_term(v_weight, v_source, v_terms, h * T::b[S - 1], -1);
-      for (int k = 0; k < S - 1; ++k) {
-        add_term(r_weight, r_source, r_terms, h * h * rk2.bbar[k], k);
-        add_term(v_weight, v_source, v_terms, h * T::b[k], k);
+        weight[count] = w;
+        source[count++] = k;
       }
     }
+  };
+  for (int i = 0; i < S; i += 2) {
+    for (int j = i; j < i + 2; ++j) {
+      Vec3 R_stage = R_ + (T::c[j] * h) * Rdot_;
+      for (int k = 0; k + 1 < j; ++k)
+        R_stage += (h * h * rk2.abar[j][k]) * ion_acceleration[k];
+      interact({P[j][0], P[j][1], P[j][2]}, R_stage, site_forces_[j - i], ion_force_);
+      ion_acceleration[j] = ion_inverse_mass_.cwiseProduct(ion_force_);
+    }
+    const bool last = i + 2 == S;
+    // Positions of stages i + 2 and i + 3, or the final update r + δt ṙ + δt² Σ_k b̄_k A_k,
+    // ṙ + δt Σ_k b_k A_k.
+    std::array<Terms, 2> terms;
+    for (int q = 0; q < 2; ++q) {
+      const int j = i + 2 + q;
+      if (!last)
+        terms[q].add(h * T::c[j], -1);
+      if (last && q == 0)
+        terms[q].add(h, -1);
+      for (int k = 0; k < (last ? S : j - 1); ++k)
+        terms[q].add(last ? (q == 0 ? h * h * rk2.bbar[k] : h * T::b[k]) : h * h * rk2.abar[j][k],
+                     k);
+    }
     for_each_line(stencil_.lines(), threads_, [&](int l, int thread) {
-      // The stage acceleration goes straight into A_i (the last one only into a line buffer).
       const std::int64_t o = stencil_.line_start(l);
-      double *scratch = line_scratch_.data() + std::int64_t(thread) * 3 * buffer;
-      const FieldView g = i + 1 < S ? FieldView{A[i][0] + o, A[i][1] + o, A[i][2] + o}
-                                    : FieldView{scratch, scratch + buffer, scratch + 2 * buffer};
-      stencil_.line(l, position[0], g);
-      add_site_accelerations(l, g);
+      double *scratch = line_scratch_.data() + std::int64_t(thread) * 6 * buffer;
+      // Accelerations of stages i and i + 1 on this line: straight into A_j while stored.
+      std::array<FieldView, 2> g;
+      for (int q = 0; q < 2; ++q) {
+        const int j = i + q;
+        double *line = scratch + 3 * q * buffer;
+        g[q] = j < S - 2 ? FieldView{A[j][0] + o, A[j][1] + o, A[j][2] + o}
+                         : FieldView{line, line + buffer, line + 2 * buffer};
+        stencil_.line(l, P[j][0], g[q]);
+        add_site_accelerations(site_forces_[q], l, g[q]);
+      }
       for (int c = 0; c < 3; ++c) {
-        std::array<const double *, S> from;
-        if (i + 1 < S) {
-          for (int t = 0; t < position_terms; ++t)
-            from[t] = (position_source[t] < 0 ? v[c] : A[position_source[t]][c]) + o;
-          combine(position_terms, n1, next[c] + o, r[c] + o, from.data(), position_weight.data());
-        } else {
-          for (int t = 0; t < r_terms; ++t)
-            from[t] = (r_source[t] < 0 ? v[c] : A[r_source[t]][c]) + o;
-          combine(r_terms, n1, r[c] + o, r[c] + o, from.data(), r_weight.data());
-          for (int t = 0; t < v_terms; ++t)
-            from[t] = v_source[t] < 0 ? g[c] : A[v_source[t]][c] + o;
-          combine(v_terms, n1, v[c] + o, v[c] + o, from.data(), v_weight.data());
+        auto source = [&](int k) -> const double * {
+          if (k < 0)
+            return v[c] + o;
+          return k < i ? A[k][c] + o : g[k - i][c];
+        };
+        std::array<const double *, S + 1> from;
+        for (int q = 0; q < 2; ++q) {
+          if (!last && i + 2 + q >= S)
+            continue;
+          for (int t = 0; t < terms[q].count; ++t)
+            from[t] = source(terms[q].source[t]);
+          double *out = (last ? (q == 0 ? r[c] : v[c]) : P[i + 2 + q][c]) + o;
+          combine(terms[q].count, n1, out, last ? out : r[c] + o, from.data(),
+                  terms[q].weight.data());
         }
+        if (last)
+          for (int s = 0; s < n1; ++s)
+            P[1][c][o + s] = r[c][o + s] + h * T::c[1] * v[c][o + s];
       }
     });
-    stencil_.fill_halo(i + 1 < S ? next[0] : r[0]);
+    if (last) {
+      stencil_.fill_halo(r[0]);
+      stencil_.fill_halo(P[1][0]);
+    } else {
+      for (int j = i + 2; j < std::min(i + 4, S); ++j)
+        stencil_.fill_halo(P[j][0]);
+    }
   }
   Vec3 dR = h * Rdot_;
   Vec3 dRdot = Vec3::Zero();
@@ -400,14 +438,14 @@ void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   auto v = field(v_);
   auto A = field(stage_acceleration_[0]);
   const ConstFieldView position{r[0], r[1], r[2]};
-  interact(position, R_, site_forces_, ion_force_);
+  interact(position, R_, site_forces_[0], ion_force_);
   verlet_ion_acceleration_ = ion_inverse_mass_.cwiseProduct(ion_force_);
   Rdot_ += kick_ps * verlet_ion_acceleration_;
   for_each_line(stencil_.lines(), threads_, [&](int l, int) {
     const std::int64_t o = stencil_.line_start(l);
     const FieldView g{A[0] + o, A[1] + o, A[2] + o};
     stencil_.line(l, r[0], g);
-    add_site_accelerations(l, g);
+    add_site_accelerations(site_forces_[0], l, g);
     for (int c = 0; c < 3; ++c)
       for (int s = 0; s < n1; ++s)
         v[c][o + s] += kick_ps * g[c][s];
