@@ -81,8 +81,9 @@ std::array<CombineFunction, sizeof...(Terms)> select_combine(std::integer_sequen
 #endif
   return {combine_sse2<Terms>...};
 }
-const std::array<CombineFunction, S + 1> combine_table =
-    select_combine(std::make_integer_sequence<int, S + 1>{});
+// Up to ṙ plus every stage acceleration.
+const std::array<CombineFunction, S + 2> combine_table =
+    select_combine(std::make_integer_sequence<int, S + 2>{});
 void combine(int terms, int n, double *out, const double *first, const double *const *from,
              const double *weight) {
   combine_table[terms](n, out, first, from, weight);
