@@ -156,9 +156,10 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
   }
 
   const std::int64_t field_size = 3 * stencil_.padded_sites();
-  // RK5: r, ṙ, stage accelerations 1 … S − 2, stage positions 2 … S; Verlet: r, ṙ, acceleration.
+  // RK5: r, ṙ, stage accelerations 1 … S − 4, stage positions 2 … S; Verlet: r, ṙ,
+  // acceleration.
   const bool rk5 = options_.scheme == FullScheme::rk5;
-  const int accelerations = rk5 ? S - 2 : 1;
+  const int accelerations = rk5 ? S - 4 : 1;
   const int positions = rk5 ? S - 1 : 0;
   storage_.assign(static_cast<std::size_t>((2 + accelerations + positions) * field_size), 0.0);
   r_ = {0};
@@ -322,14 +323,17 @@ void FullLatticeIntegrator::advance(std::int64_t steps) {
 // stages i + 2 and i + 3 of the line, or at the end the final update and the next step's
 // second-stage positions r + c_2 δt ṙ.
 void FullLatticeIntegrator::step_rk5() {
-  static_assert(S % 2 == 0, "stages are done in pairs");
+  static_assert(S % 2 == 0 && S >= 4, "stages are done in pairs");
   const double h = dt_;
   const int n1 = stencil_.line_length();
   const int buffer = stencil_.line_buffer_length();
   auto r = field(r_);
   auto v = field(v_);
-  std::array<FieldView, S - 2> A; // stored stage accelerations; the last two stay line-local
-  for (int k = 0; k < S - 2; ++k)
+  // Stage accelerations read in a later pass (by the positions of the last pass that writes
+  // any); the others stay line-local.
+  constexpr int stored = S - 4;
+  std::array<FieldView, stored> A;
+  for (int k = 0; k < stored; ++k)
     A[k] = field(stage_acceleration_[k]);
   std::array<FieldView, S> P; // stage positions (P_0 = r)
   P[0] = r;
@@ -368,29 +372,47 @@ void FullLatticeIntegrator::step_rk5() {
       ion_acceleration[j] = ion_inverse_mass_.cwiseProduct(ion_force_);
     }
     const bool last = i + 2 == S;
-    // Positions of stages i + 2 and i + 3, or the final update r + δt ṙ + δt² Σ_k b̄_k A_k,
-    // ṙ + δt Σ_k b_k A_k.
-    std::array<Terms, 2> terms;
-    for (int q = 0; q < 2; ++q) {
-      const int j = i + 2 + q;
+    // Line combinations of this pass, in order: the positions of stages i + 2 and i + 3 (from r);
+    // once no later position needs r and ṙ (i + 4 ≥ S), the update r += δt ṙ + δt² Σ_k b̄_k A_k,
+    // ṙ += δt Σ_k b_k A_k over the accelerations known so far (in place); the last pass adds the
+    // rest.
+    struct Combination {
+      Terms terms;
+      int target; // stage position j ≥ 2, or −1: r, −2: ṙ
+    };
+    std::array<Combination, 4> combinations;
+    int count = 0;
+    for (int j = i + 2; j < std::min(i + 4, S); ++j) {
+      Combination &p = combinations[count++];
+      p.target = j;
+      p.terms.add(h * T::c[j], -1);
+      for (int k = 0; k + 1 < j; ++k)
+        p.terms.add(h * h * rk2.abar[j][k], k);
+    }
+    if (i + 4 >= S) {
+      const int first = last ? i : 0, end = last ? S : i + 2;
+      Combination &dr = combinations[count++];
+      Combination &dv = combinations[count++];
+      dr.target = -1;
+      dv.target = -2;
       if (!last)
-        terms[q].add(h * T::c[j], -1);
-      if (last && q == 0)
-        terms[q].add(h, -1);
-      for (int k = 0; k < (last ? S : j - 1); ++k)
-        terms[q].add(last ? (q == 0 ? h * h * rk2.bbar[k] : h * T::b[k]) : h * h * rk2.abar[j][k],
-                     k);
+        dr.terms.add(h, -1);
+      for (int k = first; k < end; ++k) {
+        dr.terms.add(h * h * rk2.bbar[k], k);
+        dv.terms.add(h * T::b[k], k);
+      }
     }
     for_each_line(stencil_.lines(), threads_, [&](int l, int thread) {
       const std::int64_t o = stencil_.line_start(l);
       double *scratch = line_scratch_.data() + std::int64_t(thread) * 6 * buffer;
-      // Accelerations of stages i and i + 1 on this line: straight into A_j while stored.
+      // Accelerations of stages i and i + 1 on this line: straight into A_j if a later pass
+      // needs them, else into line buffers.
       std::array<FieldView, 2> g;
       for (int q = 0; q < 2; ++q) {
         const int j = i + q;
         double *line = scratch + 3 * q * buffer;
-        g[q] = j < S - 2 ? FieldView{A[j][0] + o, A[j][1] + o, A[j][2] + o}
-                         : FieldView{line, line + buffer, line + 2 * buffer};
+        g[q] = j < stored ? FieldView{A[j][0] + o, A[j][1] + o, A[j][2] + o}
+                          : FieldView{line, line + buffer, line + 2 * buffer};
         stencil_.line(l, P[j][0], g[q]);
         add_site_accelerations(site_forces_[q], l, g[q]);
       }
@@ -401,14 +423,13 @@ void FullLatticeIntegrator::step_rk5() {
           return k < i ? A[k][c] + o : g[k - i][c];
         };
         std::array<const double *, S + 1> from;
-        for (int q = 0; q < 2; ++q) {
-          if (!last && i + 2 + q >= S)
-            continue;
-          for (int t = 0; t < terms[q].count; ++t)
-            from[t] = source(terms[q].source[t]);
-          double *out = (last ? (q == 0 ? r[c] : v[c]) : P[i + 2 + q][c]) + o;
-          combine(terms[q].count, n1, out, last ? out : r[c] + o, from.data(),
-                  terms[q].weight.data());
+        for (int m = 0; m < count; ++m) {
+          const Combination &p = combinations[m];
+          for (int t = 0; t < p.terms.count; ++t)
+            from[t] = source(p.terms.source[t]);
+          double *out = (p.target == -1 ? r[c] : p.target == -2 ? v[c] : P[p.target][c]) + o;
+          combine(p.terms.count, n1, out, p.target >= 0 ? r[c] + o : out, from.data(),
+                  p.terms.weight.data());
         }
         if (last)
           for (int s = 0; s < n1; ++s)

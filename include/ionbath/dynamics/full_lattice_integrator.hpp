@@ -131,7 +131,7 @@ private:
   int threads_ = 1;
 
   // Fields in the padded layout of the stencil (ghosts filled for r and the stage positions):
-  // r, ṙ; RK5: stage accelerations 1 … S − 2 and stage positions 2 … S (stage 1 is r); Verlet:
+  // r, ṙ; RK5: stage accelerations 1 … S − 4 and stage positions 2 … S (stage 1 is r); Verlet:
   // one acceleration.
   std::vector<double> storage_;
   Field r_{}, v_{};
