@@ -431,9 +431,11 @@ void FullLatticeIntegrator::step_rk5() {
           combine(p.terms.count, n1, out, p.target >= 0 ? r[c] + o : out, from.data(),
                   p.terms.weight.data());
         }
-        if (last)
-          for (int s = 0; s < n1; ++s)
-            P[1][c][o + s] = r[c][o + s] + h * T::c[1] * v[c][o + s];
+        if (last) {
+          const double *vc = v[c] + o;
+          const double w = h * T::c[1];
+          combine(1, n1, P[1][c] + o, r[c] + o, &vc, &w);
+        }
       }
     });
     if (last) {
