@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <tuple>
+#include <utility>
 
 namespace ionbath::dynamics {
 
@@ -15,24 +16,23 @@ int wrap(int i, int n) {
   return m < 0 ? m + n : m;
 }
 
-// One output component on the interior sites [begin, end) of a line: out[x] = Σ_e value_e ·
-// (near_e[x] + far_e[x]) over paired entries plus Σ_e value_e · near_e[x] over single ones, the
-// sources already offset by the entry's ±dx. A block of Registers SIMD vectors of type Pack keeps
-// the sums in registers. Returns the first site not done (the rest is shorter than a block).
+// One output component on sites [0, length) of a line, `length` a multiple of the block of
+// Registers SIMD vectors of type Pack (the sums stay in registers, one independent chain per
+// vector): out[x] = Σ_e value_e · (base[near_e + x] + base[far_e + x]) over the pairs plus
+// Σ_e value_e · base[near_e + x] over the single entries.
 template <class Pack, int Registers>
-__attribute__((always_inline)) inline int
-sweep_blocks(int begin, int end, int pairs, int singles, const double *const *near,
-             const double *const *far, const double *pair_value, const double *const *single_source,
-             const double *single_value, double *out) {
+__attribute__((always_inline)) inline void
+sweep_line(int length, const double *base, int pairs, int count, const std::int64_t *near,
+           const std::int64_t *far, const double *value, double *out) {
   constexpr int lanes = sizeof(Pack) / sizeof(double);
   constexpr int block = lanes * Registers;
-  int x = begin;
-  for (; x + block <= end; x += block) {
+  for (int x = 0; x < length; x += block) {
     Pack acc[Registers] = {};
     for (int e = 0; e < pairs; ++e) {
-      const Pack v = Pack{} + pair_value[e];
-      const double *p = near[e] + x;
-      const double *q = far[e] + x;
+      const Pack v = Pack{} + value[e];
+      const double *p = base + near[e] + x;
+      const double *q = base + far[e] + x;
+#pragma GCC unroll 16
       for (int k = 0; k < Registers; ++k) {
         Pack a, b;
         std::memcpy(&a, p + k * lanes, sizeof a);
@@ -40,46 +40,62 @@ sweep_blocks(int begin, int end, int pairs, int singles, const double *const *ne
         acc[k] += v * (a + b);
       }
     }
-    for (int e = 0; e < singles; ++e) {
-      const Pack v = Pack{} + single_value[e];
-      const double *p = single_source[e] + x;
+    for (int e = pairs; e < count; ++e) {
+      const Pack v = Pack{} + value[e];
+      const double *p = base + near[e] + x;
+#pragma GCC unroll 16
       for (int k = 0; k < Registers; ++k) {
         Pack a;
         std::memcpy(&a, p + k * lanes, sizeof a);
         acc[k] += v * a;
       }
     }
+#pragma GCC unroll 16
     for (int k = 0; k < Registers; ++k)
       std::memcpy(out + x + k * lanes, &acc[k], sizeof(Pack));
   }
-  return x;
 }
+
 using Pack2 = double __attribute__((vector_size(16))); // SSE2
 using Pack4 = double __attribute__((vector_size(32))); // AVX
 
-using SweepFunction = int (*)(int, int, int, int, const double *const *, const double *const *,
-                              const double *, const double *const *, const double *, double *);
+using SweepFunction = void (*)(int, const double *, int, int, const std::int64_t *,
+                               const std::int64_t *, const double *, double *);
 
+// Blocks of 4 · Vectors sites: SSE2 (two registers per four sites) and, chosen at run time when
+// the CPU has them, AVX2 + FMA.
+template <int Vectors>
+void sweep_sse2(int length, const double *base, int pairs, int count, const std::int64_t *near,
+                const std::int64_t *far, const double *value, double *out) {
+  sweep_line<Pack2, 2 * Vectors>(length, base, pairs, count, near, far, value, out);
+}
 #if defined(__GNUC__) && defined(__x86_64__)
-// The same sweep for AVX2 + FMA (4 doubles per register), chosen at run time when the CPU has them.
-__attribute__((target("avx2,fma"))) int
-sweep_avx2(int begin, int end, int pairs, int singles, const double *const *near,
-           const double *const *far, const double *pair_value, const double *const *single_source,
-           const double *single_value, double *out) {
-  return sweep_blocks<Pack4, 4>(begin, end, pairs, singles, near, far, pair_value, single_source,
-                                single_value, out);
-}
-SweepFunction select_sweep() {
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return sweep_avx2;
-  return sweep_blocks<Pack2, 4>;
-}
-#else
-SweepFunction select_sweep() {
-  return sweep_blocks<Pack2, 4>;
+template <int Vectors>
+__attribute__((target("avx2,fma"))) void
+sweep_avx2(int length, const double *base, int pairs, int count, const std::int64_t *near,
+           const std::int64_t *far, const double *value, double *out) {
+  sweep_line<Pack4, Vectors>(length, base, pairs, count, near, far, value, out);
 }
 #endif
-const SweepFunction sweep_interior = select_sweep();
+
+template <int... V> SweepFunction select_sweep(int vectors, std::integer_sequence<int, V...>) {
+#if defined(__GNUC__) && defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    constexpr std::array<SweepFunction, sizeof...(V)> avx2{sweep_avx2<V + 1>...};
+    return avx2[vectors - 1];
+  }
+#endif
+  constexpr std::array<SweepFunction, sizeof...(V)> sse2{sweep_sse2<V + 1>...};
+  return sse2[vectors - 1];
+}
+constexpr int max_vectors = 8; // four-site vectors per block
+
+// One nonzero entry scale·(−Φ_d)_{ij}: output component i, source component j at n + d.
+struct Entry {
+  Cell offset;
+  int i, j;
+  double value;
+};
 } // namespace
 
 LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattice, double scale)
@@ -89,138 +105,140 @@ LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattic
       throw InputError(fmt::format("lattice stencil: lattice extent {} along axis {} must be ≥ 1",
                                    n_[axis], axis + 1));
   // Blocks Φ_0 (offset 0) and Φ_d; (V r)_n = Σ_d Φ_d r_{n+d} (physics.md §1.1).
-  std::vector<crystal::Bond> blocks = crystal.bonds();
-  blocks.push_back({Cell::Zero(), crystal.onsite_block()});
-  std::array<std::vector<Entry>, 3> all;
-  for (const auto &b : blocks) {
-    const std::array<int, 2> s{b.offset.y(), b.offset.z()};
-    auto it = std::find(shifts_.begin(), shifts_.end(), s);
-    const int shift = static_cast<int>(it - shifts_.begin());
-    if (it == shifts_.end())
-      shifts_.push_back(s);
-    reach_x_ = std::max(reach_x_, std::abs(b.offset.x()));
+  std::vector<crystal::Bond> bonds = crystal.bonds();
+  bonds.push_back({Cell::Zero(), crystal.onsite_block()});
+  std::vector<Entry> entries;
+  for (const auto &b : bonds) {
+    for (int axis = 0; axis < 3; ++axis)
+      halo_[axis] = std::max(halo_[axis], std::abs(b.offset[axis]));
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 3; ++j)
         if (b.phi(i, j) != 0.0)
-          all[i].push_back({shift, b.offset.x(), j, -scale * b.phi(i, j)});
+          entries.push_back({b.offset, i, j, -scale * b.phi(i, j)});
   }
-  if (reach_x_ > max_reach_x)
-    throw InputError(fmt::format("lattice stencil: bonds reach {} cells along n1, at most {} "
-                                 "supported",
-                                 reach_x_, max_reach_x));
+  // Lines are swept in equal blocks of at most max_vectors four-site vectors (as few blocks as
+  // possible); the last line's sweep may read up to a block past the padded array.
+  const int vectors = (n_[0] + 3) / 4;
+  const int line_blocks = (vectors + max_vectors - 1) / max_vectors;
+  const int block_vectors = (vectors + line_blocks - 1) / line_blocks;
+  block_ = 4 * block_vectors;
+  sweep_ = select_sweep(block_vectors, std::make_integer_sequence<int, max_vectors>{});
+  // A padded row also has room for the overhang of a line written in place (line()).
+  const int row = halo_[0] + std::max(n_[0] + halo_[0], line_buffer_length());
+  stride_ = {1, row, std::int64_t(row) * (n_[1] + 2 * halo_[1])};
+  padded_sites_ = stride_[2] * (n_[2] + 2 * halo_[2]) + block_;
+  auto offset = [&](const Entry &e) {
+    return e.j * padded_sites_ + e.offset.x() + stride_[1] * e.offset.y() +
+           stride_[2] * e.offset.z();
+  };
+
   // Pair the entries of d and −d with equal values (one multiply for both neighbours).
   for (int i = 0; i < 3; ++i) {
-    std::vector<bool> used(all[i].size(), false);
-    for (std::size_t a = 0; a < all[i].size(); ++a) {
-      if (used[a])
+    std::vector<std::tuple<bool, std::int64_t, std::int64_t, double>> list; // single, near, far
+    std::vector<bool> used(entries.size(), false);
+    for (std::size_t a = 0; a < entries.size(); ++a) {
+      const Entry &e = entries[a];
+      if (used[a] || e.i != i)
         continue;
       used[a] = true;
-      Entry e = all[i][a];
-      const auto &s = shifts_[e.shift];
-      const bool onsite = e.dx == 0 && s[0] == 0 && s[1] == 0;
-      for (std::size_t b = a + 1; b < all[i].size() && !onsite; ++b) {
-        const Entry &f = all[i][b];
-        const auto &t = shifts_[f.shift];
-        if (!used[b] && f.dx == -e.dx && t[0] == -s[0] && t[1] == -s[1] &&
-            f.component == e.component && f.value == e.value) {
+      std::int64_t far = -1;
+      bool paired = false;
+      for (std::size_t b = a + 1; b < entries.size() && e.offset != Cell::Zero(); ++b) {
+        const Entry &f = entries[b];
+        if (!used[b] && f.i == i && f.j == e.j && f.offset == -e.offset && f.value == e.value) {
           used[b] = true;
-          e.partner_shift = f.shift;
+          far = offset(f);
+          paired = true;
           break;
         }
       }
-      entries_[i].push_back(e);
+      list.emplace_back(!paired, offset(e), far, e.value);
     }
-    // Paired entries first, then by source line and component (locality).
-    std::sort(entries_[i].begin(), entries_[i].end(), [](const Entry &x, const Entry &y) {
-      return std::tuple(x.partner_shift < 0, x.shift, x.component, x.dx) <
-             std::tuple(y.partner_shift < 0, y.shift, y.component, y.dx);
-    });
-    if (entries_[i].size() > max_entries)
-      throw InputError(fmt::format("lattice stencil: {} force-constant entries per component "
-                                   "exceed the supported {}",
-                                   entries_[i].size(), max_entries));
+    // Pairs first, then by source address (locality).
+    std::sort(list.begin(), list.end());
+    Terms &t = terms_[i];
+    for (const auto &[single, near, far, value] : list) {
+      t.pairs += !single;
+      t.near.push_back(near);
+      if (!single)
+        t.far.push_back(far);
+      t.value.push_back(value);
+    }
   }
 }
 
 int LatticeStencil::entries_per_site() const {
   int count = 0;
-  for (const auto &list : entries_)
-    for (const auto &e : list)
-      count += e.partner_shift < 0 ? 1 : 2;
+  for (const auto &t : terms_)
+    count += static_cast<int>(t.value.size()) + t.pairs;
   return count;
 }
 
-void LatticeStencil::line(int line, ConstFieldView r, FieldView out) const {
-  const int n1 = n_[0];
-  const int y = line % n_[1];
-  const int z = line / n_[1];
-  std::array<std::int64_t, 27> base_storage;
-  std::vector<std::int64_t> base_heap;
-  std::int64_t *base = base_storage.data();
-  if (shifts_.size() > base_storage.size()) {
-    base_heap.resize(shifts_.size());
-    base = base_heap.data();
+void LatticeStencil::fill_halo(double *field) const {
+  const auto [n1, n2, n3] = n_;
+  const auto [h1, h2, h3] = halo_;
+  for (int c = 0; c < 3; ++c) {
+    double *f = field + c * padded_sites_;
+    // Ghost sites of every lattice line, then ghost lines (whole padded rows) of every lattice
+    // plane, then ghost planes (whole padded planes).
+    if (h1 > 0)
+      for (int z = 0; z < n3; ++z)
+        for (int y = 0; y < n2; ++y) {
+          double *row = f + padded_index(0, y, z);
+          for (int g = 1; g <= h1; ++g) {
+            row[-g] = row[wrap(-g, n1)];
+            row[n1 - 1 + g] = row[wrap(n1 - 1 + g, n1)];
+          }
+        }
+    for (int z = 0; z < n3; ++z)
+      for (int g = 1; g <= h2; ++g)
+        for (const int y : {-g, n2 - 1 + g})
+          std::copy_n(f + padded_index(-h1, wrap(y, n2), z), stride_[1],
+                      f + padded_index(-h1, y, z));
+    for (int g = 1; g <= h3; ++g)
+      for (const int z : {-g, n3 - 1 + g})
+        std::copy_n(f + padded_index(-h1, -h2, wrap(z, n3)), stride_[2],
+                    f + padded_index(-h1, -h2, z));
   }
-  for (std::size_t s = 0; s < shifts_.size(); ++s)
-    base[s] = std::int64_t(n1) * (wrap(y + shifts_[s][0], n_[1]) +
-                                  std::int64_t(n_[1]) * wrap(z + shifts_[s][1], n_[2]));
+}
 
-  // Interior sites [reach, N1 − reach) see no wrap along n1.
-  const int interior_begin = std::min(reach_x_, n1);
-  const int interior_end = std::max(interior_begin, n1 - reach_x_);
-  std::array<const double *, max_entries> near, far;
-  std::array<double, max_entries> value;
+void LatticeStencil::line(int line, const double *r, FieldView out) const {
+  const double *base = r + line_start(line);
   for (int i = 0; i < 3; ++i) {
-    const auto &entries = entries_[i];
-    const int count = static_cast<int>(entries.size());
-    int pairs = 0;
-    for (int e = 0; e < count; ++e) {
-      const Entry &en = entries[e];
-      const double *column = r[en.component];
-      near[e] = column + base[en.shift] + en.dx;
-      far[e] = en.partner_shift < 0 ? nullptr : column + base[en.partner_shift] - en.dx;
-      value[e] = en.value;
-      pairs += en.partner_shift >= 0;
-    }
-    double *o = out[i];
-    const int x =
-        sweep_interior(interior_begin, interior_end, pairs, count - pairs, near.data(), far.data(),
-                       value.data(), near.data() + pairs, value.data() + pairs, o);
-    // Remainder of the interior and the two wrapped ends (neighbour columns wrapped once).
-    auto site = [&](int xs) {
-      std::array<int, 2 * max_reach_x + 1> column;
-      for (int dx = -reach_x_; dx <= reach_x_; ++dx)
-        column[dx + reach_x_] = wrap(xs + dx, n1) - xs;
-      double acc = 0;
-      for (int e = 0; e < count; ++e) {
-        const int dx = entries[e].dx;
-        double sum = near[e][xs - dx + column[dx + reach_x_]];
-        if (e < pairs)
-          sum += far[e][xs + dx + column[-dx + reach_x_]];
-        acc += value[e] * sum;
-      }
-      o[xs] = acc;
-    };
-    for (int xs = x; xs < interior_end; ++xs)
-      site(xs);
-    for (int xs = 0; xs < interior_begin; ++xs)
-      site(xs);
-    for (int xs = interior_end; xs < n1; ++xs)
-      site(xs);
+    const Terms &t = terms_[i];
+    sweep_(line_buffer_length(), base, t.pairs, static_cast<int>(t.value.size()), t.near.data(),
+           t.far.data(), t.value.data(), out[i]);
   }
 }
 
 void LatticeStencil::apply(ConstFieldView r, FieldView out, int threads) const {
   const int n1 = n_[0];
   const int count = lines();
+  thread_local std::vector<double> padded;
+  padded.resize(static_cast<std::size_t>(3 * padded_sites_));
+  for (int c = 0; c < 3; ++c)
+    for (int l = 0; l < count; ++l)
+      std::copy_n(r[c] + std::int64_t(l) * n1, n1,
+                  padded.data() + c * padded_sites_ + line_start(l));
+  fill_halo(padded.data());
+  const double *source = padded.data();
+  const int buffer = line_buffer_length();
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+#pragma omp parallel num_threads(threads) if (threads > 1)
 #else
   (void)threads;
 #endif
-  for (int l = 0; l < count; ++l) {
-    const std::int64_t offset = std::int64_t(l) * n1;
-    line(l, r, {out[0] + offset, out[1] + offset, out[2] + offset});
+  {
+    std::vector<double> scratch(static_cast<std::size_t>(3 * buffer));
+    const FieldView g{scratch.data(), scratch.data() + buffer, scratch.data() + 2 * buffer};
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (int l = 0; l < count; ++l) {
+      line(l, source, g);
+      for (int c = 0; c < 3; ++c)
+        std::copy_n(g[c], n1, out[c] + std::int64_t(l) * n1);
+    }
   }
 }
 

@@ -105,13 +105,16 @@ private:
   ConstFieldView field(Field f) const;
   std::int64_t lin(const Cell &wrapped) const;
   Cell wrap(const Cell &n) const;
+  // Index of site lin(n) in a padded component array (LatticeStencil layout).
+  std::int64_t slot(std::int64_t lin) const;
   Vec3 minimum_image(const Vec3 &s) const;
   // The list S for lattice displacements `r` and ion position R (physics.md §4.1): forces on its
   // atoms into `forces` (sorted by site), the force on the ion, and Σ_{n∈S} U (returned, meV).
   double interact(ConstFieldView r, const Vec3 &R, std::vector<SiteForce> &forces,
                   Vec3 &ion_force) const;
-  // Adds the forces of site_forces_ (scaled by 1/m) to the acceleration of line `line`.
-  void add_site_accelerations(int line, FieldView line_acceleration) const;
+  // Adds `forces` (scaled by 1/m) to the acceleration of line `line`.
+  void add_site_accelerations(const std::vector<SiteForce> &forces, int line,
+                              FieldView line_acceleration) const;
   void step_rk5();
   void step_verlet();
   // Verlet: acceleration at the current positions, then ṙ += kick · acceleration.
@@ -129,19 +132,21 @@ private:
   FullLatticeOptions options_;
   int threads_ = 1;
 
-  // Fields: r, ṙ; RK5: stage accelerations 1–5 and two stage-position buffers; Verlet: one
-  // acceleration.
+  // Fields in the padded layout of the stencil (ghosts filled for r and the stage positions):
+  // r, ṙ; RK5: stage accelerations 1 … S − 4 and stage positions 2 … S (stage 1 is r); Verlet:
+  // one acceleration.
   std::vector<double> storage_;
   Field r_{}, v_{};
   std::vector<Field> stage_acceleration_;
-  std::array<Field, 2> stage_position_{};
-  std::vector<double> line_scratch_; // per thread: 3 N1 doubles
+  std::vector<Field> stage_position_;
+  bool second_stage_valid_ = false;  // RK5: r + c_2 δt ṙ is in stage_position_[0]
+  std::vector<double> line_scratch_; // per thread: 6 line buffers of the stencil
 
   Vec3 R_ = Vec3::Zero();
   Vec3 Rdot_ = Vec3::Zero();
   Vec3 verlet_ion_acceleration_ = Vec3::Zero();
   bool verlet_acceleration_valid_ = false;
-  std::vector<SiteForce> site_forces_;
+  std::array<std::vector<SiteForce>, 2> site_forces_; // of the stages of one RK5 pass
   Vec3 ion_force_ = Vec3::Zero();
   std::int64_t step_index_ = 0;
 };

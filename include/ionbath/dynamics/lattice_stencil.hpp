@@ -1,9 +1,12 @@
 #pragma once
 // Matrix-free framework force −V r on an N1×N2×N3 periodic lattice (physics.md §1.1, §4.1):
 // (V r)_n = Φ_0 r_n + Σ_d Φ_d r_{n+d}, neighbour labels wrapped periodically; V is never
-// assembled. A field is stored as three component arrays (x, y, z), each indexed by the site
-// lin(n) = n1 + N1 (n2 + N2 n3), so that every stencil term is a unit-stride sweep along n1.
-// A line is the N1 sites with fixed (n2, n3), line index n2 + N2 n3.
+// assembled. A line is the N1 sites with fixed (n2, n3), line index n2 + N2 n3.
+//
+// The stencil reads a padded field: three component arrays, each of padded_sites() doubles, in
+// which the lattice is surrounded by halo()[a] ghost cells on both sides of axis a holding the
+// periodic images (fill_halo). Every neighbour of a site is then at a fixed offset, so one
+// branch-free vector loop serves every site of every line.
 #include "ionbath/crystal/crystal.hpp"
 
 #include <array>
@@ -27,30 +30,49 @@ public:
   // Nonzero 3×3 entries per site (the multiply–adds of one site update).
   int entries_per_site() const;
 
-  // out[c][x] = scale · (−V r)_c at site x + N1·line, x = 0..N1−1.
-  void line(int line, ConstFieldView r, FieldView out) const;
-  // out = scale · (−V r) on the whole lattice (out must not alias r); `threads` OpenMP threads
-  // over lines (ignored in a build without OpenMP).
+  // Padded layout: ghost width per axis, doubles per component array (lattice, ghosts and a tail
+  // the vector loop may read past the last line), and the index of site (n1, n2, n3) with
+  // −halo ≤ n_a < N_a + halo.
+  const std::array<int, 3> &halo() const { return halo_; }
+  std::int64_t padded_sites() const { return padded_sites_; }
+  std::int64_t padded_index(int n1, int n2, int n3) const {
+    return (n1 + halo_[0]) + stride_[1] * (n2 + halo_[1]) + stride_[2] * (n3 + halo_[2]);
+  }
+  // Padded index of the first site of a line; its N1 sites follow contiguously.
+  std::int64_t line_start(int line) const { return padded_index(0, line % n_[1], line / n_[1]); }
+  // Copies the periodic images of the lattice sites of `field` (3 · padded_sites() doubles,
+  // component c at c · padded_sites()) into its ghost cells.
+  void fill_halo(double *field) const;
+
+  // Doubles per component that line() writes (N1 rounded up to the block of the vector loop).
+  int line_buffer_length() const { return (n_[0] + block_ - 1) / block_ * block_; }
+  // out[c][x] = scale · (−V r)_c at site x of the line, x = 0..N1−1, from the padded field r with
+  // filled ghosts; out[c] must hold line_buffer_length() doubles (entries past N1 are scratch).
+  // The line of a padded field (from line_start) qualifies: its overhang lands in the ghosts of
+  // the same row.
+  void line(int line, const double *r, FieldView out) const;
+  // out = scale · (−V r) on the whole lattice for plain component arrays of sites() doubles
+  // (out must not alias r); `threads` OpenMP threads over lines (ignored without OpenMP).
   void apply(ConstFieldView r, FieldView out, int threads = 1) const;
 
 private:
-  // Contribution scale·(−Φ_d)_{ij} r_j(n + d) to output component i; `shift` indexes the
-  // distinct (d2, d3) line offsets. A paired entry also adds the same value times r_j(n − d)
-  // (Φ_{−d} = Φ_dᵀ makes the partner's entry (i, j) equal whenever Φ_d is symmetric).
-  struct Entry {
-    int shift;
-    int dx;
-    int component;
-    double value;
-    int partner_shift = -1; // −1: unpaired
+  // Output component i gets Σ value · (r[near] + r[far]) over its pairs (Φ_{−d} = Φ_dᵀ makes the
+  // entries of d and −d equal whenever Φ_d is symmetric) plus Σ value · r[near] over its single
+  // entries; near and far are padded-field offsets from the output site (component included).
+  struct Terms {
+    int pairs = 0;
+    std::vector<std::int64_t> near, far; // far: pairs only
+    std::vector<double> value;
   };
-  static constexpr int max_entries = 1024;
-  static constexpr int max_reach_x = 8;
 
   GridShape n_;
-  int reach_x_ = 0;
-  std::vector<std::array<int, 2>> shifts_;
-  std::array<std::vector<Entry>, 3> entries_;
+  std::array<int, 3> halo_{};
+  std::array<std::int64_t, 3> stride_{};
+  std::int64_t padded_sites_ = 0;
+  int block_ = 4; // sites per block of the vector loop
+  void (*sweep_)(int, const double *, int, int, const std::int64_t *, const std::int64_t *,
+                 const double *, double *) = nullptr;
+  std::array<Terms, 3> terms_;
 };
 
 } // namespace ionbath::dynamics
