@@ -1,5 +1,5 @@
 // Analysis kernels at the seed 002 run geometry (physics.md §5.1): K = 600 000 samples.
-//   build/bench/bench_analysis --benchmark_min_time=0.5
+//   build/tests/bench/bench_analysis --benchmark_min_time=0.5
 #include "ionbath/analysis/fft_msd.hpp"
 #include "ionbath/analysis/segment_msd.hpp"
 

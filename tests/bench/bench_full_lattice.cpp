@@ -2,7 +2,7 @@
 // for RK5 and velocity Verlet, and the bare stencil −V r (site updates per second). Seed 002
 // lattice (a = 3 Å, m = 3.5, k1 = 520, k2 = 170), Yukawa U0 = 4000 meV Å, λ = 0.5 Å, the moving
 // 8-corner list, thermal-amplitude random displacements.
-// Run: build/bench/bench_full_lattice --benchmark_counters_tabular=true
+// Run: build/tests/bench/bench_full_lattice --benchmark_counters_tabular=true
 // (ns_per_atom_step is printed with an "s" suffix by Google Benchmark; the number is in ns.)
 #include "ionbath/dynamics/full_lattice_integrator.hpp"
 

@@ -4,7 +4,7 @@
 // Reports steps/s for the direct mode sum (phasor recurrence) and the Chebyshev block field, and
 // for a whole thermal trajectory chunk (Chebyshev bath + TimeLocalIntegrator, the paper model at
 // kT = 50 meV, the ion hopping between cells), all in one run:
-//   ./build/bench/bench_timelocal --benchmark_counters_tabular=true
+//   ./build/tests/bench/bench_timelocal --benchmark_counters_tabular=true
 #include "ionbath/bath/chebyshev_bath_field.hpp"
 #include "ionbath/bath/reference_bath_field.hpp"
 #include "ionbath/crystal/drag_matrix.hpp"

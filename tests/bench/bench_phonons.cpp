@@ -1,5 +1,5 @@
 // Lattice-dynamics kernels (physics.md §1): static response table, mode set, drag matrix,
-// thermal covariance. Run: build/bench/bench_phonons
+// thermal covariance. Run: build/tests/bench/bench_phonons
 #include "ionbath/crystal/drag_matrix.hpp"
 #include "ionbath/crystal/mode_set.hpp"
 #include "ionbath/crystal/recoil_kernel.hpp"
