@@ -9,6 +9,14 @@
 #include <numeric>
 #include <stdexcept>
 
+// The hot loops are compiled twice, for AVX2/FMA and for baseline x86-64, and the loader picks
+// the one the CPU supports (the portable build stays portable).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define IONBATH_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define IONBATH_VECTOR_CLONES
+#endif
+
 namespace ionbath::bath {
 namespace {
 
@@ -214,7 +222,8 @@ void ChebyshevBathField::start_block(std::int64_t block) {
   current_block_ = block;
 }
 
-void ChebyshevBathField::sum_groups(const BlochPhases::SiteIndex &site, const OwnedBlock &block) {
+IONBATH_VECTOR_CLONES void ChebyshevBathField::sum_groups(const BlochPhases::SiteIndex &site,
+                                                          const OwnedBlock &block) {
   group_sum_even_.assign(3 * block.groups, 0.0);
   group_sum_odd_.assign(3 * block.groups, 0.0);
   std::complex<double> s;
@@ -231,7 +240,7 @@ void ChebyshevBathField::sum_groups(const BlochPhases::SiteIndex &site, const Ow
   }
 }
 
-void ChebyshevBathField::add_atoms(std::span<const Cell> wrapped_sites) {
+IONBATH_VECTOR_CLONES void ChebyshevBathField::add_atoms(std::span<const Cell> wrapped_sites) {
   const std::size_t per_atom = 3 * row_length();
   const std::size_t width = per_atom * wrapped_sites.size();
   partials_.assign(width * owned_.size(), 0.0);
@@ -272,8 +281,8 @@ void ChebyshevBathField::add_atoms(std::span<const Cell> wrapped_sites) {
   }
 }
 
-SiteMotion ChebyshevBathField::series_value(const AtomSeries &atom,
-                                            std::int64_t quarter_in_block) const {
+IONBATH_VECTOR_CLONES SiteMotion
+ChebyshevBathField::series_value(const AtomSeries &atom, std::int64_t quarter_in_block) const {
   const std::size_t n = row_length(), row = static_cast<std::size_t>(quarter_in_block) * n;
   const double *t = &cheb_value_[row];
   const double *dt = &cheb_slope_[row];
