@@ -124,25 +124,27 @@ int main(int argc, char **argv) {
     };
   };
 
-  auto *run_cmd = cli.add_subcommand(
-      "run", "Thermal trajectories of the time-local equation of motion (seed 002 Eqs. 18-20), "
-             "written as H5MD files <output stem>_T<i>_traj<k>.h5md (every trajectory_stride-th "
-             "step, at least every step if 0)");
-  trajectory_options(run_cmd);
-  run_cmd->callback([&] {
-    embedded_default = kDefaultRunToml;
-    action = trajectory_action(false);
-  });
-
-  auto *sweep_cmd = cli.add_subcommand(
-      "sweep", "Temperature sweep: trajectories, MSD (segments and all-origin FFT), D(T) with "
-               "error bars, Arrhenius fit -> results HDF5 file and a CSV diffusivity table. "
-               "Rerunning an interrupted sweep resumes it");
-  trajectory_options(sweep_cmd);
-  sweep_cmd->callback([&] {
-    embedded_default = kDefaultSweepToml;
-    action = trajectory_action(true);
-  });
+  auto add_trajectory_command = [&](const char *name, const char *help, const char *embedded,
+                                    bool sweep) {
+    auto *cmd = cli.add_subcommand(name, help);
+    trajectory_options(cmd);
+    cmd->callback([&, embedded, sweep] {
+      embedded_default = embedded;
+      action = trajectory_action(sweep);
+    });
+  };
+  add_trajectory_command(
+      "run",
+      "Thermal trajectories of the time-local equation of motion (seed 002 Eqs. 18-20), written "
+      "as H5MD files <output stem>_T<i>_traj<k>.h5md (every trajectory_stride-th step, at least "
+      "every step if 0)",
+      kDefaultRunToml, false);
+  add_trajectory_command(
+      "sweep",
+      "Temperature sweep: trajectories, MSD (segments and all-origin FFT), D(T) with error "
+      "bars, Arrhenius fit -> results HDF5 file and a CSV diffusivity table. Rerunning an "
+      "interrupted sweep resumes it",
+      kDefaultSweepToml, true);
 
   std::string validate_case;
   auto *validate_cmd = cli.add_subcommand(
