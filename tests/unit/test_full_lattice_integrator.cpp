@@ -336,51 +336,49 @@ TEST(FullLatticeIntegrator, Rk5StateResetMidRunMatchesFreshStart) {
   EXPECT_EQ(fresh.ion_position_A(), reset.ion_position_A());
 }
 
+// A generic thermal-like state on a g lattice: random displacements and velocities, a moving ion.
+FullLatticeIntegrator generic_system(FullScheme scheme, const GridShape &g, int threads = 1) {
+  const std::int64_t n = grid_points(g);
+  FullLatticeIntegrator full(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3,
+                             {.scheme = scheme, .threads = threads});
+  full.set_lattice_state(random_field(n, 3), random_field(n, 4));
+  full.set_ion_state(Vec3(10.2, 9.6, 7.4), Vec3(6.0, -2.0, 3.0));
+  return full;
+}
+
+void expect_same_state(const FullLatticeIntegrator &a, const FullLatticeIntegrator &b) {
+  EXPECT_EQ(a.lattice_displacements_A(), b.lattice_displacements_A());
+  EXPECT_EQ(a.lattice_velocities_A_per_ps(), b.lattice_velocities_A_per_ps());
+  EXPECT_EQ(a.ion_position_A(), b.ion_position_A());
+  EXPECT_EQ(a.ion_velocity_A_per_ps(), b.ion_velocity_A_per_ps());
+  EXPECT_EQ(a.step_index(), b.step_index());
+}
+
 TEST(FullLatticeIntegrator, RestartFromSavedStateIsBitwiseContinuation) {
   // Checkpoint/restart of method = "full": a run restored from (r, ṙ, R, Ṙ, k) continues
-  // bitwise as the uninterrupted run (RK5 and Verlet), with a generic lattice state.
+  // bitwise as the uninterrupted run (RK5 and Verlet); 8³ has whole AVX2 vectors per line.
   for (const FullScheme scheme : {FullScheme::rk5, FullScheme::velocity_verlet}) {
-    const GridShape g{8, 8, 8}; // whole AVX2 vectors per line, as the 8³ sweep test
-    const std::int64_t n = grid_points(g);
-    auto make = [&] {
-      FullLatticeIntegrator full(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3, {.scheme = scheme});
-      full.set_lattice_state(random_field(n, 5), random_field(n, 6));
-      full.set_ion_state(Vec3(10.2, 9.6, 7.4), Vec3(6.0, -2.0, 3.0));
-      return full;
-    };
-    auto whole = make();
+    auto whole = generic_system(scheme, {8, 8, 8});
     whole.advance(7);
     const auto r = whole.lattice_displacements_A();
     const auto v = whole.lattice_velocities_A_per_ps();
     const Vec3 R = whole.ion_position_A(), Rdot = whole.ion_velocity_A_per_ps();
     whole.advance(13);
-    auto restarted = make();
+    auto restarted = generic_system(scheme, {8, 8, 8});
     restarted.set_lattice_state(r, v);
     restarted.set_ion_state(R, Rdot);
     restarted.set_step_index(7);
     restarted.advance(13);
-    EXPECT_EQ(whole.lattice_displacements_A(), restarted.lattice_displacements_A());
-    EXPECT_EQ(whole.lattice_velocities_A_per_ps(), restarted.lattice_velocities_A_per_ps());
-    EXPECT_EQ(whole.ion_position_A(), restarted.ion_position_A());
-    EXPECT_EQ(whole.step_index(), restarted.step_index());
+    expect_same_state(whole, restarted);
   }
 }
 
 TEST(FullLatticeIntegrator, ThreadedPassesMatchOneThread) {
   for (const FullScheme scheme : {FullScheme::rk5, FullScheme::velocity_verlet}) {
-    const GridShape g{9, 8, 7};
-    const std::int64_t n = grid_points(g);
-    auto make = [&](int threads) {
-      FullLatticeIntegrator full(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3,
-                                 {.scheme = scheme, .threads = threads});
-      full.set_lattice_state(random_field(n, 3), random_field(n, 4));
-      full.set_ion_state(Vec3(10.2, 9.6, 7.4), Vec3(6.0, -2.0, 3.0));
-      full.advance(20);
-      return full;
-    };
-    const auto one = make(1);
-    const auto two = make(2);
-    EXPECT_EQ(one.lattice_displacements_A(), two.lattice_displacements_A());
-    EXPECT_EQ(one.ion_position_A(), two.ion_position_A());
+    auto one = generic_system(scheme, {9, 8, 7}, 1);
+    auto two = generic_system(scheme, {9, 8, 7}, 2);
+    one.advance(20);
+    two.advance(20);
+    expect_same_state(one, two);
   }
 }
