@@ -513,9 +513,7 @@ int merge_results(const std::vector<std::string> &inputs, const std::string &out
   }
   world.broadcast(config_text);
   world.broadcast(hash);
-  std::int64_t n_groups = std::int64_t(groups.size());
-  world.broadcast(std::span<std::int64_t>(&n_groups, 1));
-  groups.resize(std::size_t(n_groups));
+  groups.resize(world.broadcast_size(groups.size()));
   for (auto &g : groups) {
     std::vector<double> r{double(g.row.temperature_index),
                           g.row.kT_meV,

@@ -16,14 +16,6 @@ namespace ionbath::app {
 namespace {
 using parallel::Communicator;
 
-// Sends `v` from rank `owner` to every rank.
-void share(std::vector<double> &v, int owner, const Communicator &world) {
-  std::int64_t n = std::int64_t(v.size());
-  world.broadcast(std::span<std::int64_t>(&n, 1), owner);
-  v.resize(std::size_t(n));
-  world.broadcast(v, owner);
-}
-
 double peak_abs(const std::vector<double> &v) {
   double m = 0;
   for (double x : v)
@@ -73,7 +65,7 @@ int validate_fig3(const io::Config &config, const crystal::Crystal &crystal,
       Log::task("fig3 panel λ = {} Å, Ṙ0 = {} Å/ps: {} steps done", p.screening_length_A,
                 p.speed_A_per_ps, r.t_ps.size());
     }
-    share(scalars, owner, world);
+    world.broadcast_resize(scalars, owner);
     std::vector<std::pair<const char *, std::vector<double> *>> series{
         {"t", &r.t_ps},
         {"atom_r", &r.atom_r_A},
@@ -89,7 +81,7 @@ int validate_fig3(const io::Config &config, const crystal::Crystal &crystal,
         {"force_homogeneous", &r.force_homogeneous_meV_per_A}};
     const std::string g = fmt::format("/fig3/panel_{}", i);
     for (auto &[name, v] : series) {
-      share(*v, owner, world);
+      world.broadcast_resize(*v, owner);
       const std::string_view unit =
           std::string_view(name) == "t"                 ? "ps"
           : std::string_view(name).starts_with("force") ? "meV Angstrom-1"

@@ -144,20 +144,6 @@ private:
   std::unique_ptr<dynamics::FullLatticeIntegrator> integrator_;
 };
 
-// Broadcast a table of 3×3 blocks from the world root.
-void broadcast_blocks(std::vector<Mat3> &blocks, const Communicator &world) {
-  std::int64_t n = static_cast<std::int64_t>(blocks.size());
-  world.broadcast(std::span<std::int64_t>(&n, 1));
-  blocks.resize(static_cast<std::size_t>(n));
-  std::vector<double> flat(9 * blocks.size());
-  for (std::size_t i = 0; i < blocks.size(); ++i)
-    std::copy(blocks[i].data(), blocks[i].data() + 9, flat.begin() + 9 * std::ptrdiff_t(i));
-  world.broadcast(flat);
-  for (std::size_t i = 0; i < blocks.size(); ++i)
-    std::copy(flat.begin() + 9 * std::ptrdiff_t(i), flat.begin() + 9 * std::ptrdiff_t(i + 1),
-              blocks[i].data());
-}
-
 // The samples k = 0..steps, split into N_s segments of P samples (physics.md §5.1).
 analysis::SegmentMsdParams segment_params(const io::Config &config) {
   analysis::SegmentMsdParams p;
@@ -178,7 +164,10 @@ TimeLocalModel::TimeLocalModel(const io::Config &config, const parallel::Traject
     drag_matrix = crystal::drag_matrix(crystal, config.phonons.drag_rtol);
   }
   static_response.range = range;
-  broadcast_blocks(static_response.blocks, world);
+  static_response.blocks.resize(world.broadcast_size(static_response.blocks.size()));
+  if (!static_response.blocks.empty()) // Mat3 blocks are contiguous column-major 3×3
+    world.broadcast(
+        std::span<double>(static_response.blocks[0].data(), 9 * static_response.blocks.size()));
   world.broadcast(std::span<double>(drag_matrix.data(), 9));
   // This rank's slice of the modes: whole reduction blocks (bath/chebyshev_bath_field.hpp).
   const auto grid = config.lattice.bz_grid;

@@ -56,11 +56,18 @@ void Communicator::broadcast(std::span<double> data, int root) const {
 void Communicator::broadcast(std::span<std::int64_t> data, int root) const {
   backend_->broadcast_bytes(data.data(), data.size_bytes(), root);
 }
+std::size_t Communicator::broadcast_size(std::size_t n, int root) const {
+  std::int64_t size = static_cast<std::int64_t>(n);
+  broadcast(std::span<std::int64_t>(&size, 1), root);
+  return static_cast<std::size_t>(size);
+}
 void Communicator::broadcast(std::string &text, int root) const {
-  std::int64_t n = static_cast<std::int64_t>(text.size());
-  broadcast(std::span<std::int64_t>(&n, 1), root);
-  text.resize(static_cast<std::size_t>(n));
+  text.resize(broadcast_size(text.size(), root));
   backend_->broadcast_bytes(text.data(), text.size(), root);
+}
+void Communicator::broadcast_resize(std::vector<double> &data, int root) const {
+  data.resize(broadcast_size(data.size(), root));
+  broadcast(std::span<double>(data), root);
 }
 std::vector<double> Communicator::allgatherv(std::span<const double> mine) const {
   return backend_->allgatherv(mine);

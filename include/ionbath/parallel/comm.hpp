@@ -45,6 +45,10 @@ public:
   void broadcast(std::span<double> data, int root = 0) const;
   void broadcast(std::span<std::int64_t> data, int root = 0) const;
   void broadcast(std::string &text, int root = 0) const;
+  // Root's value of a container size (so other ranks can resize before a broadcast).
+  std::size_t broadcast_size(std::size_t n, int root = 0) const;
+  // A vector whose length only root knows.
+  void broadcast_resize(std::vector<double> &data, int root = 0) const;
 
   // Concatenate every rank's contribution in rank order (sizes may differ).
   std::vector<double> allgatherv(std::span<const double> mine) const;
