@@ -57,7 +57,7 @@ std::string format_duration(double seconds) {
 }
 
 std::string CategoryTimers::report() const {
-  static constexpr const char *names[] = {"setup", "bath", "force", "analysis", "io", "comm"};
+  static constexpr const char *names[] = {"setup", "bath", "force", "analysis", "io"};
   double total = 0;
   for (double s : seconds_)
     total += s;

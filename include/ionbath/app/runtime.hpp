@@ -35,7 +35,7 @@ public:
   }
 };
 
-enum class TimerCategory { setup, bath, force, analysis, io, comm, count };
+enum class TimerCategory { setup, bath, force, analysis, io, count };
 
 // Wall-clock time per category (miniMD style), printed at the end of a run.
 class CategoryTimers {
