@@ -34,21 +34,29 @@ Crystal::Crystal(Mat3 lattice_vectors_A, double mass, std::vector<Bond> bonds, s
   }
 }
 
-Crystal Crystal::simple_cubic(double a_A, double mass, double k1, double k2) {
+Crystal Crystal::central_springs(const Mat3 &lattice_vectors_A, double mass,
+                                 const std::function<double(const Cell &)> &spring,
+                                 std::string name) {
   std::vector<Bond> bonds;
   for (int x = -1; x <= 1; ++x)
     for (int y = -1; y <= 1; ++y)
       for (int z = -1; z <= 1; ++z) {
-        const int nonzero = (x != 0) + (y != 0) + (z != 0);
-        if (nonzero == 0 || nonzero == 3)
-          continue;
-        const double k = nonzero == 1 ? k1 : k2;
-        if (k == 0)
-          continue;
         const Cell d(x, y, z);
-        bonds.push_back({d, central_spring_block(a_A * d.cast<double>(), k)});
+        const double k = d.isZero() ? 0.0 : spring(d);
+        if (k != 0)
+          bonds.push_back({d, central_spring_block(lattice_vectors_A * d.cast<double>(), k)});
       }
-  return Crystal(a_A * Mat3::Identity(), mass, std::move(bonds), "simple-cubic-k1k2");
+  return Crystal(lattice_vectors_A, mass, std::move(bonds), std::move(name));
+}
+
+Crystal Crystal::simple_cubic(double a_A, double mass, double k1, double k2) {
+  return central_springs(
+      a_A * Mat3::Identity(), mass,
+      [k1, k2](const Cell &d) {
+        const int nonzero = (d.x() != 0) + (d.y() != 0) + (d.z() != 0);
+        return nonzero == 1 ? k1 : nonzero == 2 ? k2 : 0.0;
+      },
+      "simple-cubic-k1k2");
 }
 
 int Crystal::stencil_reach() const {

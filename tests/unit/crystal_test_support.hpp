@@ -19,18 +19,15 @@ inline const Crystal &skewed_lattice() {
   static const Crystal c = [] {
     Mat3 a;
     a << 3.0, 0.4, 0.2, 0.0, 3.3, -0.3, 0.0, 0.0, 2.8;
-    std::vector<Bond> bonds;
-    for (int x = -1; x <= 1; ++x)
-      for (int y = -1; y <= 1; ++y)
-        for (int z = -1; z <= 1; ++z) {
-          const int nonzero = (x != 0) + (y != 0) + (z != 0);
-          if (nonzero == 0 || nonzero == 3)
-            continue;
-          const Cell d(x, y, z);
-          const double k = nonzero == 1 ? 400.0 + 60.0 * (x != 0) : 150.0 + 20.0 * (z != 0);
-          bonds.push_back({d, central_spring_block(a * d.cast<double>(), k)});
-        }
-    return Crystal(a, 4.2, std::move(bonds), "skewed");
+    return Crystal::central_springs(
+        a, 4.2,
+        [](const Cell &d) {
+          const int nonzero = (d.x() != 0) + (d.y() != 0) + (d.z() != 0);
+          return nonzero == 1   ? 400.0 + 60.0 * (d.x() != 0)
+                 : nonzero == 2 ? 150.0 + 20.0 * (d.z() != 0)
+                                : 0.0;
+        },
+        "skewed");
   }();
   return c;
 }

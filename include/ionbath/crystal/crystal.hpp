@@ -4,6 +4,7 @@
 // one other tools' force constants map onto; several atoms per cell add a basis index to Bond.
 #include "ionbath/core/types.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ public:
   // bonds: every Φ_d with d ≠ 0; must contain -d with Φ_{-d} = Φ_d^T (checked).
   Crystal(Mat3 lattice_vectors_A, double mass, std::vector<Bond> bonds, std::string name);
 
+  // Linearized central springs (seed 001 Eq. 18) to the 26 neighbouring cells d ∈ [-1,1]³ \ 0 with
+  // constant spring(d) (0: no bond); spring must be even, spring(-d) = spring(d).
+  static Crystal central_springs(const Mat3 &lattice_vectors_A, double mass,
+                                 const std::function<double(const Cell &)> &spring,
+                                 std::string name);
   // Simple cubic lattice with linearized nearest (k1) and next-nearest (k2) springs (seed 001 Eq.
   // 18).
   static Crystal simple_cubic(double a_A, double mass, double k1, double k2);
