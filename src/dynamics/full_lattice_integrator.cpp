@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
+#include <stdexcept>
+#include <type_traits>
 #include <utility>
 #ifdef _OPENMP
 #include <omp.h>
@@ -37,56 +40,120 @@ struct SecondOrderRk5 {
 constexpr SecondOrderRk5 rk2{};
 static_assert(rk2.bbar[S - 1] == 0.0, "the last stage enters the position only through b");
 
-// out[s] = first[s] + Σ_t weight[t] · from[t][s] for s < n, the terms added in order (out may be
-// first, never one of from).
-template <int Terms>
-__attribute__((always_inline)) inline void combine_terms(int n, double *out, const double *first,
-                                                         const double *const *from,
-                                                         const double *weight) {
-  std::array<const double *, Terms + 1> f;
-  std::array<double, Terms + 1> w;
-  for (int t = 0; t < Terms; ++t) {
-    f[t] = from[t];
-    w[t] = weight[t];
+// The line work of one pass for one Cartesian component, fused so that every source is read once
+// per site: with ṙ, the K stage accelerations g_k of the pass's sources and the weights of
+// PassWeights,
+//   positions   P_q = r + w_q0 ṙ + Σ_k w_q,k+1 g_k            (q < Positions)
+//   update      r' = r + u_0 ṙ + Σ_k u_k+1 g_k,  ṙ' = ṙ + Σ_k d_k g_k   (in place)
+//   next stage  P_1 = r' + n ṙ'                                (the next step's second stage)
+// Each term is one multiply–add, added in the order written.
+constexpr int kMaxSources = 4;
+struct PassWeights {
+  std::array<std::array<double, kMaxSources + 1>, 2> position{};
+  std::array<double, kMaxSources + 1> dr{};
+  std::array<double, kMaxSources> dv{};
+  double next = 0;
+};
+// Component x of one line of every array; component c of array a is at c · stride of a (the
+// padded fields share one stride, the accelerations of the sources may be line buffers).
+struct PassLine {
+  const double *v = nullptr;
+  double *r = nullptr; // read, and written in place by an update
+  double *rdot = nullptr;
+  std::array<const double *, kMaxSources> g{};
+  std::array<double *, 2> position{};
+  double *next = nullptr;
+  std::int64_t field_stride = 0;
+  std::array<std::int64_t, kMaxSources> g_stride{};
+};
+
+template <class V> __attribute__((always_inline)) inline V load(const double *p) {
+  V x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+template <class V> __attribute__((always_inline)) inline void store(double *p, const V &x) {
+  std::memcpy(p, &x, sizeof x);
+}
+template <class V> __attribute__((always_inline)) inline V broadcast(double x) {
+  if constexpr (std::is_same_v<V, double>)
+    return x;
+  else
+    return V{} + x;
+}
+
+template <class V, int K, int Positions, bool Update, bool Next>
+__attribute__((always_inline)) inline void pass_sites(int x, const PassLine &line,
+                                                      const PassWeights &w) {
+  const V r = load<V>(line.r + x), v = load<V>(line.v + x);
+  V g[K > 0 ? K : 1];
+  for (int k = 0; k < K; ++k)
+    g[k] = load<V>(line.g[k] + x);
+  for (int q = 0; q < Positions; ++q) {
+    V p = r + broadcast<V>(w.position[q][0]) * v;
+    for (int k = 0; k < K; ++k)
+      p += broadcast<V>(w.position[q][k + 1]) * g[k];
+    store(line.position[q] + x, p);
   }
-  for (int s = 0; s < n; ++s) {
-    double x = first[s];
-#pragma GCC unroll 8
-    for (int t = 0; t < Terms; ++t)
-      x += w[t] * f[t][s];
-    out[s] = x;
+  V rn = r, vn = v;
+  if constexpr (Update) {
+    rn += broadcast<V>(w.dr[0]) * v;
+    for (int k = 0; k < K; ++k)
+      rn += broadcast<V>(w.dr[k + 1]) * g[k];
+    for (int k = 0; k < K; ++k)
+      vn += broadcast<V>(w.dv[k]) * g[k];
+    store(line.r + x, rn);
+    store(line.rdot + x, vn);
+  }
+  if constexpr (Next)
+    store(line.next + x, rn + broadcast<V>(w.next) * vn);
+}
+
+template <class Pack, int K, int Positions, bool Update, bool Next>
+__attribute__((always_inline)) inline void pass_line(int n, const PassLine &all,
+                                                     const PassWeights &weights) {
+  constexpr int lanes = sizeof(Pack) / sizeof(double);
+  const PassWeights w = weights; // a local copy: the stores cannot alias it
+  for (int c = 0; c < 3; ++c) {
+    PassLine line = all;
+    const std::int64_t f = c * all.field_stride;
+    line.v += f;
+    line.r += f;
+    line.rdot = line.rdot ? line.rdot + f : nullptr;
+    for (int k = 0; k < K; ++k)
+      line.g[k] += c * all.g_stride[k];
+    for (int q = 0; q < Positions; ++q)
+      line.position[q] += f;
+    line.next = line.next ? line.next + f : nullptr;
+    int x = 0;
+    for (; x + lanes <= n; x += lanes)
+      pass_sites<Pack, K, Positions, Update, Next>(x, line, w);
+    for (; x < n; ++x)
+      pass_sites<double, K, Positions, Update, Next>(x, line, w);
   }
 }
 
-using CombineFunction = void (*)(int, double *, const double *, const double *const *,
-                                 const double *);
-template <int Terms>
-void combine_sse2(int n, double *out, const double *first, const double *const *from,
-                  const double *weight) {
-  combine_terms<Terms>(n, out, first, from, weight);
+using Pack2 = double __attribute__((vector_size(16))); // SSE2
+using Pack4 = double __attribute__((vector_size(32))); // AVX
+using PassFunction = void (*)(int, const PassLine &, const PassWeights &);
+
+template <int K, int Positions, bool Update, bool Next>
+void pass_sse2(int n, const PassLine &line, const PassWeights &w) {
+  pass_line<Pack2, K, Positions, Update, Next>(n, line, w);
 }
 #if defined(__GNUC__) && defined(__x86_64__)
-template <int Terms>
-__attribute__((target("avx2,fma"))) void combine_avx2(int n, double *out, const double *first,
-                                                      const double *const *from,
-                                                      const double *weight) {
-  combine_terms<Terms>(n, out, first, from, weight);
+template <int K, int Positions, bool Update, bool Next>
+__attribute__((target("avx2,fma"))) void pass_avx2(int n, const PassLine &line,
+                                                   const PassWeights &w) {
+  pass_line<Pack4, K, Positions, Update, Next>(n, line, w);
 }
 #endif
-template <int... Terms>
-std::array<CombineFunction, sizeof...(Terms)> select_combine(std::integer_sequence<int, Terms...>) {
+template <int K, int Positions, bool Update, bool Next> PassFunction select_pass() {
 #if defined(__GNUC__) && defined(__x86_64__)
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return {combine_avx2<Terms>...};
+    return pass_avx2<K, Positions, Update, Next>;
 #endif
-  return {combine_sse2<Terms>...};
-}
-// Up to ṙ plus every stage acceleration.
-const std::array<CombineFunction, S + 2> combine_table =
-    select_combine(std::make_integer_sequence<int, S + 2>{});
-void combine(int terms, int n, double *out, const double *first, const double *const *from,
-             const double *weight) {
-  combine_table[terms](n, out, first, from, weight);
+  return pass_sse2<K, Positions, Update, Next>;
 }
 
 int resolve_threads(int requested) {
@@ -98,17 +165,23 @@ int resolve_threads(int requested) {
 #endif
 }
 
-// f(line, thread) for every line, OpenMP-parallel over lines when threads > 1.
-template <class F> void for_each_line(int lines, int threads, F &&f) {
+// f(line, thread) for the lines [first, end), OpenMP-parallel over lines when threads > 1.
+template <class F> void for_each_line(int first, int end, int threads, F &&f) {
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-  for (int l = 0; l < lines; ++l)
-    f(l, omp_get_thread_num());
+  if (threads > 1) {
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int l = first; l < end; ++l)
+      f(l, omp_get_thread_num());
+    return;
+  }
 #else
   (void)threads;
-  for (int l = 0; l < lines; ++l)
-    f(l, 0);
 #endif
+  for (int l = first; l < end; ++l)
+    f(l, 0);
+}
+template <class F> void for_each_line(int lines, int threads, F &&f) {
+  for_each_line(0, lines, threads, std::forward<F>(f));
 }
 } // namespace
 
@@ -272,6 +345,9 @@ void FullLatticeIntegrator::add_site_accelerations(const std::vector<SiteForce> 
                                                    FieldView out) const {
   const std::int64_t first = std::int64_t(line) * stencil_.line_length();
   const std::int64_t last = first + stencil_.line_length();
+  // The list is sorted by site: most lines hold none of its atoms.
+  if (forces.empty() || forces.front().lin >= last || forces.back().lin < first)
+    return;
   auto it = std::lower_bound(forces.begin(), forces.end(), first,
                              [](const SiteForce &f, std::int64_t l) { return f.lin < l; });
   for (; it != forces.end() && it->lin < last; ++it)
@@ -316,140 +392,184 @@ void FullLatticeIntegrator::advance(std::int64_t steps) {
     step();
 }
 
-// One RK5 step in S/2 passes over the lattice, each computing two stages. Stage j's position
+// One RK5 step in S/2 passes, each computing two stages. Stage j's position
 // r + c_j δt ṙ + δt² Σ_k ā_jk A_k never involves A_{j−1} (ā_{j,j−1} = 0), so the positions of
 // stages i and i + 1 are both known before the pass for stages (i, i + 1): that pass applies the
-// stencil to both (plus the ion forces of S, evaluated beforehand), then writes the positions of
-// stages i + 2 and i + 3 of the line, or at the end the final update and the next step's
-// second-stage positions r + c_2 δt ṙ.
+// stencil to both (plus the ion forces of S), then writes the positions of stages i + 2 and i + 3,
+// or at the end the final update and the next step's second-stage positions r + c_2 δt ṙ.
+//
+// The passes run as a wavefront over the planes n3 = const (tasks (pass, plane)), so a plane's
+// fields are reused from cache by the next pass a few planes behind instead of being streamed
+// from memory once per pass. Task (p, z) needs pass p − 1 on the planes z − h … z + h (h the
+// stencil's reach along axis 3, periodic), and pass p ≥ 1 needs the ion forces of its stages,
+// which read the stage positions of pass p − 1 on the planes the interaction list can touch. The
+// in-place updates of r, ṙ and the next step's P_1 by passes 1 and 2 come after every pass-0 task
+// that reads those planes (implied by the dependencies), and the ghost planes are copies, so the
+// periodic images read by pass 0 keep the values of the step's start. Every task computes the
+// same numbers whatever the order, so the result does not depend on the schedule or the threads.
 void FullLatticeIntegrator::step_rk5() {
-  static_assert(S % 2 == 0 && S >= 4, "stages are done in pairs");
+  static_assert(S == 6, "the pass kernels are laid out for six stages in three pairs");
   const double h = dt_;
-  const int n1 = stencil_.line_length();
+  const int n2 = lattice()[1], n3 = lattice()[2];
+  const int reach = stencil_.halo()[2];
   const int buffer = stencil_.line_buffer_length();
   auto r = field(r_);
   auto v = field(v_);
-  // Stage accelerations read in a later pass (by the positions of the last pass that writes
-  // any); the others stay line-local.
-  constexpr int stored = S - 4;
-  std::array<FieldView, stored> A;
-  for (int k = 0; k < stored; ++k)
-    A[k] = field(stage_acceleration_[k]);
+  std::array<FieldView, 2> A{field(stage_acceleration_[0]), field(stage_acceleration_[1])};
   std::array<FieldView, S> P; // stage positions (P_0 = r)
   P[0] = r;
   for (int k = 1; k < S; ++k)
     P[k] = field(stage_position_[k - 1]);
+
+  // Weights of the three passes (sources: pass 0 A_0, A_1; pass 1 A_0 … A_3; pass 2 A_4, A_5).
+  std::array<PassWeights, 3> weights;
+  for (int pass = 0; pass < 3; ++pass) {
+    const int first_source = pass == 2 ? 4 : 0;
+    const int sources = pass == 1 ? 4 : 2;
+    PassWeights &w = weights[pass];
+    for (int q = 0; q < 2 && pass < 2; ++q) {
+      const int j = 2 * pass + 2 + q;
+      w.position[q][0] = h * T::c[j];
+      for (int k = 0; k < sources; ++k)
+        w.position[q][k + 1] = h * h * rk2.abar[j][first_source + k];
+    }
+    w.dr[0] = pass == 1 ? h : 0.0;
+    for (int k = 0; k < sources && pass > 0; ++k) {
+      w.dr[k + 1] = h * h * rk2.bbar[first_source + k];
+      w.dv[k] = h * T::b[first_source + k];
+    }
+    w.next = h * T::c[1];
+  }
+  static const std::array<PassFunction, 4> kernels{
+      select_pass<2, 2, false, false>(), select_pass<4, 2, true, false>(),
+      select_pass<2, 0, true, true>(), select_pass<0, 0, false, true>()};
+
   if (!second_stage_valid_) {
-    // The same combine() as the last pass of a step, so a restarted run (fresh stage-2
-    // positions) is bitwise identical to a continuing one.
+    // The next-stage arithmetic of the last pass, so a restarted run (fresh stage-2 positions) is
+    // bitwise identical to a continuing one.
     for_each_line(stencil_.lines(), threads_, [&](int l, int) {
       const std::int64_t o = stencil_.line_start(l);
-      const double w = h * T::c[1];
-      for (int c = 0; c < 3; ++c) {
-        const double *vc = v[c] + o;
-        combine(1, n1, P[1][c] + o, r[c] + o, &vc, &w);
-      }
+      PassLine line;
+      line.r = r[0] + o;
+      line.v = v[0] + o;
+      line.next = P[1][0] + o;
+      line.field_stride = stencil_.padded_sites();
+      kernels[3](stencil_.line_length(), line, weights[2]);
     });
     stencil_.fill_halo(P[1][0]);
     second_stage_valid_ = true;
   }
-  std::array<Vec3, S> ion_acceleration;
 
-  // Terms of a line combination: weight and source (−1: ṙ, k ≥ 0: stage acceleration k).
-  struct Terms {
-    std::array<double, S + 1> weight{};
-    std::array<int, S + 1> source{};
-    int count = 0;
-    void add(double w, int k) {
-      if (w != 0.0) {
-        weight[count] = w;
-        source[count++] = k;
-      }
-    }
+  std::array<Vec3, S> ion_acceleration;
+  auto stage_ion_position = [&](int j) {
+    Vec3 R_stage = R_ + (T::c[j] * h) * Rdot_;
+    for (int k = 0; k + 1 < j; ++k)
+      R_stage += (h * h * rk2.abar[j][k]) * ion_acceleration[k];
+    return R_stage;
   };
-  for (int i = 0; i < S; i += 2) {
-    for (int j = i; j < i + 2; ++j) {
-      Vec3 R_stage = R_ + (T::c[j] * h) * Rdot_;
-      for (int k = 0; k + 1 < j; ++k)
-        R_stage += (h * h * rk2.abar[j][k]) * ion_acceleration[k];
-      interact({P[j][0], P[j][1], P[j][2]}, R_stage, site_forces_[j - i], ion_force_);
+  auto evaluate_ion = [&](int pass) {
+    for (int j = 2 * pass; j < 2 * pass + 2; ++j) {
+      interact({P[j][0], P[j][1], P[j][2]}, stage_ion_position(j), site_forces_[j], ion_force_);
       ion_acceleration[j] = ion_inverse_mass_.cwiseProduct(ion_force_);
     }
-    const bool last = i + 2 == S;
-    // Line combinations of this pass, in order: the positions of stages i + 2 and i + 3 (from r);
-    // once no later position needs r and ṙ (i + 4 ≥ S), the update r += δt ṙ + δt² Σ_k b̄_k A_k,
-    // ṙ += δt Σ_k b_k A_k over the accelerations known so far (in place); the last pass adds the
-    // rest.
-    struct Combination {
-      Terms terms;
-      int target; // stage position j ≥ 2, or −1: r, −2: ṙ
-    };
-    std::array<Combination, 4> combinations;
-    int count = 0;
-    for (int j = i + 2; j < std::min(i + 4, S); ++j) {
-      Combination &p = combinations[count++];
-      p.target = j;
-      p.terms.add(h * T::c[j], -1);
-      for (int k = 0; k + 1 < j; ++k)
-        p.terms.add(h * h * rk2.abar[j][k], k);
-    }
-    if (i + 4 >= S) {
-      const int first = last ? i : 0, end = last ? S : i + 2;
-      Combination &dr = combinations[count++];
-      Combination &dv = combinations[count++];
-      dr.target = -1;
-      dv.target = -2;
-      if (!last)
-        dr.terms.add(h, -1);
-      for (int k = first; k < end; ++k) {
-        dr.terms.add(h * h * rk2.bbar[k], k);
-        dv.terms.add(h * T::b[k], k);
-      }
-    }
-    for_each_line(stencil_.lines(), threads_, [&](int l, int thread) {
+  };
+  // Planes whose stage positions the interaction of pass `pass` reads.
+  auto gate_planes = [&](int pass) {
+    std::vector<int> planes = interaction_planes(stage_ion_position(2 * pass));
+    const std::vector<int> second = interaction_planes(stage_ion_position(2 * pass + 1));
+    planes.insert(planes.end(), second.begin(), second.end());
+    return planes;
+  };
+
+  // Task (pass, plane z): the stencil of the pass's two stages on the plane's lines, the ion forces
+  // on its atoms, then the fused line update; afterwards the ghosts of the planes written.
+  auto run_task = [&](int pass, int z) {
+    const int i = 2 * pass;
+    for_each_line(z * n2, (z + 1) * n2, threads_, [&](int l, int thread) {
       const std::int64_t o = stencil_.line_start(l);
       double *scratch = line_scratch_.data() + std::int64_t(thread) * 6 * buffer;
-      // Accelerations of stages i and i + 1 on this line: straight into A_j if a later pass
-      // needs them, else into line buffers.
       std::array<FieldView, 2> g;
       for (int q = 0; q < 2; ++q) {
-        const int j = i + q;
         double *line = scratch + 3 * q * buffer;
-        g[q] = j < stored ? FieldView{A[j][0] + o, A[j][1] + o, A[j][2] + o}
-                          : FieldView{line, line + buffer, line + 2 * buffer};
-        stencil_.line(l, P[j][0], g[q]);
-        add_site_accelerations(site_forces_[q], l, g[q]);
+        g[q] = pass == 0 ? FieldView{A[q][0] + o, A[q][1] + o, A[q][2] + o}
+                         : FieldView{line, line + buffer, line + 2 * buffer};
+        stencil_.line(l, P[i + q][0], g[q]);
+        add_site_accelerations(site_forces_[i + q], l, g[q]);
       }
-      for (int c = 0; c < 3; ++c) {
-        auto source = [&](int k) -> const double * {
-          if (k < 0)
-            return v[c] + o;
-          return k < i ? A[k][c] + o : g[k - i][c];
-        };
-        std::array<const double *, S + 1> from;
-        for (int m = 0; m < count; ++m) {
-          const Combination &p = combinations[m];
-          for (int t = 0; t < p.terms.count; ++t)
-            from[t] = source(p.terms.source[t]);
-          double *out = (p.target == -1 ? r[c] : p.target == -2 ? v[c] : P[p.target][c]) + o;
-          combine(p.terms.count, n1, out, p.target >= 0 ? r[c] + o : out, from.data(),
-                  p.terms.weight.data());
-        }
-        if (last) {
-          const double *vc = v[c] + o;
-          const double w = h * T::c[1];
-          combine(1, n1, P[1][c] + o, r[c] + o, &vc, &w);
-        }
+      PassLine line;
+      const std::int64_t field = stencil_.padded_sites();
+      line.r = r[0] + o;
+      line.v = v[0] + o;
+      line.rdot = v[0] + o;
+      line.field_stride = field;
+      if (pass == 1) {
+        line.g = {A[0][0] + o, A[1][0] + o, g[0][0], g[1][0]};
+        line.g_stride = {field, field, buffer, buffer};
+      } else {
+        line.g = {g[0][0], g[1][0], nullptr, nullptr};
+        line.g_stride = pass == 0 ? std::array<std::int64_t, kMaxSources>{field, field, 0, 0}
+                                  : std::array<std::int64_t, kMaxSources>{buffer, buffer, 0, 0};
       }
+      if (pass < 2)
+        line.position = {P[i + 2][0] + o, P[i + 3][0] + o};
+      line.next = P[1][0] + o;
+      kernels[pass](stencil_.line_length(), line, weights[pass]);
     });
-    if (last) {
-      stencil_.fill_halo(r[0]);
-      stencil_.fill_halo(P[1][0]);
+    if (pass < 2) {
+      stencil_.fill_plane_halo(P[i + 2][0], z);
+      stencil_.fill_plane_halo(P[i + 3][0], z);
     } else {
-      for (int j = i + 2; j < std::min(i + 4, S); ++j)
-        stencil_.fill_halo(P[j][0]);
+      stencil_.fill_plane_halo(r[0], z);
+      stencil_.fill_plane_halo(P[1][0], z);
     }
+  };
+
+  evaluate_ion(0);
+  std::array<bool, 3> ion_ready{true, false, false};
+  std::array<std::vector<int>, 3> gate;
+  gate[1] = gate_planes(1);
+  // Sweep order: start 2h planes below the planes of the first gate, so that gate lies well
+  // inside the wavefront and not among the tasks held back by the periodic wrap.
+  const int start = gate[1].empty() ? 0 : *std::min_element(gate[1].begin(), gate[1].end());
+  const int z0 = ((start - 2 * reach) % n3 + n3) % n3;
+  std::vector<std::array<bool, 3>> done(static_cast<std::size_t>(n3), {false, false, false});
+  std::array<int, 3> cursor{}; // sweep positions before it are done, per pass
+  auto plane_at = [&](int position) { return (z0 + position) % n3; };
+  auto ready = [&](int pass, int z) {
+    for (int d = -reach; d <= reach && pass > 0; ++d)
+      if (!done[((z + d) % n3 + n3) % n3][pass - 1])
+        return false;
+    return true;
+  };
+  for (int remaining = 3 * n3; remaining > 0;) {
+    bool progressed = false;
+    for (int pass = 2; pass >= 0 && !progressed; --pass) {
+      if (!ion_ready[pass]) {
+        if (!ion_ready[pass - 1] || !std::all_of(gate[pass].begin(), gate[pass].end(),
+                                                 [&](int z) { return done[z][pass - 1]; }))
+          continue;
+        evaluate_ion(pass);
+        ion_ready[pass] = true;
+        if (pass + 1 < 3)
+          gate[pass + 1] = gate_planes(pass + 1);
+      }
+      while (cursor[pass] < n3 && done[plane_at(cursor[pass])][pass])
+        ++cursor[pass];
+      for (int position = cursor[pass]; position < n3; ++position) {
+        const int z = plane_at(position);
+        if (!done[z][pass] && ready(pass, z)) {
+          run_task(pass, z);
+          done[z][pass] = true;
+          --remaining;
+          progressed = true;
+          break;
+        }
+      }
+    }
+    if (!progressed)
+      throw std::logic_error("full EOM: RK5 wavefront made no progress");
   }
+
   Vec3 dR = h * Rdot_;
   Vec3 dRdot = Vec3::Zero();
   for (int k = 0; k < S; ++k) {
@@ -458,6 +578,32 @@ void FullLatticeIntegrator::step_rk5() {
   }
   R_ += dR;
   Rdot_ += dRdot;
+}
+
+std::vector<int> FullLatticeIntegrator::interaction_planes(const Vec3 &R) const {
+  const int n3 = lattice()[2];
+  auto wrap3 = [&](int z) { return (z % n3 + n3) % n3; };
+  std::vector<int> planes;
+  std::visit(
+      [&](const auto &list) {
+        using L = std::decay_t<decltype(list)>;
+        if constexpr (std::is_same_v<L, FixedSites>) {
+          for (const Cell &n : list.sites)
+            planes.push_back(wrap3(n.z()));
+        } else {
+          const int p = static_cast<int>(std::ceil((inverse_lattice_vectors_ * R).z()));
+          if constexpr (std::is_same_v<L, PeriodicCorners>) {
+            planes = {wrap3(p - 1), wrap3(p)};
+          } else {
+            for (const Cell &o : candidate_offsets_)
+              planes.push_back(wrap3(p + o.z()));
+          }
+        }
+      },
+      interaction_);
+  std::sort(planes.begin(), planes.end());
+  planes.erase(std::unique(planes.begin(), planes.end()), planes.end());
+  return planes;
 }
 
 void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {

@@ -1,10 +1,13 @@
 #include "ionbath/dynamics/lattice_stencil.hpp"
 
+#include "ionbath/core/aligned.hpp"
 #include "ionbath/core/error.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
+#include <map>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -59,6 +62,13 @@ sweep_line(int length, const double *base, int pairs, int count, const std::int6
 using Pack2 = double __attribute__((vector_size(16))); // SSE2
 using Pack4 = double __attribute__((vector_size(32))); // AVX
 
+template <class Pack> __attribute__((always_inline)) inline Pack broadcast(double x) {
+  Pack v;
+  for (std::size_t l = 0; l < sizeof(Pack) / sizeof(double); ++l)
+    v[l] = x;
+  return v;
+}
+
 using SweepFunction = void (*)(int, const double *, int, int, const std::int64_t *,
                                const std::int64_t *, const double *, double *);
 
@@ -90,6 +100,124 @@ template <int... V> SweepFunction select_sweep(int vectors, std::integer_sequenc
 }
 constexpr int max_vectors = 8; // four-site vectors per block
 
+// The simple-cubic bond set of the seed model (physics.md §1.1): Φ_0 = diagonal, Φ_{±e_a} along the
+// axis only, Φ_d = −h̃ d dᵀ for the twelve d with two entries ±1, in lattice labels. Out of the
+// values c0 = −Φ_0,aa, k = −Φ_{e_a},aa and h = −Φ_{(1,1,0)},xx (all scaled) the force on a site is
+//   f_x = c0 x_0 + k (x_{+x} + x_{−x})
+//       + h Σ_{planes xy, xz} [(x_{++} + x_{−−}) + (x_{+−} + x_{−+}) + (s_{++} + s_{−−}) − (s_{+−}
+//       + s_{−+})]
+// (s the other in-plane component), and cyclically; each pair sum is loaded once and serves both
+// in-plane outputs. Four sites per iteration; the row layout keeps y/z-offset loads aligned.
+template <class Pack> __attribute__((always_inline)) inline Pack load(const double *p) {
+  Pack v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+template <class Pack>
+__attribute__((always_inline)) inline void
+cubic_sweep(int length, const double *base, std::int64_t component, std::int64_t row,
+            std::int64_t plane, const std::array<double, 3> &value, FieldView out) {
+  constexpr int lanes = sizeof(Pack) / sizeof(double);
+  const Pack c0 = broadcast<Pack>(value[0]), k = broadcast<Pack>(value[1]),
+             h = broadcast<Pack>(value[2]);
+  // Nine moving pointers (component, plane offset −1/0/+1), each at row offset −1, so that rows
+  // −1, 0, +1 are q, q + row, q + 2 row (one index register with scale 1 or 2) and x offsets are
+  // constant displacements: few enough pointers to stay in registers.
+  const double *x0 = base - row, *y0 = x0 + component, *z0 = y0 + component;
+  const double *xm = x0 - plane, *xp = x0 + plane, *ym = y0 - plane, *yp = y0 + plane,
+               *zm = z0 - plane, *zp = z0 + plane;
+  double *fx = out[0], *fy = out[1], *fz = out[2];
+  const std::int64_t r1 = row, r2 = 2 * row;
+  for (int x = 0; x < length; x += lanes) {
+    // Nearest neighbours and the site itself.
+    Pack f0 = c0 * load<Pack>(x0 + r1) + k * (load<Pack>(x0 + r1 + 1) + load<Pack>(x0 + r1 - 1));
+    Pack f1 = c0 * load<Pack>(y0 + r1) + k * (load<Pack>(y0 + r2) + load<Pack>(y0));
+    Pack f2 = c0 * load<Pack>(z0 + r1) + k * (load<Pack>(zp + r1) + load<Pack>(zm + r1));
+    // xy plane: (±1, ±1, 0).
+    {
+      const Pack ap = load<Pack>(x0 + r2 + 1) + load<Pack>(x0 - 1);
+      const Pack am = load<Pack>(x0 + 1) + load<Pack>(x0 + r2 - 1);
+      const Pack bp = load<Pack>(y0 + r2 + 1) + load<Pack>(y0 - 1);
+      const Pack bm = load<Pack>(y0 + 1) + load<Pack>(y0 + r2 - 1);
+      f0 += h * ((ap + am) + (bp - bm));
+      f1 += h * ((bp + bm) + (ap - am));
+    }
+    // xz plane: (±1, 0, ±1).
+    {
+      const Pack ap = load<Pack>(xp + r1 + 1) + load<Pack>(xm + r1 - 1);
+      const Pack am = load<Pack>(xm + r1 + 1) + load<Pack>(xp + r1 - 1);
+      const Pack bp = load<Pack>(zp + r1 + 1) + load<Pack>(zm + r1 - 1);
+      const Pack bm = load<Pack>(zm + r1 + 1) + load<Pack>(zp + r1 - 1);
+      f0 += h * ((ap + am) + (bp - bm));
+      f2 += h * ((bp + bm) + (ap - am));
+    }
+    // yz plane: (0, ±1, ±1).
+    {
+      const Pack ap = load<Pack>(yp + r2) + load<Pack>(ym);
+      const Pack am = load<Pack>(ym + r2) + load<Pack>(yp);
+      const Pack bp = load<Pack>(zp + r2) + load<Pack>(zm);
+      const Pack bm = load<Pack>(zm + r2) + load<Pack>(zp);
+      f1 += h * ((ap + am) + (bp - bm));
+      f2 += h * ((bp + bm) + (ap - am));
+    }
+    std::memcpy(fx, &f0, sizeof(Pack));
+    std::memcpy(fy, &f1, sizeof(Pack));
+    std::memcpy(fz, &f2, sizeof(Pack));
+    for (const double **q : {&x0, &y0, &z0, &xm, &xp, &ym, &yp, &zm, &zp})
+      *q += lanes;
+    fx += lanes;
+    fy += lanes;
+    fz += lanes;
+  }
+}
+
+void cubic_sse2(int length, const double *base, std::int64_t component, std::int64_t row,
+                std::int64_t plane, const std::array<double, 3> &value, FieldView out) {
+  cubic_sweep<Pack2>(length, base, component, row, plane, value, out);
+}
+#if defined(__GNUC__) && defined(__x86_64__)
+__attribute__((target("avx2,fma"))) void
+cubic_avx2(int length, const double *base, std::int64_t component, std::int64_t row,
+           std::int64_t plane, const std::array<double, 3> &value, FieldView out) {
+  cubic_sweep<Pack4>(length, base, component, row, plane, value, out);
+}
+#endif
+
+// c0, k, h (unscaled: −Φ entries) when the blocks are exactly the simple-cubic bond set (summed
+// per offset; absent blocks are zero), else nothing.
+std::optional<std::array<double, 3>> cubic_bond_values(const std::vector<crystal::Bond> &bonds) {
+  std::map<std::array<int, 3>, Mat3> blocks;
+  for (const auto &b : bonds) {
+    if ((b.offset.array().abs() > 1).any())
+      return std::nullopt;
+    auto [it, fresh] = blocks.try_emplace({b.offset.x(), b.offset.y(), b.offset.z()}, b.phi);
+    if (!fresh)
+      it->second += b.phi;
+  }
+  auto block = [&](int x, int y, int z) -> Mat3 {
+    const auto it = blocks.find({x, y, z});
+    return it == blocks.end() ? Mat3::Zero() : it->second;
+  };
+  const double c0 = -block(0, 0, 0)(0, 0), k = -block(1, 0, 0)(0, 0), h = -block(1, 1, 0)(0, 0);
+  for (int x = -1; x <= 1; ++x)
+    for (int y = -1; y <= 1; ++y)
+      for (int z = -1; z <= 1; ++z) {
+        const Vec3 d(x, y, z);
+        const int order = std::abs(x) + std::abs(y) + std::abs(z);
+        Mat3 expected = Mat3::Zero();
+        if (order == 0)
+          expected = -c0 * Mat3::Identity();
+        else if (order == 1)
+          expected = -k * d * d.transpose();
+        else if (order == 2)
+          expected = -h * d * d.transpose();
+        if (block(x, y, z) != expected)
+          return std::nullopt;
+      }
+  return std::array<double, 3>{c0, k, h};
+}
+
 // One nonzero entry scale·(−Φ_d)_{ij}: output component i, source component j at n + d.
 struct Entry {
   Cell offset;
@@ -98,7 +226,8 @@ struct Entry {
 };
 } // namespace
 
-LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattice, double scale)
+LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattice, double scale,
+                               StencilKernel kernel)
     : n_(lattice) {
   for (int axis = 0; axis < 3; ++axis)
     if (n_[axis] < 1)
@@ -123,10 +252,24 @@ LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattic
   const int block_vectors = (vectors + line_blocks - 1) / line_blocks;
   block_ = 4 * block_vectors;
   sweep_ = select_sweep(block_vectors, std::make_integer_sequence<int, max_vectors>{});
-  // A padded row also has room for the overhang of a line written in place (line()).
-  const int row = halo_[0] + std::max(n_[0] + halo_[0], line_buffer_length());
+  // Site 0 of every row sits on a four-double boundary (lead ≥ halo ghosts before it) and rows
+  // are a whole number of four-double vectors, so in a cache-aligned field every load at a
+  // neighbour offset without an x component is aligned. A padded row also has room for the
+  // overhang of a line written in place (line()).
+  lead_ = (halo_[0] + 3) / 4 * 4;
+  const int row = (lead_ + std::max(n_[0] + halo_[0], line_buffer_length()) + 3) / 4 * 4;
   stride_ = {1, row, std::int64_t(row) * (n_[1] + 2 * halo_[1])};
   padded_sites_ = stride_[2] * (n_[2] + 2 * halo_[2]) + block_;
+  if (const auto cubic = cubic_bond_values(bonds); cubic && kernel == StencilKernel::automatic) {
+    for (int v = 0; v < 3; ++v)
+      cubic_values_[v] = scale * (*cubic)[v];
+#if defined(__GNUC__) && defined(__x86_64__)
+    cubic_sweep_ =
+        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? cubic_avx2 : cubic_sse2;
+#else
+    cubic_sweep_ = cubic_sse2;
+#endif
+  }
   auto offset = [&](const Entry &e) {
     return e.j * padded_sites_ + e.offset.x() + stride_[1] * e.offset.y() +
            stride_[2] * e.offset.z();
@@ -175,35 +318,49 @@ int LatticeStencil::entries_per_site() const {
 }
 
 void LatticeStencil::fill_halo(double *field) const {
+  for (int z = 0; z < n_[2]; ++z)
+    fill_plane_halo(field, z);
+}
+
+void LatticeStencil::fill_plane_halo(double *field, int z) const {
   const auto [n1, n2, n3] = n_;
   const auto [h1, h2, h3] = halo_;
   for (int c = 0; c < 3; ++c) {
     double *f = field + c * padded_sites_;
-    // Ghost sites of every lattice line, then ghost lines (whole padded rows) of every lattice
-    // plane, then ghost planes (whole padded planes).
-    if (h1 > 0)
-      for (int z = 0; z < n3; ++z)
-        for (int y = 0; y < n2; ++y) {
-          double *row = f + padded_index(0, y, z);
-          for (int g = 1; g <= h1; ++g) {
-            row[-g] = row[wrap(-g, n1)];
-            row[n1 - 1 + g] = row[wrap(n1 - 1 + g, n1)];
-          }
+    // Ghost sites of the plane's lines, then its ghost lines (whole padded rows), then its
+    // periodic images among the ghost planes (whole padded planes).
+    if (h1 == 1 && n1 > 1)
+      for (int y = 0; y < n2; ++y) {
+        double *row = f + padded_index(0, y, z);
+        row[-1] = row[n1 - 1];
+        row[n1] = row[0];
+      }
+    else if (h1 > 0)
+      for (int y = 0; y < n2; ++y) {
+        double *row = f + padded_index(0, y, z);
+        for (int g = 1; g <= h1; ++g) {
+          row[-g] = row[wrap(-g, n1)];
+          row[n1 - 1 + g] = row[wrap(n1 - 1 + g, n1)];
         }
-    for (int z = 0; z < n3; ++z)
-      for (int g = 1; g <= h2; ++g)
-        for (const int y : {-g, n2 - 1 + g})
-          std::copy_n(f + padded_index(-h1, wrap(y, n2), z), stride_[1],
-                      f + padded_index(-h1, y, z));
-    for (int g = 1; g <= h3; ++g)
-      for (const int z : {-g, n3 - 1 + g})
-        std::copy_n(f + padded_index(-h1, -h2, wrap(z, n3)), stride_[2],
-                    f + padded_index(-h1, -h2, z));
+      }
+    for (int g = 1; g <= h2; ++g)
+      for (const int y : {-g, n2 - 1 + g})
+        std::copy_n(f + padded_index(-lead_, wrap(y, n2), z), stride_[1],
+                    f + padded_index(-lead_, y, z));
+    for (int image = z - n3 * ((z + h3) / n3); image < n3 + h3; image += n3)
+      if (image != z && image >= -h3)
+        std::copy_n(f + padded_index(-lead_, -h2, z), stride_[2],
+                    f + padded_index(-lead_, -h2, image));
   }
 }
 
 void LatticeStencil::line(int line, const double *r, FieldView out) const {
   const double *base = r + line_start(line);
+  if (cubic_sweep_) {
+    cubic_sweep_(line_buffer_length(), base, padded_sites_, stride_[1], stride_[2], cubic_values_,
+                 out);
+    return;
+  }
   for (int i = 0; i < 3; ++i) {
     const Terms &t = terms_[i];
     sweep_(line_buffer_length(), base, t.pairs, static_cast<int>(t.value.size()), t.near.data(),
@@ -214,7 +371,7 @@ void LatticeStencil::line(int line, const double *r, FieldView out) const {
 void LatticeStencil::apply(ConstFieldView r, FieldView out, int threads) const {
   const int n1 = n_[0];
   const int count = lines();
-  thread_local std::vector<double> padded;
+  thread_local AlignedVector<double> padded;
   padded.resize(static_cast<std::size_t>(3 * padded_sites_));
   for (int c = 0; c < 3; ++c)
     for (int l = 0; l < count; ++l)

@@ -72,3 +72,24 @@ BENCHMARK_CAPTURE(full_steps, verlet, FullScheme::velocity_verlet)
 BENCHMARK(stencil)->Arg(8)->Arg(20)->Arg(50)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();
+namespace {
+void stencil_lines(benchmark::State &state) {
+  const int n = static_cast<int>(state.range(0));
+  const GridShape g{n, n, n};
+  const LatticeStencil V(kCubic, g, 1 / 3.5);
+  const auto values = random_field(3 * V.padded_sites(), 0.1);
+  const AlignedVector<double> r(values.begin(), values.end());
+  const int buffer = V.line_buffer_length();
+  std::vector<double> out(3 * buffer);
+  const FieldView o{out.data(), out.data() + buffer, out.data() + 2 * buffer};
+  for (auto _ : state) {
+    for (int l = 0; l < V.lines(); ++l) {
+      V.line(l, r.data(), o);
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.counters["site_updates_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * V.sites(), benchmark::Counter::kIsRate);
+}
+} // namespace
+BENCHMARK(stencil_lines)->Arg(8)->Arg(20)->Arg(50)->Unit(benchmark::kMicrosecond);

@@ -5,6 +5,7 @@
 // integrated with the RK5 of §0.4 (or velocity Verlet for long microcanonical runs).
 // Lattice fields are exchanged in the DOF order of §0.2 (3 lin(n) + c, x fastest); inside, the
 // integrator keeps one array per Cartesian component for the stencil (LatticeStencil).
+#include "ionbath/core/aligned.hpp"
 #include "ionbath/core/types.hpp"
 #include "ionbath/crystal/crystal.hpp"
 #include "ionbath/dynamics/lattice_stencil.hpp"
@@ -115,6 +116,8 @@ private:
   // Adds `forces` (scaled by 1/m) to the acceleration of line `line`.
   void add_site_accelerations(const std::vector<SiteForce> &forces, int line,
                               FieldView line_acceleration) const;
+  // Planes n3 of the atoms the interaction list may read for ion position R (sorted, unique).
+  std::vector<int> interaction_planes(const Vec3 &R) const;
   void step_rk5();
   void step_verlet();
   // Verlet: acceleration at the current positions, then ṙ += kick · acceleration.
@@ -135,7 +138,7 @@ private:
   // Fields in the padded layout of the stencil (ghosts filled for r and the stage positions):
   // r, ṙ; RK5: stage accelerations 1 … S − 4 and stage positions 2 … S (stage 1 is r); Verlet:
   // one acceleration.
-  std::vector<double> storage_;
+  AlignedVector<double> storage_;
   Field r_{}, v_{};
   std::vector<Field> stage_acceleration_;
   std::vector<Field> stage_position_;
@@ -146,7 +149,7 @@ private:
   Vec3 Rdot_ = Vec3::Zero();
   Vec3 verlet_ion_acceleration_ = Vec3::Zero();
   bool verlet_acceleration_valid_ = false;
-  std::array<std::vector<SiteForce>, 2> site_forces_; // of the stages of one RK5 pass
+  std::array<std::vector<SiteForce>, 6> site_forces_; // per RK5 stage (Verlet: [0])
   Vec3 ion_force_ = Vec3::Zero();
   std::int64_t step_index_ = 0;
 };

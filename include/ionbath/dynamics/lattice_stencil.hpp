@@ -18,10 +18,18 @@ namespace ionbath::dynamics {
 using FieldView = std::array<double *, 3>;            // mutable x, y, z component arrays
 using ConstFieldView = std::array<const double *, 3>; // read-only x, y, z component arrays
 
+// Which line kernel sweeps the lattice: automatic takes the kernel written for the simple-cubic
+// nearest/next-nearest bond set when the blocks are exactly of that form (physics.md §1.1), else
+// the generic one, which serves any bond list.
+enum class StencilKernel { automatic, generic };
+
 class LatticeStencil {
 public:
   // scale multiplies every force (1/m gives the acceleration, ps⁻²).
-  LatticeStencil(const crystal::Crystal &crystal, GridShape lattice, double scale = 1.0);
+  LatticeStencil(const crystal::Crystal &crystal, GridShape lattice, double scale = 1.0,
+                 StencilKernel kernel = StencilKernel::automatic);
+  // True when the simple-cubic kernel sweeps the lines.
+  bool cubic_kernel() const { return cubic_sweep_ != nullptr; }
 
   const GridShape &lattice() const { return n_; }
   std::int64_t sites() const { return grid_points(n_); }
@@ -36,13 +44,16 @@ public:
   const std::array<int, 3> &halo() const { return halo_; }
   std::int64_t padded_sites() const { return padded_sites_; }
   std::int64_t padded_index(int n1, int n2, int n3) const {
-    return (n1 + halo_[0]) + stride_[1] * (n2 + halo_[1]) + stride_[2] * (n3 + halo_[2]);
+    return (n1 + lead_) + stride_[1] * (n2 + halo_[1]) + stride_[2] * (n3 + halo_[2]);
   }
   // Padded index of the first site of a line; its N1 sites follow contiguously.
   std::int64_t line_start(int line) const { return padded_index(0, line % n_[1], line / n_[1]); }
   // Copies the periodic images of the lattice sites of `field` (3 · padded_sites() doubles,
   // component c at c · padded_sites()) into its ghost cells.
   void fill_halo(double *field) const;
+  // The same for the lattice plane n3 = z alone: its ghost sites and lines, and its periodic
+  // images among the ghost planes.
+  void fill_plane_halo(double *field, int z) const;
 
   // Doubles per component that line() writes (N1 rounded up to the block of the vector loop).
   int line_buffer_length() const { return (n_[0] + block_ - 1) / block_ * block_; }
@@ -67,12 +78,16 @@ private:
 
   GridShape n_;
   std::array<int, 3> halo_{};
+  int lead_ = 0; // padded-row slots before site 0 (halo_[0] rounded up to a four-double vector)
   std::array<std::int64_t, 3> stride_{};
   std::int64_t padded_sites_ = 0;
   int block_ = 4; // sites per block of the vector loop
   void (*sweep_)(int, const double *, int, int, const std::int64_t *, const std::int64_t *,
                  const double *, double *) = nullptr;
   std::array<Terms, 3> terms_;
+  void (*cubic_sweep_)(int, const double *, std::int64_t, std::int64_t, std::int64_t,
+                       const std::array<double, 3> &, FieldView) = nullptr;
+  std::array<double, 3> cubic_values_{}; // scaled c0, k, h of the simple-cubic kernel
 };
 
 } // namespace ionbath::dynamics
