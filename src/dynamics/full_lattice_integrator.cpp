@@ -65,6 +65,10 @@ struct PassLine {
   double *next = nullptr;
   std::int64_t field_stride = 0;
   std::array<std::int64_t, kMaxSources> g_stride{};
+  // `rows` consecutive lines: line y of each array at y · (its row stride).
+  int rows = 1;
+  std::int64_t field_row = 0;
+  std::array<std::int64_t, kMaxSources> g_row{};
 };
 
 template <class V> __attribute__((always_inline)) inline V load(const double *p) {
@@ -114,23 +118,24 @@ __attribute__((always_inline)) inline void pass_line(int n, const PassLine &all,
                                                      const PassWeights &weights) {
   constexpr int lanes = sizeof(Pack) / sizeof(double);
   const PassWeights w = weights; // a local copy: the stores cannot alias it
-  for (int c = 0; c < 3; ++c) {
-    PassLine line = all;
-    const std::int64_t f = c * all.field_stride;
-    line.v += f;
-    line.r += f;
-    line.rdot = line.rdot ? line.rdot + f : nullptr;
-    for (int k = 0; k < K; ++k)
-      line.g[k] += c * all.g_stride[k];
-    for (int q = 0; q < Positions; ++q)
-      line.position[q] += f;
-    line.next = line.next ? line.next + f : nullptr;
-    int x = 0;
-    for (; x + lanes <= n; x += lanes)
-      pass_sites<Pack, K, Positions, Update, Next>(x, line, w);
-    for (; x < n; ++x)
-      pass_sites<double, K, Positions, Update, Next>(x, line, w);
-  }
+  for (int y = 0; y < all.rows; ++y)
+    for (int c = 0; c < 3; ++c) {
+      PassLine line = all;
+      const std::int64_t f = c * all.field_stride + y * all.field_row;
+      line.v += f;
+      line.r += f;
+      line.rdot = line.rdot ? line.rdot + f : nullptr;
+      for (int k = 0; k < K; ++k)
+        line.g[k] += c * all.g_stride[k] + y * all.g_row[k];
+      for (int q = 0; q < Positions; ++q)
+        line.position[q] += f;
+      line.next = line.next ? line.next + f : nullptr;
+      int x = 0;
+      for (; x + lanes <= n; x += lanes)
+        pass_sites<Pack, K, Positions, Update, Next>(x, line, w);
+      for (; x < n; ++x)
+        pass_sites<double, K, Positions, Update, Next>(x, line, w);
+    }
 }
 
 using Pack2 = double __attribute__((vector_size(16))); // SSE2
@@ -241,7 +246,9 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
     stage_acceleration_.push_back({(2 + k) * field_size});
   for (int k = 0; k < positions; ++k)
     stage_position_.push_back({(2 + accelerations + k) * field_size});
-  line_scratch_.assign(static_cast<std::size_t>(threads_) * 6 * stencil_.line_buffer_length(), 0.0);
+  chunk_rows_ = (lattice[1] + threads_ - 1) / threads_;
+  line_scratch_.assign(
+      static_cast<std::size_t>(threads_) * 6 * chunk_rows_ * stencil_.line_buffer_length(), 0.0);
 }
 
 FieldView FullLatticeIntegrator::field(Field f) {
@@ -485,30 +492,45 @@ void FullLatticeIntegrator::step_rk5() {
   // on its atoms, then the fused line update; afterwards the ghosts of the planes written.
   auto run_task = [&](int pass, int z) {
     const int i = 2 * pass;
-    for_each_line(z * n2, (z + 1) * n2, threads_, [&](int l, int thread) {
-      const std::int64_t o = stencil_.line_start(l);
-      double *scratch = line_scratch_.data() + std::int64_t(thread) * 6 * buffer;
+    const std::int64_t field = stencil_.padded_sites(), row = stencil_.row_stride();
+    // The plane's lines in one contiguous chunk per thread; each kernel call covers a chunk.
+    for_each_line(0, threads_, threads_, [&](int chunk, int thread) {
+      const int first = z * n2 + chunk * n2 / threads_;
+      const int count = z * n2 + (chunk + 1) * n2 / threads_ - first;
+      if (count == 0)
+        return;
+      const std::int64_t o = stencil_.line_start(first);
+      double *scratch = line_scratch_.data() + std::int64_t(thread) * 6 * chunk_rows_ * buffer;
+      // Stage accelerations of the chunk: straight into A_j if a later pass needs them, else into
+      // buffers of one row per line.
       std::array<FieldView, 2> g;
+      const std::int64_t g_row = pass == 0 ? row : buffer;
       for (int q = 0; q < 2; ++q) {
-        double *line = scratch + 3 * q * buffer;
-        g[q] = pass == 0 ? FieldView{A[q][0] + o, A[q][1] + o, A[q][2] + o}
-                         : FieldView{line, line + buffer, line + 2 * buffer};
-        stencil_.line(l, P[i + q][0], g[q]);
-        add_site_accelerations(site_forces_[i + q], l, g[q]);
+        double *rows = scratch + 3 * q * chunk_rows_ * buffer;
+        g[q] = pass == 0
+                   ? FieldView{A[q][0] + o, A[q][1] + o, A[q][2] + o}
+                   : FieldView{rows, rows + chunk_rows_ * buffer, rows + 2 * chunk_rows_ * buffer};
+        stencil_.lines(first, count, P[i + q][0], g[q], g_row);
+        for (int l = 0; l < count; ++l)
+          add_site_accelerations(site_forces_[i + q], first + l,
+                                 {g[q][0] + l * g_row, g[q][1] + l * g_row, g[q][2] + l * g_row});
       }
       PassLine line;
-      const std::int64_t field = stencil_.padded_sites();
+      line.rows = count;
       line.r = r[0] + o;
       line.v = v[0] + o;
       line.rdot = v[0] + o;
       line.field_stride = field;
+      line.field_row = row;
+      const std::int64_t g_stride = pass == 0 ? field : chunk_rows_ * buffer;
       if (pass == 1) {
         line.g = {A[0][0] + o, A[1][0] + o, g[0][0], g[1][0]};
-        line.g_stride = {field, field, buffer, buffer};
+        line.g_stride = {field, field, g_stride, g_stride};
+        line.g_row = {row, row, g_row, g_row};
       } else {
         line.g = {g[0][0], g[1][0], nullptr, nullptr};
-        line.g_stride = pass == 0 ? std::array<std::int64_t, kMaxSources>{field, field, 0, 0}
-                                  : std::array<std::int64_t, kMaxSources>{buffer, buffer, 0, 0};
+        line.g_stride = {g_stride, g_stride, 0, 0};
+        line.g_row = {g_row, g_row, 0, 0};
       }
       if (pass < 2)
         line.position = {P[i + 2][0] + o, P[i + 3][0] + o};

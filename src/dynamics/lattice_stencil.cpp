@@ -116,71 +116,85 @@ template <class Pack> __attribute__((always_inline)) inline Pack load(const doub
 
 template <class Pack>
 __attribute__((always_inline)) inline void
-cubic_sweep(int length, const double *base, std::int64_t component, std::int64_t row,
-            std::int64_t plane, const std::array<double, 3> &value, FieldView out) {
+cubic_sweep(int length, int rows, const double *base, std::int64_t component, std::int64_t row,
+            std::int64_t below, std::int64_t above, const std::array<double, 3> &value,
+            FieldView out, std::int64_t out_row) {
   constexpr int lanes = sizeof(Pack) / sizeof(double);
   const Pack c0 = broadcast<Pack>(value[0]), k = broadcast<Pack>(value[1]),
              h = broadcast<Pack>(value[2]);
+  // `below`/`above`: offsets of the planes n3 − 1 and n3 + 1 (wrapped periodically, so the
+  // kernel reads no ghost planes).
   // Nine moving pointers (component, plane offset −1/0/+1), each at row offset −1, so that rows
   // −1, 0, +1 are q, q + row, q + 2 row (one index register with scale 1 or 2) and x offsets are
   // constant displacements: few enough pointers to stay in registers.
   const double *x0 = base - row, *y0 = x0 + component, *z0 = y0 + component;
-  const double *xm = x0 - plane, *xp = x0 + plane, *ym = y0 - plane, *yp = y0 + plane,
-               *zm = z0 - plane, *zp = z0 + plane;
+  const double *xm = x0 + below, *xp = x0 + above, *ym = y0 + below, *yp = y0 + above,
+               *zm = z0 + below, *zp = z0 + above;
   double *fx = out[0], *fy = out[1], *fz = out[2];
   const std::int64_t r1 = row, r2 = 2 * row;
-  for (int x = 0; x < length; x += lanes) {
-    // Nearest neighbours and the site itself.
-    Pack f0 = c0 * load<Pack>(x0 + r1) + k * (load<Pack>(x0 + r1 + 1) + load<Pack>(x0 + r1 - 1));
-    Pack f1 = c0 * load<Pack>(y0 + r1) + k * (load<Pack>(y0 + r2) + load<Pack>(y0));
-    Pack f2 = c0 * load<Pack>(z0 + r1) + k * (load<Pack>(zp + r1) + load<Pack>(zm + r1));
-    // xy plane: (±1, ±1, 0).
-    {
-      const Pack ap = load<Pack>(x0 + r2 + 1) + load<Pack>(x0 - 1);
-      const Pack am = load<Pack>(x0 + 1) + load<Pack>(x0 + r2 - 1);
-      const Pack bp = load<Pack>(y0 + r2 + 1) + load<Pack>(y0 - 1);
-      const Pack bm = load<Pack>(y0 + 1) + load<Pack>(y0 + r2 - 1);
-      f0 += h * ((ap + am) + (bp - bm));
-      f1 += h * ((bp + bm) + (ap - am));
+  for (int y = 0; y < rows; ++y) {
+    for (int x = 0; x < length; x += lanes) {
+      // Nearest neighbours and the site itself.
+      Pack f0 = c0 * load<Pack>(x0 + r1) + k * (load<Pack>(x0 + r1 + 1) + load<Pack>(x0 + r1 - 1));
+      Pack f1 = c0 * load<Pack>(y0 + r1) + k * (load<Pack>(y0 + r2) + load<Pack>(y0));
+      Pack f2 = c0 * load<Pack>(z0 + r1) + k * (load<Pack>(zp + r1) + load<Pack>(zm + r1));
+      // xy plane: (±1, ±1, 0).
+      {
+        const Pack ap = load<Pack>(x0 + r2 + 1) + load<Pack>(x0 - 1);
+        const Pack am = load<Pack>(x0 + 1) + load<Pack>(x0 + r2 - 1);
+        const Pack bp = load<Pack>(y0 + r2 + 1) + load<Pack>(y0 - 1);
+        const Pack bm = load<Pack>(y0 + 1) + load<Pack>(y0 + r2 - 1);
+        f0 += h * ((ap + am) + (bp - bm));
+        f1 += h * ((bp + bm) + (ap - am));
+      }
+      // xz plane: (±1, 0, ±1).
+      {
+        const Pack ap = load<Pack>(xp + r1 + 1) + load<Pack>(xm + r1 - 1);
+        const Pack am = load<Pack>(xm + r1 + 1) + load<Pack>(xp + r1 - 1);
+        const Pack bp = load<Pack>(zp + r1 + 1) + load<Pack>(zm + r1 - 1);
+        const Pack bm = load<Pack>(zm + r1 + 1) + load<Pack>(zp + r1 - 1);
+        f0 += h * ((ap + am) + (bp - bm));
+        f2 += h * ((bp + bm) + (ap - am));
+      }
+      // yz plane: (0, ±1, ±1).
+      {
+        const Pack ap = load<Pack>(yp + r2) + load<Pack>(ym);
+        const Pack am = load<Pack>(ym + r2) + load<Pack>(yp);
+        const Pack bp = load<Pack>(zp + r2) + load<Pack>(zm);
+        const Pack bm = load<Pack>(zm + r2) + load<Pack>(zp);
+        f1 += h * ((ap + am) + (bp - bm));
+        f2 += h * ((bp + bm) + (ap - am));
+      }
+      std::memcpy(fx, &f0, sizeof(Pack));
+      std::memcpy(fy, &f1, sizeof(Pack));
+      std::memcpy(fz, &f2, sizeof(Pack));
+      for (const double **q : {&x0, &y0, &z0, &xm, &xp, &ym, &yp, &zm, &zp})
+        *q += lanes;
+      fx += lanes;
+      fy += lanes;
+      fz += lanes;
     }
-    // xz plane: (±1, 0, ±1).
-    {
-      const Pack ap = load<Pack>(xp + r1 + 1) + load<Pack>(xm + r1 - 1);
-      const Pack am = load<Pack>(xm + r1 + 1) + load<Pack>(xp + r1 - 1);
-      const Pack bp = load<Pack>(zp + r1 + 1) + load<Pack>(zm + r1 - 1);
-      const Pack bm = load<Pack>(zm + r1 + 1) + load<Pack>(zp + r1 - 1);
-      f0 += h * ((ap + am) + (bp - bm));
-      f2 += h * ((bp + bm) + (ap - am));
-    }
-    // yz plane: (0, ±1, ±1).
-    {
-      const Pack ap = load<Pack>(yp + r2) + load<Pack>(ym);
-      const Pack am = load<Pack>(ym + r2) + load<Pack>(yp);
-      const Pack bp = load<Pack>(zp + r2) + load<Pack>(zm);
-      const Pack bm = load<Pack>(zm + r2) + load<Pack>(zp);
-      f1 += h * ((ap + am) + (bp - bm));
-      f2 += h * ((bp + bm) + (ap - am));
-    }
-    std::memcpy(fx, &f0, sizeof(Pack));
-    std::memcpy(fy, &f1, sizeof(Pack));
-    std::memcpy(fz, &f2, sizeof(Pack));
+    // The next row of the plane (consecutive lines of one plane are one padded row apart).
     for (const double **q : {&x0, &y0, &z0, &xm, &xp, &ym, &yp, &zm, &zp})
-      *q += lanes;
-    fx += lanes;
-    fy += lanes;
-    fz += lanes;
+      *q += row - length;
+    fx += out_row - length;
+    fy += out_row - length;
+    fz += out_row - length;
   }
 }
 
-void cubic_sse2(int length, const double *base, std::int64_t component, std::int64_t row,
-                std::int64_t plane, const std::array<double, 3> &value, FieldView out) {
-  cubic_sweep<Pack2>(length, base, component, row, plane, value, out);
+void cubic_sse2(int length, int rows, const double *base, std::int64_t component, std::int64_t row,
+                std::int64_t below, std::int64_t above, const std::array<double, 3> &value,
+                FieldView out, std::int64_t out_row) {
+  cubic_sweep<Pack2>(length, rows, base, component, row, below, above, value, out, out_row);
 }
 #if defined(__GNUC__) && defined(__x86_64__)
-__attribute__((target("avx2,fma"))) void
-cubic_avx2(int length, const double *base, std::int64_t component, std::int64_t row,
-           std::int64_t plane, const std::array<double, 3> &value, FieldView out) {
-  cubic_sweep<Pack4>(length, base, component, row, plane, value, out);
+__attribute__((target("avx2,fma"))) void cubic_avx2(int length, int rows, const double *base,
+                                                    std::int64_t component, std::int64_t row,
+                                                    std::int64_t below, std::int64_t above,
+                                                    const std::array<double, 3> &value,
+                                                    FieldView out, std::int64_t out_row) {
+  cubic_sweep<Pack4>(length, rows, base, component, row, below, above, value, out, out_row);
 }
 #endif
 
@@ -347,7 +361,8 @@ void LatticeStencil::fill_plane_halo(double *field, int z) const {
       for (const int y : {-g, n2 - 1 + g})
         std::copy_n(f + padded_index(-lead_, wrap(y, n2), z), stride_[1],
                     f + padded_index(-lead_, y, z));
-    for (int image = z - n3 * ((z + h3) / n3); image < n3 + h3; image += n3)
+    // (The simple-cubic kernel wraps its plane offsets itself and reads no ghost planes.)
+    for (int image = z - n3 * ((z + h3) / n3); image < n3 + h3 && !cubic_sweep_; image += n3)
       if (image != z && image >= -h3)
         std::copy_n(f + padded_index(-lead_, -h2, z), stride_[2],
                     f + padded_index(-lead_, -h2, image));
@@ -355,17 +370,26 @@ void LatticeStencil::fill_plane_halo(double *field, int z) const {
 }
 
 void LatticeStencil::line(int line, const double *r, FieldView out) const {
-  const double *base = r + line_start(line);
+  lines(line, 1, r, out, 0);
+}
+
+void LatticeStencil::lines(int first, int count, const double *r, FieldView out,
+                           std::int64_t out_row) const {
+  const double *base = r + line_start(first);
   if (cubic_sweep_) {
-    cubic_sweep_(line_buffer_length(), base, padded_sites_, stride_[1], stride_[2], cubic_values_,
-                 out);
+    const int z = first / n_[1], n3 = n_[2];
+    const std::int64_t below = z > 0 ? -stride_[2] : (n3 - 1) * stride_[2];
+    const std::int64_t above = z + 1 < n3 ? stride_[2] : -(n3 - 1) * stride_[2];
+    cubic_sweep_(line_buffer_length(), count, base, padded_sites_, stride_[1], below, above,
+                 cubic_values_, out, out_row);
     return;
   }
-  for (int i = 0; i < 3; ++i) {
-    const Terms &t = terms_[i];
-    sweep_(line_buffer_length(), base, t.pairs, static_cast<int>(t.value.size()), t.near.data(),
-           t.far.data(), t.value.data(), out[i]);
-  }
+  for (int l = 0; l < count; ++l)
+    for (int i = 0; i < 3; ++i) {
+      const Terms &t = terms_[i];
+      sweep_(line_buffer_length(), base + l * stride_[1], t.pairs, static_cast<int>(t.value.size()),
+             t.near.data(), t.far.data(), t.value.data(), out[i] + l * out_row);
+    }
 }
 
 void LatticeStencil::apply(ConstFieldView r, FieldView out, int threads) const {

@@ -143,7 +143,8 @@ private:
   std::vector<Field> stage_acceleration_;
   std::vector<Field> stage_position_;
   bool second_stage_valid_ = false;  // RK5: r + c_2 δt ṙ is in stage_position_[0]
-  std::vector<double> line_scratch_; // per thread: 6 line buffers of the stencil
+  int chunk_rows_ = 1;               // most lines of one plane a thread handles in one call
+  std::vector<double> line_scratch_; // per thread: 6 × chunk_rows_ line buffers of the stencil
 
   Vec3 R_ = Vec3::Zero();
   Vec3 Rdot_ = Vec3::Zero();

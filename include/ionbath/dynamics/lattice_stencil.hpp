@@ -46,6 +46,8 @@ public:
   std::int64_t padded_index(int n1, int n2, int n3) const {
     return (n1 + lead_) + stride_[1] * (n2 + halo_[1]) + stride_[2] * (n3 + halo_[2]);
   }
+  // Doubles between consecutive lines of one plane in a padded field.
+  std::int64_t row_stride() const { return stride_[1]; }
   // Padded index of the first site of a line; its N1 sites follow contiguously.
   std::int64_t line_start(int line) const { return padded_index(0, line % n_[1], line / n_[1]); }
   // Copies the periodic images of the lattice sites of `field` (3 · padded_sites() doubles,
@@ -62,6 +64,9 @@ public:
   // The line of a padded field (from line_start) qualifies: its overhang lands in the ghosts of
   // the same row.
   void line(int line, const double *r, FieldView out) const;
+  // line() for the `count` consecutive lines first, first + 1, … of one plane (n3 equal), line
+  // first + l written at out[c] + l · out_row.
+  void lines(int first, int count, const double *r, FieldView out, std::int64_t out_row) const;
   // out = scale · (−V r) on the whole lattice for plain component arrays of sites() doubles
   // (out must not alias r); `threads` OpenMP threads over lines (ignored without OpenMP).
   void apply(ConstFieldView r, FieldView out, int threads = 1) const;
@@ -85,8 +90,9 @@ private:
   void (*sweep_)(int, const double *, int, int, const std::int64_t *, const std::int64_t *,
                  const double *, double *) = nullptr;
   std::array<Terms, 3> terms_;
-  void (*cubic_sweep_)(int, const double *, std::int64_t, std::int64_t, std::int64_t,
-                       const std::array<double, 3> &, FieldView) = nullptr;
+  void (*cubic_sweep_)(int, int, const double *, std::int64_t, std::int64_t, std::int64_t,
+                       std::int64_t, const std::array<double, 3> &, FieldView,
+                       std::int64_t) = nullptr;
   std::array<double, 3> cubic_values_{}; // scaled c0, k, h of the simple-cubic kernel
 };
 
