@@ -2,10 +2,10 @@
 
 #include "ionbath/core/error.hpp"
 #include "ionbath/dynamics/rk5.hpp"
+#include "ionbath/dynamics/simd.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <fmt/format.h>
 #include <stdexcept>
 #include <type_traits>
@@ -71,20 +71,11 @@ struct PassLine {
   std::array<std::int64_t, kMaxSources> g_row{};
 };
 
-template <class V> __attribute__((always_inline)) inline V load(const double *p) {
-  V x;
-  std::memcpy(&x, p, sizeof x);
-  return x;
-}
-template <class V> __attribute__((always_inline)) inline void store(double *p, const V &x) {
-  std::memcpy(p, &x, sizeof x);
-}
-template <class V> __attribute__((always_inline)) inline V broadcast(double x) {
-  if constexpr (std::is_same_v<V, double>)
-    return x;
-  else
-    return V{} + x;
-}
+using simd::broadcast;
+using simd::load;
+using simd::Pack2;
+using simd::Pack4;
+using simd::store;
 
 template <class V, int K, int Positions, bool Update, bool Next>
 __attribute__((always_inline)) inline void pass_sites(int x, const PassLine &line,
@@ -138,8 +129,6 @@ __attribute__((always_inline)) inline void pass_line(int n, const PassLine &all,
     }
 }
 
-using Pack2 = double __attribute__((vector_size(16))); // SSE2
-using Pack4 = double __attribute__((vector_size(32))); // AVX
 using PassFunction = void (*)(int, const PassLine &, const PassWeights &);
 
 template <int K, int Positions, bool Update, bool Next>
@@ -155,7 +144,7 @@ __attribute__((target("avx2,fma"))) void pass_avx2(int n, const PassLine &line,
 #endif
 template <int K, int Positions, bool Update, bool Next> PassFunction select_pass() {
 #if defined(__GNUC__) && defined(__x86_64__)
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+  if (simd::cpu_has_avx2_fma())
     return pass_avx2<K, Positions, Update, Next>;
 #endif
   return pass_sse2<K, Positions, Update, Next>;
@@ -411,9 +400,9 @@ void FullLatticeIntegrator::advance(std::int64_t steps) {
 // stencil's reach along axis 3, periodic), and pass p ≥ 1 needs the ion forces of its stages,
 // which read the stage positions of pass p − 1 on the planes the interaction list can touch. The
 // in-place updates of r, ṙ and the next step's P_1 by passes 1 and 2 come after every pass-0 task
-// that reads those planes (implied by the dependencies), and the ghost planes are copies, so the
-// periodic images read by pass 0 keep the values of the step's start. Every task computes the
-// same numbers whatever the order, so the result does not depend on the schedule or the threads.
+// that reads those planes, periodic neighbours included (implied by the wrapped dependencies), so
+// pass 0 always reads the values of the step's start. Every task computes the same numbers
+// whatever the order, so the result does not depend on the schedule or the threads.
 void FullLatticeIntegrator::step_rk5() {
   static_assert(S == 6, "the pass kernels are laid out for six stages in three pairs");
   const double h = dt_;

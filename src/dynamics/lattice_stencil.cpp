@@ -2,6 +2,7 @@
 
 #include "ionbath/core/aligned.hpp"
 #include "ionbath/core/error.hpp"
+#include "ionbath/dynamics/simd.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -59,15 +60,10 @@ sweep_line(int length, const double *base, int pairs, int count, const std::int6
   }
 }
 
-using Pack2 = double __attribute__((vector_size(16))); // SSE2
-using Pack4 = double __attribute__((vector_size(32))); // AVX
-
-template <class Pack> __attribute__((always_inline)) inline Pack broadcast(double x) {
-  Pack v;
-  for (std::size_t l = 0; l < sizeof(Pack) / sizeof(double); ++l)
-    v[l] = x;
-  return v;
-}
+using simd::broadcast;
+using simd::load;
+using simd::Pack2;
+using simd::Pack4;
 
 using SweepFunction = void (*)(int, const double *, int, int, const std::int64_t *,
                                const std::int64_t *, const double *, double *);
@@ -90,7 +86,7 @@ sweep_avx2(int length, const double *base, int pairs, int count, const std::int6
 
 template <int... V> SweepFunction select_sweep(int vectors, std::integer_sequence<int, V...>) {
 #if defined(__GNUC__) && defined(__x86_64__)
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+  if (simd::cpu_has_avx2_fma()) {
     constexpr std::array<SweepFunction, sizeof...(V)> avx2{sweep_avx2<V + 1>...};
     return avx2[vectors - 1];
   }
@@ -108,12 +104,6 @@ constexpr int max_vectors = 8; // four-site vectors per block
 //       + s_{−+})]
 // (s the other in-plane component), and cyclically; each pair sum is loaded once and serves both
 // in-plane outputs. Four sites per iteration; the row layout keeps y/z-offset loads aligned.
-template <class Pack> __attribute__((always_inline)) inline Pack load(const double *p) {
-  Pack v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
 template <class Pack>
 __attribute__((always_inline)) inline void
 cubic_sweep(int length, int rows, const double *base, std::int64_t component, std::int64_t row,
@@ -278,8 +268,7 @@ LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattic
     for (int v = 0; v < 3; ++v)
       cubic_values_[v] = scale * (*cubic)[v];
 #if defined(__GNUC__) && defined(__x86_64__)
-    cubic_sweep_ =
-        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? cubic_avx2 : cubic_sse2;
+    cubic_sweep_ = simd::cpu_has_avx2_fma() ? cubic_avx2 : cubic_sse2;
 #else
     cubic_sweep_ = cubic_sse2;
 #endif
