@@ -662,22 +662,21 @@ void FullLatticeIntegrator::step_verlet() {
   verlet_acceleration_and_kick(0.5 * h);
 }
 
-std::vector<double> FullLatticeIntegrator::lattice_displacements_A() const {
-  const auto r = field(r_);
+std::vector<double> FullLatticeIntegrator::dof_order(Field f) const {
+  const auto x = field(f);
   std::vector<double> out(static_cast<std::size_t>(3 * atoms()));
   for (std::int64_t i = 0; i < atoms(); ++i)
     for (int c = 0; c < 3; ++c)
-      out[3 * i + c] = r[c][slot(i)];
+      out[3 * i + c] = x[c][slot(i)];
   return out;
 }
 
+std::vector<double> FullLatticeIntegrator::lattice_displacements_A() const {
+  return dof_order(r_);
+}
+
 std::vector<double> FullLatticeIntegrator::lattice_velocities_A_per_ps() const {
-  const auto v = field(v_);
-  std::vector<double> out(static_cast<std::size_t>(3 * atoms()));
-  for (std::int64_t i = 0; i < atoms(); ++i)
-    for (int c = 0; c < 3; ++c)
-      out[3 * i + c] = v[c][slot(i)];
-  return out;
+  return dof_order(v_);
 }
 
 Vec3 FullLatticeIntegrator::displacement_A(const Cell &n) const {

@@ -79,6 +79,15 @@ FullLatticeIntegrator colliding_system(FullScheme scheme, double dt, Vec3 invers
   full.set_ion_state(Vec3(1.2, 1.6, 1.4), Vec3(6.0, -2.0, 3.0));
   return full;
 }
+// Every site of the lattice in DOF order (x fastest).
+std::vector<Cell> all_sites(const GridShape &g) {
+  std::vector<Cell> sites;
+  for (int z = 0; z < g[2]; ++z)
+    for (int y = 0; y < g[1]; ++y)
+      for (int x = 0; x < g[0]; ++x)
+        sites.emplace_back(x, y, z);
+  return sites;
+}
 double max_abs(const std::vector<double> &x, const std::vector<double> &y) {
   double d = 0;
   for (std::size_t i = 0; i < x.size(); ++i)
@@ -145,11 +154,7 @@ TEST(LatticeThermalMotion, FftEqualsDirectModeSum) {
   const crystal::ModeSet modes(kCubic, g);
   const bath::ThermalBath bath(modes, {.kT_meV = 25.0, .seed = 3});
   bath::ReferenceBathField reference(bath, 0.005);
-  std::vector<Cell> sites;
-  for (int z = 0; z < g[2]; ++z)
-    for (int y = 0; y < g[1]; ++y)
-      for (int x = 0; x < g[0]; ++x)
-        sites.emplace_back(x, y, z);
+  const std::vector<Cell> sites = all_sites(g);
   std::vector<bath::SiteMotion> direct(sites.size());
   for (const std::int64_t quarter : {0, 37}) {
     reference.evaluate(sites, quarter, direct);
@@ -179,11 +184,7 @@ TEST(FullLatticeIntegrator, LatticeReproducesThermalFieldOverThousandSteps) {
   full.advance(1000);
 
   bath::ReferenceBathField reference(bath, dt);
-  std::vector<Cell> sites;
-  for (int z = 0; z < g[2]; ++z)
-    for (int y = 0; y < g[1]; ++y)
-      for (int x = 0; x < g[0]; ++x)
-        sites.emplace_back(x, y, z);
+  const std::vector<Cell> sites = all_sites(g);
   std::vector<bath::SiteMotion> direct(sites.size());
   reference.evaluate(sites, 4 * 1000, direct);
   double err_r = 0, err_v = 0, scale = 0;

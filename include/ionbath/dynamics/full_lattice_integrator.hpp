@@ -105,6 +105,8 @@ private:
   FieldView field(Field f);
   ConstFieldView field(Field f) const;
   std::int64_t lin(const Cell &wrapped) const;
+  // A lattice field as 3N values in DOF order 3 lin(n) + c.
+  std::vector<double> dof_order(Field f) const;
   Cell wrap(const Cell &n) const;
   // Index of site lin(n) in a padded component array (LatticeStencil layout).
   std::int64_t slot(std::int64_t lin) const;
