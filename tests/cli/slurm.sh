@@ -164,7 +164,7 @@ done
 grep -q "sweep: " "$log" || fail "requeue job $job did not start ionbath within 60 s"
 sleep 0.5
 scancel --signal=USR1 --batch "$job"
-# The job requeues itself; Slurm then holds it (BeginTime, ~2 min): release it at once.
+# The job requeues itself; Slurm then holds it (BeginTime, ~2 min): release it early.
 for ((i = 0; i < 240; i++)); do
   state="$(squeue -h -j "$job" -o %T 2>/dev/null || true)"
   [ "$state" = PENDING ] && break
@@ -173,6 +173,10 @@ for ((i = 0; i < 240; i++)); do
 done
 [ "$state" = PENDING ] || fail "job $job was not requeued (state '$state'); did ionbath finish before the signal?"
 grep -q "requeueing this job" "$log" || fail "job log lacks the requeue message"
+# slurmd revoked the first run's credential at the requeue, with one-second resolution: a run
+# launched within the same second is killed ("Job credential revoked"). Slurm's own hold avoids
+# that; releasing the job early must leave at least two seconds too.
+sleep 2
 scontrol update JobId="$job" StartTime=now
 for ((i = 0; i < 480; i++)); do
   [ -z "$(squeue -h -j "$job" -o %T 2>/dev/null || true)" ] && break
