@@ -55,7 +55,8 @@ struct PassWeights {
   double next = 0;
 };
 // Component x of one line of every array; component c of array a is at c · stride of a (the
-// padded fields share one stride, the accelerations of the sources may be line buffers).
+// full fields share one stride, the window's fields have theirs, the accelerations of the sources
+// may be line buffers). Rows of the fields are field_row apart (the padded plane layout).
 struct PassLine {
   const double *v = nullptr;
   double *r = nullptr; // read, and written in place by an update
@@ -63,7 +64,8 @@ struct PassLine {
   std::array<const double *, kMaxSources> g{};
   std::array<double *, 2> position{};
   double *next = nullptr;
-  std::int64_t field_stride = 0;
+  std::int64_t field_stride = 0;    // v, r, ṙ, next
+  std::int64_t position_stride = 0; // positions
   std::array<std::int64_t, kMaxSources> g_stride{};
   // `rows` consecutive lines: line y of each array at y · (its row stride).
   int rows = 1;
@@ -119,7 +121,7 @@ __attribute__((always_inline)) inline void pass_line(int n, const PassLine &all,
       for (int k = 0; k < K; ++k)
         line.g[k] += c * all.g_stride[k] + y * all.g_row[k];
       for (int q = 0; q < Positions; ++q)
-        line.position[q] += f;
+        line.position[q] += c * all.position_stride + y * all.field_row;
       line.next = line.next ? line.next + f : nullptr;
       int x = 0;
       for (; x + lanes <= n; x += lanes)
@@ -159,6 +161,26 @@ int resolve_threads(int requested) {
 #endif
 }
 
+// The shortest run of consecutive planes (periodic, n planes) that holds every listed plane: its
+// first plane and its length.
+std::pair<int, int> circular_cover(std::vector<int> planes, int n) {
+  if (planes.empty())
+    return {0, 0};
+  std::sort(planes.begin(), planes.end());
+  planes.erase(std::unique(planes.begin(), planes.end()), planes.end());
+  const std::size_t m = planes.size();
+  int widest = 0, start = planes[0];
+  for (std::size_t i = 0; i < m; ++i) {
+    const int next = planes[(i + 1) % m];
+    const int gap = m == 1 ? n : (next - planes[i] + n) % n; // empty planes + 1
+    if (gap > widest) {
+      widest = gap;
+      start = next;
+    }
+  }
+  return {start, n - widest + 1};
+}
+
 // f(line, thread) for the lines [first, end), OpenMP-parallel over lines when threads > 1.
 template <class F> void for_each_line(int first, int end, int threads, F &&f) {
 #ifdef _OPENMP
@@ -184,7 +206,7 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
                                              const Vec3 &ion_inverse_mass,
                                              FullInteraction interaction, double dt_ps,
                                              FullLatticeOptions options)
-    : potential_(potential), stencil_(crystal, lattice, 1.0 / crystal.mass()),
+    : potential_(potential), stencil_(crystal, lattice, 1.0 / crystal.mass(), options.kernel),
       lattice_vectors_(crystal.lattice_vectors()),
       inverse_lattice_vectors_(crystal.lattice_vectors().inverse()), mass_(crystal.mass()),
       ion_inverse_mass_(ion_inverse_mass), interaction_(std::move(interaction)), dt_(dt_ps),
@@ -223,21 +245,84 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
   }
 
   const std::int64_t field_size = 3 * stencil_.padded_sites();
-  // RK5: r, ṙ, stage accelerations 1 … S − 4, stage positions 2 … S; Verlet: r, ṙ,
-  // acceleration.
   const bool rk5 = options_.scheme == FullScheme::rk5;
-  const int accelerations = rk5 ? S - 4 : 1;
-  const int positions = rk5 ? S - 1 : 0;
-  storage_.assign(static_cast<std::size_t>((2 + accelerations + positions) * field_size), 0.0);
+  storage_.assign(static_cast<std::size_t>(3 * field_size), 0.0);
   r_ = {0};
   v_ = {field_size};
-  for (int k = 0; k < accelerations; ++k)
-    stage_acceleration_.push_back({(2 + k) * field_size});
-  for (int k = 0; k < positions; ++k)
-    stage_position_.push_back({(2 + accelerations + k) * field_size});
+  second_stage_ = acceleration_ = {2 * field_size};
+  for (int z = 0; z < lattice[2]; ++z)
+    full_slot_.push_back(z + stencil_.halo()[2]);
+  if (rk5) {
+    const int n3 = lattice[2], h = stencil_.halo()[2];
+    if (stencil_.reads_planes_anywhere()) {
+      // Seam: pass 1 on the sweep's first h planes and pass 2 on its first 2h planes wait for the
+      // last planes (periodic), and read the window's planes up to 3h − 1. Ring: pass 2 trails
+      // pass 0 by 2h planes, and the ion forces of a pass wait for the planes of the interaction
+      // lists, which start 2h planes into the sweep and must be written before any slot is
+      // reused.
+      window_seam_ = 3 * h;
+      const int ring = std::max(4 * h + 2, interaction_plane_span() + 2);
+      window_slots_ = std::min(n3, window_seam_ + ring);
+      window_reuse_ = window_slots_ < n3;
+      window_component_ = stencil_.plane_stride();
+      window_plane_ = 3 * window_component_;
+      // (The stencil's vector loop may read a few doubles past the last plane.)
+      window_field_ = window_slots_ * window_plane_ + stencil_.line_buffer_length() + 8;
+      window_slot_.assign(static_cast<std::size_t>(n3), 0);
+    } else {
+      window_component_ = stencil_.padded_sites();
+      window_plane_ = stencil_.plane_stride();
+      window_field_ = field_size;
+      window_slot_ = full_slot_;
+    }
+    window_storage_.assign(static_cast<std::size_t>(6 * window_field_), 0.0);
+  }
   chunk_rows_ = (lattice[1] + threads_ - 1) / threads_;
   line_scratch_.assign(
       static_cast<std::size_t>(threads_) * 6 * chunk_rows_ * stencil_.line_buffer_length(), 0.0);
+}
+
+FullLatticeIntegrator::StoredField FullLatticeIntegrator::stored(Field f) {
+  return {storage_.data() + f.offset, stencil_.padded_sites(), stencil_.plane_stride(),
+          full_slot_.data()};
+}
+
+FullLatticeIntegrator::ConstStoredField FullLatticeIntegrator::stored(Field f) const {
+  return {storage_.data() + f.offset, stencil_.padded_sites(), stencil_.plane_stride(),
+          full_slot_.data()};
+}
+
+FullLatticeIntegrator::StoredField FullLatticeIntegrator::stage_acceleration(int k) {
+  return {window_storage_.data() + k * window_field_, window_component_, window_plane_,
+          window_slot_.data()};
+}
+
+FullLatticeIntegrator::StoredField FullLatticeIntegrator::stage_position(int j) {
+  if (j < 2)
+    return stored(j == 0 ? r_ : second_stage_);
+  return {window_storage_.data() + j * window_field_, window_component_, window_plane_,
+          window_slot_.data()};
+}
+
+void FullLatticeIntegrator::stage_lines(const StoredField &P, int z, int first_row, int count,
+                                        FieldView out, std::int64_t out_row) const {
+  const int n3 = lattice()[2];
+  stencil_.plane_lines(first_row, count, P.at((z + n3 - 1) % n3), P.at(z), P.at((z + 1) % n3),
+                       P.component, out, out_row);
+}
+
+void FullLatticeIntegrator::fill_ghosts(const StoredField &P, int z) const {
+  // The generic kernel reads ghost planes (then every field is a padded field); the simple-cubic
+  // kernel reads the plane's own ghosts only.
+  if (stencil_.reads_planes_anywhere())
+    stencil_.fill_plane_ghosts(P.at(z), P.component);
+  else
+    stencil_.fill_plane_halo(P.base, z);
+}
+
+std::int64_t FullLatticeIntegrator::field_bytes() const {
+  return static_cast<std::int64_t>(
+      sizeof(double) * (storage_.size() + window_storage_.size() + line_scratch_.size()));
 }
 
 FieldView FullLatticeIntegrator::field(Field f) {
@@ -280,14 +365,17 @@ Vec3 FullLatticeIntegrator::minimum_image(const Vec3 &s) const {
   return lattice_vectors_ * f;
 }
 
-double FullLatticeIntegrator::interact(ConstFieldView r, const Vec3 &R,
+double FullLatticeIntegrator::interact(const ConstStoredField &r, const Vec3 &R,
                                        std::vector<SiteForce> &forces, Vec3 &ion_force) const {
   forces.clear();
   ion_force.setZero();
   double energy = 0;
   auto displacement = [&](std::int64_t l) {
-    const std::int64_t s = slot(l);
-    return Vec3(r[0][s], r[1][s], r[2][s]);
+    const int n1 = lattice()[0], n2 = lattice()[1];
+    const double *x =
+        r.at(static_cast<int>(l / (std::int64_t(n1) * n2))) +
+        stencil_.in_plane_index(static_cast<int>(l % n1), static_cast<int>(l / n1 % n2));
+    return Vec3(x[0], x[r.component], x[2 * r.component]);
   };
   // One pair term: force −∇U(s) on the atom, +∇U(s) on the ion (s = x_n − R).
   auto add = [&](std::int64_t l, const Vec3 &s) {
@@ -401,21 +489,22 @@ void FullLatticeIntegrator::advance(std::int64_t steps) {
 // which read the stage positions of pass p − 1 on the planes the interaction list can touch. The
 // in-place updates of r, ṙ and the next step's P_1 by passes 1 and 2 come after every pass-0 task
 // that reads those planes, periodic neighbours included (implied by the wrapped dependencies), so
-// pass 0 always reads the values of the step's start. Every task computes the same numbers
-// whatever the order, so the result does not depend on the schedule or the threads.
+// pass 0 always reads the values of the step's start. The stage accelerations A_0, A_1 and
+// positions P_2 … P_5 live in the window (see the header); where its slots are reused, task
+// (p, z) of pass p < 2 also waits until pass p + 1 has read the plane that held the slot before
+// (the slot's previous plane ± h). Every task computes the same numbers whatever the order, so
+// the result does not depend on the schedule or the threads.
 void FullLatticeIntegrator::step_rk5() {
   static_assert(S == 6, "the pass kernels are laid out for six stages in three pairs");
   const double h = dt_;
   const int n2 = lattice()[1], n3 = lattice()[2];
   const int reach = stencil_.halo()[2];
   const int buffer = stencil_.line_buffer_length();
-  auto r = field(r_);
-  auto v = field(v_);
-  std::array<FieldView, 2> A{field(stage_acceleration_[0]), field(stage_acceleration_[1])};
-  std::array<FieldView, S> P; // stage positions (P_0 = r)
-  P[0] = r;
-  for (int k = 1; k < S; ++k)
-    P[k] = field(stage_position_[k - 1]);
+  const StoredField r = stored(r_), v = stored(v_);
+  std::array<StoredField, 2> A{stage_acceleration(0), stage_acceleration(1)};
+  std::array<StoredField, S> P; // stage positions (P_0 = r)
+  for (int j = 0; j < S; ++j)
+    P[j] = stage_position(j);
 
   // Weights of the three passes (sources: pass 0 A_0, A_1; pass 1 A_0 … A_3; pass 2 A_4, A_5).
   std::array<PassWeights, 3> weights;
@@ -440,19 +529,20 @@ void FullLatticeIntegrator::step_rk5() {
       select_pass<2, 2, false, false>(), select_pass<4, 2, true, false>(),
       select_pass<2, 0, true, true>(), select_pass<0, 0, false, true>()};
 
+  const std::int64_t field = stencil_.padded_sites(), row = stencil_.row_stride();
   if (!second_stage_valid_) {
     // The next-stage arithmetic of the last pass, so a restarted run (fresh stage-2 positions) is
     // bitwise identical to a continuing one.
     for_each_line(stencil_.lines(), threads_, [&](int l, int) {
       const std::int64_t o = stencil_.line_start(l);
       PassLine line;
-      line.r = r[0] + o;
-      line.v = v[0] + o;
-      line.next = P[1][0] + o;
-      line.field_stride = stencil_.padded_sites();
+      line.r = r.base + o;
+      line.v = v.base + o;
+      line.next = P[1].base + o;
+      line.field_stride = field;
       kernels[3](stencil_.line_length(), line, weights[2]);
     });
-    stencil_.fill_halo(P[1][0]);
+    stencil_.fill_halo(P[1].base);
     second_stage_valid_ = true;
   }
 
@@ -465,7 +555,7 @@ void FullLatticeIntegrator::step_rk5() {
   };
   auto evaluate_ion = [&](int pass) {
     for (int j = 2 * pass; j < 2 * pass + 2; ++j) {
-      interact({P[j][0], P[j][1], P[j][2]}, stage_ion_position(j), site_forces_[j], ion_force_);
+      interact(P[j], stage_ion_position(j), site_forces_[j], ion_force_);
       ion_acceleration[j] = ion_inverse_mass_.cwiseProduct(ion_force_);
     }
   };
@@ -481,104 +571,140 @@ void FullLatticeIntegrator::step_rk5() {
   // on its atoms, then the fused line update; afterwards the ghosts of the planes written.
   auto run_task = [&](int pass, int z) {
     const int i = 2 * pass;
-    const std::int64_t field = stencil_.padded_sites(), row = stencil_.row_stride();
     // The plane's lines in one contiguous chunk per thread; each kernel call covers a chunk.
     for_each_line(0, threads_, threads_, [&](int chunk, int thread) {
-      const int first = z * n2 + chunk * n2 / threads_;
-      const int count = z * n2 + (chunk + 1) * n2 / threads_ - first;
+      const int first_row = chunk * n2 / threads_;
+      const int count = (chunk + 1) * n2 / threads_ - first_row;
       if (count == 0)
         return;
-      const std::int64_t o = stencil_.line_start(first);
+      const std::int64_t o = stencil_.in_plane_index(0, first_row);
       double *scratch = line_scratch_.data() + std::int64_t(thread) * 6 * chunk_rows_ * buffer;
       // Stage accelerations of the chunk: straight into A_j if a later pass needs them, else into
       // buffers of one row per line.
       std::array<FieldView, 2> g;
       const std::int64_t g_row = pass == 0 ? row : buffer;
+      const std::int64_t g_stride = pass == 0 ? A[0].component : chunk_rows_ * buffer;
       for (int q = 0; q < 2; ++q) {
-        double *rows = scratch + 3 * q * chunk_rows_ * buffer;
-        g[q] = pass == 0
-                   ? FieldView{A[q][0] + o, A[q][1] + o, A[q][2] + o}
-                   : FieldView{rows, rows + chunk_rows_ * buffer, rows + 2 * chunk_rows_ * buffer};
-        stencil_.lines(first, count, P[i + q][0], g[q], g_row);
+        double *rows = pass == 0 ? A[q].at(z) + o : scratch + 3 * q * chunk_rows_ * buffer;
+        g[q] = {rows, rows + g_stride, rows + 2 * g_stride};
+        stage_lines(P[i + q], z, first_row, count, g[q], g_row);
         for (int l = 0; l < count; ++l)
-          add_site_accelerations(site_forces_[i + q], first + l,
+          add_site_accelerations(site_forces_[i + q], z * n2 + first_row + l,
                                  {g[q][0] + l * g_row, g[q][1] + l * g_row, g[q][2] + l * g_row});
       }
+      const std::int64_t state = r.at(z) - r.base + o;
       PassLine line;
       line.rows = count;
-      line.r = r[0] + o;
-      line.v = v[0] + o;
-      line.rdot = v[0] + o;
+      line.r = r.base + state;
+      line.v = v.base + state;
+      line.rdot = v.base + state;
       line.field_stride = field;
       line.field_row = row;
-      const std::int64_t g_stride = pass == 0 ? field : chunk_rows_ * buffer;
       if (pass == 1) {
-        line.g = {A[0][0] + o, A[1][0] + o, g[0][0], g[1][0]};
-        line.g_stride = {field, field, g_stride, g_stride};
+        line.g = {A[0].at(z) + o, A[1].at(z) + o, g[0][0], g[1][0]};
+        line.g_stride = {A[0].component, A[1].component, g_stride, g_stride};
         line.g_row = {row, row, g_row, g_row};
       } else {
         line.g = {g[0][0], g[1][0], nullptr, nullptr};
         line.g_stride = {g_stride, g_stride, 0, 0};
         line.g_row = {g_row, g_row, 0, 0};
       }
-      if (pass < 2)
-        line.position = {P[i + 2][0] + o, P[i + 3][0] + o};
-      line.next = P[1][0] + o;
+      if (pass < 2) {
+        line.position = {P[i + 2].at(z) + o, P[i + 3].at(z) + o};
+        line.position_stride = P[i + 2].component;
+      }
+      line.next = P[1].base + state;
       kernels[pass](stencil_.line_length(), line, weights[pass]);
     });
     if (pass < 2) {
-      stencil_.fill_plane_halo(P[i + 2][0], z);
-      stencil_.fill_plane_halo(P[i + 3][0], z);
+      fill_ghosts(P[i + 2], z);
+      fill_ghosts(P[i + 3], z);
     } else {
-      stencil_.fill_plane_halo(r[0], z);
-      stencil_.fill_plane_halo(P[1][0], z);
+      fill_ghosts(r, z);
+      fill_ghosts(P[1], z);
     }
   };
 
   evaluate_ion(0);
-  std::array<bool, 3> ion_ready{true, false, false};
-  std::array<std::vector<int>, 3> gate;
-  gate[1] = gate_planes(1);
-  // Sweep order: start 2h planes below the planes of the first gate, so that gate lies well
-  // inside the wavefront and not among the tasks held back by the periodic wrap.
-  const int start = gate[1].empty() ? 0 : *std::min_element(gate[1].begin(), gate[1].end());
-  const int z0 = ((start - 2 * reach) % n3 + n3) % n3;
-  std::vector<std::array<bool, 3>> done(static_cast<std::size_t>(n3), {false, false, false});
-  std::array<int, 3> cursor{}; // sweep positions before it are done, per pass
-  auto plane_at = [&](int position) { return (z0 + position) % n3; };
-  auto ready = [&](int pass, int z) {
-    for (int d = -reach; d <= reach && pass > 0; ++d)
-      if (!done[((z + d) % n3 + n3) % n3][pass - 1])
-        return false;
-    return true;
-  };
-  for (int remaining = 3 * n3; remaining > 0;) {
-    bool progressed = false;
-    for (int pass = 2; pass >= 0 && !progressed; --pass) {
-      if (!ion_ready[pass]) {
-        if (!ion_ready[pass - 1] || !std::all_of(gate[pass].begin(), gate[pass].end(),
-                                                 [&](int z) { return done[z][pass - 1]; }))
-          continue;
-        evaluate_ion(pass);
-        ion_ready[pass] = true;
-        if (pass + 1 < 3)
-          gate[pass + 1] = gate_planes(pass + 1);
-      }
-      while (cursor[pass] < n3 && done[plane_at(cursor[pass])][pass])
-        ++cursor[pass];
-      for (int position = cursor[pass]; position < n3; ++position) {
-        const int z = plane_at(position);
-        if (!done[z][pass] && ready(pass, z)) {
-          run_task(pass, z);
-          done[z][pass] = true;
-          --remaining;
-          progressed = true;
-          break;
+  // Sweep order: start 2h planes before the run of planes the first gate needs, so that the gate
+  // lies inside the wavefront and not among the tasks held back by the periodic wrap. Where the
+  // window's slots are reused, pass 1 must be able to finish the second gate's planes before pass
+  // 2 starts: sweep positions h … seam + ring − 1. An ion that crosses planes within the step
+  // can put that gate outside; the sweep then starts again from a start that covers both gates
+  // (until then only pass 0 has run, which reads r and P_1 alone, so the repeat computes the
+  // same numbers).
+  const int ring = window_slots_ - window_seam_;
+  std::vector<int> cover = gate_planes(1);
+  std::vector<std::array<bool, 3>> done(static_cast<std::size_t>(n3));
+  for (bool swept = false; !swept;) {
+    const auto [start, length] = circular_cover(cover, n3);
+    if (window_reuse_ && length > ring + reach)
+      throw std::runtime_error(fmt::format(
+          "full EOM: the ion's stage positions in step {} reach {} consecutive planes, more than "
+          "the RK5 window of {} planes serves; the time step {} ps is too long for the ion's "
+          "speed",
+          step_index_, length, ring + reach, dt_));
+    const int z0 = ((start - 2 * reach) % n3 + n3) % n3;
+    auto plane_at = [&](int position) { return (z0 + position) % n3; };
+    // Window slots of this sweep: the seam's planes first, then the ring.
+    if (stencil_.reads_planes_anywhere())
+      for (int position = 0; position < n3; ++position)
+        window_slot_[plane_at(position)] =
+            position < window_seam_ ? position : window_seam_ + (position - window_seam_) % ring;
+    std::array<bool, 3> ion_ready{true, false, false};
+    std::array<std::vector<int>, 3> gate;
+    gate[1] = gate_planes(1);
+    std::fill(done.begin(), done.end(), std::array<bool, 3>{false, false, false});
+    std::array<int, 3> cursor{}; // sweep positions before it are done, per pass
+    auto ready = [&](int pass, int position) {
+      const int z = plane_at(position);
+      for (int d = -reach; d <= reach && pass > 0; ++d)
+        if (!done[((z + d) % n3 + n3) % n3][pass - 1])
+          return false;
+      if (window_reuse_ && pass < 2 && position >= window_seam_ + ring)
+        for (int d = -reach; d <= reach; ++d)
+          if (!done[plane_at(position - ring + d)][pass + 1])
+            return false;
+      return true;
+    };
+    swept = true;
+    for (int remaining = 3 * n3; remaining > 0 && swept;) {
+      bool progressed = false;
+      for (int pass = 2; pass >= 0 && !progressed; --pass) {
+        if (!ion_ready[pass]) {
+          if (!ion_ready[pass - 1] || !std::all_of(gate[pass].begin(), gate[pass].end(),
+                                                   [&](int z) { return done[z][pass - 1]; }))
+            continue;
+          evaluate_ion(pass);
+          ion_ready[pass] = true;
+          if (pass + 1 < 3) {
+            gate[pass + 1] = gate_planes(pass + 1);
+            if (window_reuse_ && std::any_of(gate[2].begin(), gate[2].end(), [&](int z) {
+                  const int position = (z - z0 + n3) % n3;
+                  return position < reach || position >= window_seam_ + ring;
+                })) {
+              cover.insert(cover.end(), gate[2].begin(), gate[2].end());
+              swept = false;
+              break;
+            }
+          }
+        }
+        while (cursor[pass] < n3 && done[plane_at(cursor[pass])][pass])
+          ++cursor[pass];
+        for (int position = cursor[pass]; position < n3; ++position) {
+          const int z = plane_at(position);
+          if (!done[z][pass] && ready(pass, position)) {
+            run_task(pass, z);
+            done[z][pass] = true;
+            --remaining;
+            progressed = true;
+            break;
+          }
         }
       }
+      if (swept && !progressed)
+        throw std::logic_error("full EOM: RK5 wavefront made no progress");
     }
-    if (!progressed)
-      throw std::logic_error("full EOM: RK5 wavefront made no progress");
   }
 
   Vec3 dR = h * Rdot_;
@@ -617,13 +743,38 @@ std::vector<int> FullLatticeIntegrator::interaction_planes(const Vec3 &R) const 
   return planes;
 }
 
+int FullLatticeIntegrator::interaction_plane_span() const {
+  const int n3 = lattice()[2];
+  return std::visit(
+      [&](const auto &list) {
+        using L = std::decay_t<decltype(list)>;
+        if constexpr (std::is_same_v<L, FixedSites>) {
+          std::vector<int> planes;
+          for (const Cell &n : list.sites)
+            planes.push_back((n.z() % n3 + n3) % n3);
+          return circular_cover(planes, n3).second;
+        } else {
+          // Two stages of one step are less than a cell apart: their cells differ by at most one
+          // plane.
+          if constexpr (std::is_same_v<L, PeriodicCorners>)
+            return 3;
+          int low = 0, high = 0;
+          for (const Cell &o : candidate_offsets_) {
+            low = std::min(low, o.z());
+            high = std::max(high, o.z());
+          }
+          return high - low + 2;
+        }
+      },
+      interaction_);
+}
+
 void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   const int n1 = stencil_.line_length();
   auto r = field(r_);
   auto v = field(v_);
-  auto A = field(stage_acceleration_[0]);
-  const ConstFieldView position{r[0], r[1], r[2]};
-  interact(position, R_, site_forces_[0], ion_force_);
+  auto A = field(acceleration_);
+  interact(stored(r_), R_, site_forces_[0], ion_force_);
   verlet_ion_acceleration_ = ion_inverse_mass_.cwiseProduct(ion_force_);
   Rdot_ += kick_ps * verlet_ion_acceleration_;
   for_each_line(stencil_.lines(), threads_, [&](int l, int) {
@@ -647,7 +798,7 @@ void FullLatticeIntegrator::step_verlet() {
   const int n1 = stencil_.line_length();
   auto r = field(r_);
   auto v = field(v_);
-  auto A = field(stage_acceleration_[0]);
+  auto A = field(acceleration_);
   for_each_line(stencil_.lines(), threads_, [&](int l, int) {
     const std::int64_t o = stencil_.line_start(l);
     for (int c = 0; c < 3; ++c)
@@ -713,7 +864,7 @@ FullEnergy FullLatticeIntegrator::energy() const {
       e.ion_kinetic += 0.5 * Rdot_[c] * Rdot_[c] / ion_inverse_mass_[c];
   std::vector<SiteForce> forces;
   Vec3 ion_force;
-  e.interaction = interact(r, R_, forces, ion_force);
+  e.interaction = interact(stored(r_), R_, forces, ion_force);
   return e;
 }
 
@@ -734,7 +885,7 @@ Vec3 FullLatticeIntegrator::total_momentum() const {
 std::vector<Cell> FullLatticeIntegrator::interaction_sites() const {
   std::vector<SiteForce> forces;
   Vec3 ion_force;
-  interact(field(r_), R_, forces, ion_force);
+  interact(stored(r_), R_, forces, ion_force);
   std::vector<Cell> sites;
   for (const auto &f : forces) {
     const int nx = lattice()[0], ny = lattice()[1];

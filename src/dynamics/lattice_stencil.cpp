@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 #include <utility>
 
@@ -326,21 +327,33 @@ void LatticeStencil::fill_halo(double *field) const {
 }
 
 void LatticeStencil::fill_plane_halo(double *field, int z) const {
+  fill_plane_ghosts(field + plane_offset(z), padded_sites_);
+  // Periodic images of the plane among the ghost planes (whole padded planes). The simple-cubic
+  // kernel wraps its plane offsets itself and reads no ghost planes.
+  const int n3 = n_[2], h3 = halo_[2];
+  for (int c = 0; c < 3 && !cubic_sweep_; ++c) {
+    double *f = field + c * padded_sites_;
+    for (int image = z - n3 * ((z + h3) / n3); image < n3 + h3; image += n3)
+      if (image != z && image >= -h3)
+        std::copy_n(f + plane_offset(z), stride_[2], f + plane_offset(image));
+  }
+}
+
+void LatticeStencil::fill_plane_ghosts(double *plane, std::int64_t component_stride) const {
   const auto [n1, n2, n3] = n_;
   const auto [h1, h2, h3] = halo_;
   for (int c = 0; c < 3; ++c) {
-    double *f = field + c * padded_sites_;
-    // Ghost sites of the plane's lines, then its ghost lines (whole padded rows), then its
-    // periodic images among the ghost planes (whole padded planes).
+    double *f = plane + c * component_stride;
+    // Ghost sites of the plane's lines, then its ghost lines (whole padded rows).
     if (h1 == 1 && n1 > 1)
       for (int y = 0; y < n2; ++y) {
-        double *row = f + padded_index(0, y, z);
+        double *row = f + in_plane_index(0, y);
         row[-1] = row[n1 - 1];
         row[n1] = row[0];
       }
     else if (h1 > 0)
       for (int y = 0; y < n2; ++y) {
-        double *row = f + padded_index(0, y, z);
+        double *row = f + in_plane_index(0, y);
         for (int g = 1; g <= h1; ++g) {
           row[-g] = row[wrap(-g, n1)];
           row[n1 - 1 + g] = row[wrap(n1 - 1 + g, n1)];
@@ -348,13 +361,8 @@ void LatticeStencil::fill_plane_halo(double *field, int z) const {
       }
     for (int g = 1; g <= h2; ++g)
       for (const int y : {-g, n2 - 1 + g})
-        std::copy_n(f + padded_index(-lead_, wrap(y, n2), z), stride_[1],
-                    f + padded_index(-lead_, y, z));
-    // (The simple-cubic kernel wraps its plane offsets itself and reads no ghost planes.)
-    for (int image = z - n3 * ((z + h3) / n3); image < n3 + h3 && !cubic_sweep_; image += n3)
-      if (image != z && image >= -h3)
-        std::copy_n(f + padded_index(-lead_, -h2, z), stride_[2],
-                    f + padded_index(-lead_, -h2, image));
+        std::copy_n(f + in_plane_index(-lead_, wrap(y, n2)), stride_[1],
+                    f + in_plane_index(-lead_, y));
   }
 }
 
@@ -364,15 +372,23 @@ void LatticeStencil::line(int line, const double *r, FieldView out) const {
 
 void LatticeStencil::lines(int first, int count, const double *r, FieldView out,
                            std::int64_t out_row) const {
-  const double *base = r + line_start(first);
+  const int z = first / n_[1], n3 = n_[2];
+  plane_lines(first % n_[1], count, r + plane_offset((z + n3 - 1) % n3), r + plane_offset(z),
+              r + plane_offset((z + 1) % n3), padded_sites_, out, out_row);
+}
+
+void LatticeStencil::plane_lines(int first_row, int count, const double *below,
+                                 const double *center, const double *above,
+                                 std::int64_t component_stride, FieldView out,
+                                 std::int64_t out_row) const {
+  const double *base = center + in_plane_index(0, first_row);
   if (cubic_sweep_) {
-    const int z = first / n_[1], n3 = n_[2];
-    const std::int64_t below = z > 0 ? -stride_[2] : (n3 - 1) * stride_[2];
-    const std::int64_t above = z + 1 < n3 ? stride_[2] : -(n3 - 1) * stride_[2];
-    cubic_sweep_(line_buffer_length(), count, base, padded_sites_, stride_[1], below, above,
-                 cubic_values_, out, out_row);
+    cubic_sweep_(line_buffer_length(), count, base, component_stride, stride_[1], below - center,
+                 above - center, cubic_values_, out, out_row);
     return;
   }
+  if (component_stride != padded_sites_)
+    throw std::logic_error("LatticeStencil: the generic kernel reads padded fields only");
   for (int l = 0; l < count; ++l)
     for (int i = 0; i < 3; ++i) {
       const Terms &t = terms_[i];

@@ -421,6 +421,72 @@ TEST(FullLatticeIntegrator, Rk5WavefrontDoesNotDependOnWhereItStarts) {
   }
 }
 
+TEST(FullLatticeIntegrator, Rk5PlaneWindowMatchesWholeLatticeStageFields) {
+  // With the simple-cubic kernel the RK5 keeps A_0, A_1 and P_2 … P_5 in a window of a few plane
+  // slots per field, reused along the wavefront; with the generic kernel they cover the whole
+  // lattice. On 20 planes (slots reused within every step) both give the same trajectory to
+  // rounding; a slot overwritten before its last reader would put an error of the displacement
+  // scale (0.1 Å) into the result. The ion crosses planes along z. Lists: the moving corners, a
+  // cutoff (a gate of 7 planes) and a fixed list spread over half the lattice (the ring grows to
+  // keep its gate inside the window).
+  const GridShape g{6, 6, 20};
+  const std::int64_t n = grid_points(g);
+  const auto r = random_field(n, 31), v = random_field(n, 32);
+  std::vector<Cell> spread{Cell(2, 2, 18)};
+  for (int o = 0; o < 8; ++o)
+    spread.emplace_back(2 + (o & 1), 2 + (o >> 1 & 1), 8 + (o >> 2 & 1));
+  const Vec3 R(7.4, 7.7, 25.6), Rdot(0.5, -0.3, 14.0); // in the cell (2..3, 2..3, 8..9)
+  for (const FullInteraction &list :
+       {FullInteraction{PeriodicCorners{}}, FullInteraction{PeriodicCutoff{2.9}},
+        FullInteraction{FixedSites{spread}}}) {
+    FullLatticeIntegrator window(kCubic, g, kU, kFree, list, 5e-3);
+    FullLatticeIntegrator whole(kCubic, g, kU, kFree, list, 5e-3,
+                                {.kernel = StencilKernel::generic});
+    ASSERT_TRUE(window.stencil().cubic_kernel());
+    ASSERT_FALSE(whole.stencil().cubic_kernel());
+    EXPECT_LT(window.field_bytes(), whole.field_bytes());
+    for (auto *full : {&window, &whole}) {
+      full->set_lattice_state(r, v);
+      full->set_ion_state(R, Rdot);
+      full->advance(80);
+    }
+    EXPECT_GT(std::abs(window.ion_position_A().z() - R.z()), 1.0) << "the ion crossed planes";
+    EXPECT_LT(max_abs(window.lattice_displacements_A(), whole.lattice_displacements_A()), 1e-11);
+    EXPECT_LT(max_abs(window.lattice_velocities_A_per_ps(), whole.lattice_velocities_A_per_ps()),
+              1e-9);
+    EXPECT_LT((window.ion_position_A() - whole.ion_position_A()).norm(), 1e-11);
+  }
+}
+
+TEST(FullLatticeIntegrator, Rk5SweepCoversAnIonCrossingPlanesWithinTheStep) {
+  // An ion crossing planes within one step moves the second gate (the planes whose stage
+  // positions the forces of stages 5 and 6 read) away from the first, possibly to where pass 1
+  // cannot reach before pass 2 needs the window's slots; the sweep then starts again from a start
+  // covering both gates. 800 Å/ps for 10 fs: 8 Å (2.7 planes) per step. The window run equals the
+  // whole-lattice run; an ion crossing more planes per step than the window serves is refused.
+  const GridShape g{6, 6, 20};
+  const std::int64_t n = grid_points(g);
+  const auto r = random_field(n, 41), v = random_field(n, 42);
+  const Vec3 R(7.4, 7.7, 25.6);
+  for (const double speed : {-800.0, 800.0}) {
+    FullLatticeIntegrator window(kCubic, g, kU, kFree, PeriodicCorners{}, 1e-2);
+    FullLatticeIntegrator whole(kCubic, g, kU, kFree, PeriodicCorners{}, 1e-2,
+                                {.kernel = StencilKernel::generic});
+    for (auto *full : {&window, &whole}) {
+      full->set_lattice_state(r, v);
+      full->set_ion_state(R, Vec3(0.3, -0.2, speed));
+      full->advance(10);
+    }
+    EXPECT_GT(std::abs(window.ion_position_A().z() - R.z()), 60.0);
+    EXPECT_LT(max_abs(window.lattice_displacements_A(), whole.lattice_displacements_A()), 1e-11);
+    EXPECT_LT((window.ion_position_A() - whole.ion_position_A()).norm(), 1e-10);
+  }
+  FullLatticeIntegrator window(kCubic, g, kU, kFree, PeriodicCorners{}, 1e-2);
+  window.set_lattice_state(r, v);
+  window.set_ion_state(R, Vec3(0.0, 0.0, 3000.0)); // 30 Å = 10 planes per step
+  EXPECT_THROW(window.step(), std::runtime_error);
+}
+
 TEST(FullLatticeIntegrator, ThreadedPassesMatchOneThread) {
   for (const FullScheme scheme : {FullScheme::rk5, FullScheme::velocity_verlet}) {
     auto one = generic_system(scheme, {9, 8, 7}, 1);

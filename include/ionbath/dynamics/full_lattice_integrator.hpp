@@ -44,6 +44,9 @@ struct FullLatticeOptions {
   FullScheme scheme = FullScheme::rk5;
   // OpenMP threads inside the lattice passes; 0 = the OpenMP default. Ignored without OpenMP.
   int threads = 1;
+  // Line kernel of the lattice forces (generic: the one for any bond list, also on the simple
+  // cubic lattice, whose RK5 then keeps its stage fields on the whole lattice).
+  StencilKernel kernel = StencilKernel::automatic;
 };
 
 // Energy terms of physics.md §4.2.1, meV.
@@ -87,6 +90,8 @@ public:
   const GridShape &lattice() const { return stencil_.lattice(); }
   std::int64_t atoms() const { return stencil_.sites(); }
   const LatticeStencil &stencil() const { return stencil_; } // acceleration stencil (scale 1/m)
+  // Bytes of lattice fields held: state, stage fields of the scheme, line buffers.
+  std::int64_t field_bytes() const;
   std::int64_t step_index() const { return step_index_; }
   double dt_ps() const { return dt_; }
   double time_ps() const { return dt_ * static_cast<double>(step_index_); }
@@ -101,9 +106,33 @@ private:
   struct Field {
     std::int64_t offset;
   };
+  // Where the planes n3 = z of one lattice field are stored: plane z starts at
+  // base + plane · slot[z] in the stencil's padded plane layout, components `component` doubles
+  // apart. Full fields hold every plane; the RK5 window holds a few planes per field.
+  template <class D> struct PlaneField {
+    D *base = nullptr;
+    std::int64_t component = 0;
+    std::int64_t plane = 0;
+    const int *slot = nullptr;
+    D *at(int z) const { return base + plane * slot[z]; }
+    operator PlaneField<const D>() const { return {base, component, plane, slot}; }
+  };
+  using StoredField = PlaneField<double>;
+  using ConstStoredField = PlaneField<const double>;
 
   FieldView field(Field f);
   ConstFieldView field(Field f) const;
+  StoredField stored(Field f);
+  ConstStoredField stored(Field f) const;
+  // RK5 stage j's positions (j = 0 is r, 1 the second-stage positions, 2 … 5 in the window) and
+  // stage accelerations A_0, A_1 (k = 0, 1; in the window).
+  StoredField stage_position(int j);
+  StoredField stage_acceleration(int k);
+  // Stencil acceleration of stage positions P on `count` lines of plane z from row first_row.
+  void stage_lines(const StoredField &P, int z, int first_row, int count, FieldView out,
+                   std::int64_t out_row) const;
+  // The ghosts of plane z of P after the plane was written.
+  void fill_ghosts(const StoredField &P, int z) const;
   std::int64_t lin(const Cell &wrapped) const;
   // A lattice field as 3N values in DOF order 3 lin(n) + c.
   std::vector<double> dof_order(Field f) const;
@@ -113,13 +142,16 @@ private:
   Vec3 minimum_image(const Vec3 &s) const;
   // The list S for lattice displacements `r` and ion position R (physics.md §4.1): forces on its
   // atoms into `forces` (sorted by site), the force on the ion, and Σ_{n∈S} U (returned, meV).
-  double interact(ConstFieldView r, const Vec3 &R, std::vector<SiteForce> &forces,
+  double interact(const ConstStoredField &r, const Vec3 &R, std::vector<SiteForce> &forces,
                   Vec3 &ion_force) const;
   // Adds `forces` (scaled by 1/m) to the acceleration of line `line`.
   void add_site_accelerations(const std::vector<SiteForce> &forces, int line,
                               FieldView line_acceleration) const;
   // Planes n3 of the atoms the interaction list may read for ion position R (sorted, unique).
   std::vector<int> interaction_planes(const Vec3 &R) const;
+  // Upper bound of the number of consecutive planes (periodic) the interaction lists of two
+  // stages of one RK5 pass read.
+  int interaction_plane_span() const;
   void step_rk5();
   void step_verlet();
   // Verlet: acceleration at the current positions, then ṙ += kick · acceleration.
@@ -138,13 +170,25 @@ private:
   int threads_ = 1;
 
   // Fields in the padded layout of the stencil (ghosts filled for r and the stage positions):
-  // r, ṙ; RK5: stage accelerations 1 … S − 4 and stage positions 2 … S (stage 1 is r); Verlet:
-  // one acceleration.
+  // r, ṙ; RK5: the second-stage positions r + c_2 δt ṙ; Verlet: the acceleration.
   AlignedVector<double> storage_;
-  Field r_{}, v_{};
-  std::vector<Field> stage_acceleration_;
-  std::vector<Field> stage_position_;
-  bool second_stage_valid_ = false;  // RK5: r + c_2 δt ṙ is in stage_position_[0]
+  Field r_{}, v_{}, second_stage_{}, acceleration_{};
+  std::vector<int> full_slot_;      // storage plane z + halo of plane z in a full field
+  bool second_stage_valid_ = false; // RK5: r + c_2 δt ṙ is in second_stage_
+
+  // RK5 window: stage accelerations A_0, A_1 and stage positions 2 … 5, written and read within
+  // a few planes of the wavefront. With the simple-cubic kernel they live in `window_slots_`
+  // plane slots per field: the first `window_seam_` planes of the sweep keep their own slots
+  // (the periodic wrap reads them at the end of the step), the others share a ring of
+  // window_slots_ − window_seam_ slots. With the generic kernel (ghost planes at fixed offsets)
+  // they are full padded fields.
+  AlignedVector<double> window_storage_;
+  std::int64_t window_field_ = 0; // doubles between the window's fields
+  std::int64_t window_component_ = 0, window_plane_ = 0;
+  int window_seam_ = 0, window_slots_ = 0;
+  bool window_reuse_ = false;    // slots are reused within a step (window_slots_ < N3)
+  std::vector<int> window_slot_; // storage slot of plane z in this step's sweep
+
   int chunk_rows_ = 1;               // most lines of one plane a thread handles in one call
   std::vector<double> line_scratch_; // per thread: 6 × chunk_rows_ line buffers of the stencil
 

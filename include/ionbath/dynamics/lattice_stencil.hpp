@@ -48,6 +48,17 @@ public:
   }
   // Doubles between consecutive lines of one plane in a padded field.
   std::int64_t row_stride() const { return stride_[1]; }
+  // A padded plane (the plane's lines with their ghost sites and its ghost lines) holds
+  // plane_stride() doubles per component; plane n3 = z of a padded field starts at
+  // plane_offset(z), and site (n1, n2) at in_plane_index(n1, n2) from the start of its plane.
+  std::int64_t plane_stride() const { return stride_[2]; }
+  std::int64_t plane_offset(int z) const { return stride_[2] * (z + halo_[2]); }
+  std::int64_t in_plane_index(int n1, int n2) const {
+    return (n1 + lead_) + stride_[1] * (n2 + halo_[1]);
+  }
+  // True when plane_lines() reads the neighbouring planes wherever they are stored (the
+  // simple-cubic kernel); the generic kernel reads them at fixed offsets inside a padded field.
+  bool reads_planes_anywhere() const { return cubic_kernel(); }
   // Padded index of the first site of a line; its N1 sites follow contiguously.
   std::int64_t line_start(int line) const { return padded_index(0, line % n_[1], line / n_[1]); }
   // Copies the periodic images of the lattice sites of `field` (3 · padded_sites() doubles,
@@ -56,6 +67,9 @@ public:
   // The same for the lattice plane n3 = z alone: its ghost sites and lines, and its periodic
   // images among the ghost planes.
   void fill_plane_halo(double *field, int z) const;
+  // The ghost sites and ghost lines of one padded plane stored at `plane` (components
+  // component_stride doubles apart), wherever it is stored.
+  void fill_plane_ghosts(double *plane, std::int64_t component_stride) const;
 
   // Doubles per component that line() writes (N1 rounded up to the block of the vector loop).
   int line_buffer_length() const { return (n_[0] + block_ - 1) / block_ * block_; }
@@ -67,6 +81,14 @@ public:
   // line() for the `count` consecutive lines first, first + 1, … of one plane (n3 equal), line
   // first + l written at out[c] + l · out_row.
   void lines(int first, int count, const double *r, FieldView out, std::int64_t out_row) const;
+  // lines() for the `count` lines n2 = first_row, first_row + 1, … of a plane whose padded plane
+  // starts at `center`, components component_stride doubles apart. The simple-cubic kernel reads
+  // the planes n3 ∓ 1 at `below` and `above` (same layout, anywhere in the same allocation); the
+  // generic kernel needs a padded field with filled ghost planes (component_stride =
+  // padded_sites()) and reads its neighbouring planes at fixed offsets from `center`.
+  void plane_lines(int first_row, int count, const double *below, const double *center,
+                   const double *above, std::int64_t component_stride, FieldView out,
+                   std::int64_t out_row) const;
   // out = scale · (−V r) on the whole lattice for plain component arrays of sites() doubles
   // (out must not alias r); `threads` OpenMP threads over lines (ignored without OpenMP).
   void apply(ConstFieldView r, FieldView out, int threads = 1) const;
