@@ -391,19 +391,13 @@ public:
                      fmt::format("{} rows ({} values, {} columns) do not form an ascending row "
                                  "set of {} rows",
                                  my_rows.size(), local.size(), cols, total_rows));
-    const std::vector<hsize_t> dims{hsize_t(total_rows), hsize_t(cols)};
-    const Id space(H5Screate_simple(2, dims.data(), nullptr), H5Sclose);
-    const auto ds = create_dataset(dataset, file_type<double>(), space.get());
-    unit_attribute(ds.get(), dataset, unit);
-    if (total_rows == 0)
-      return;
-    H5Sselect_none(space.get());
-    for (const auto row : my_rows) {
-      const std::vector<hsize_t> start{hsize_t(row), 0}, count{1, hsize_t(cols)};
-      H5Sselect_hyperslab(space.get(), H5S_SELECT_OR, start.data(), nullptr, count.data(), nullptr);
-    }
-    write_selection(ds.get(), memory_type<double>(), space.get(), local.data(),
-                    hsize_t(local.size()), dataset);
+    write_matrix(dataset, local, total_rows, cols, unit, [&](hid_t space) {
+      H5Sselect_none(space);
+      for (const auto row : my_rows) {
+        const std::vector<hsize_t> start{hsize_t(row), 0}, count{1, hsize_t(cols)};
+        H5Sselect_hyperslab(space, H5S_SELECT_OR, start.data(), nullptr, count.data(), nullptr);
+      }
+    });
   }
 
   template <class T>
@@ -415,17 +409,27 @@ public:
     collective_check(!shape_ok || first_row < 0 || first_row + rows > total_rows, dataset,
                      fmt::format("rows [{}, {}) of {} values in {} columns do not fit in {} rows",
                                  first_row, first_row + rows, local.size(), cols, total_rows));
+    write_matrix(dataset, local, total_rows, cols, unit, [&](hid_t space) {
+      if (rows > 0) {
+        const std::vector<hsize_t> start{hsize_t(first_row), 0},
+            count{hsize_t(rows), hsize_t(cols)};
+        H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+      }
+    });
+  }
+
+  // Creates the [total_rows × cols] dataset with its unit and writes this rank's values `local`
+  // into the rows `select_rows` marks in the file space (collective).
+  template <class T, class Select>
+  void write_matrix(std::string_view dataset, std::span<const T> local, std::int64_t total_rows,
+                    std::int64_t cols, std::string_view unit, Select &&select_rows) {
     const std::vector<hsize_t> dims{hsize_t(total_rows), hsize_t(cols)};
     const Id space(H5Screate_simple(2, dims.data(), nullptr), H5Sclose);
     const auto ds = create_dataset(dataset, file_type<T>(), space.get());
     unit_attribute(ds.get(), dataset, unit);
     if (total_rows == 0)
       return;
-    if (rows > 0) {
-      const std::vector<hsize_t> start{hsize_t(first_row), 0}, count{hsize_t(rows), hsize_t(cols)};
-      H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                          nullptr);
-    }
+    select_rows(space.get());
     write_selection(ds.get(), memory_type<T>(), space.get(), local.data(), hsize_t(local.size()),
                     dataset);
   }
