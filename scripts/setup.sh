@@ -22,8 +22,8 @@ packages=(build-essential cmake ninja-build pkg-config git
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
   libfftw3-dev libfftw3-mpi-dev libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev librandom123-dev libcubature-dev
-  python3-numpy python3-h5py python3-matplotlib)
-if [ "$for_tests" = 1 ]; then packages+=(slurm-wlm munge python3-mdanalysis); fi
+  python3-numpy python3-h5py python3-matplotlib zlib1g-dev)
+if [ "$for_tests" = 1 ]; then packages+=(slurm-wlm munge python3-mdanalysis lammps python3-ase); fi
 
 missing=()
 for p in "${packages[@]}"; do
