@@ -268,9 +268,10 @@ int run_phonons(const io::Config &config, const Communicator &world) {
                omega_min_grid);
     fmt::print("  Ω_max = {:.6f} ps⁻¹ (ħΩ_max = {:.5f} meV)\n", omega_max,
                units::hbar_meV_ps * omega_max);
+    const std::vector<const char *> names =
+        chain ? std::vector<const char *>{"[001]"} : std::vector<const char *>{"[100]", "[110]", "[111]"};
     for (std::size_t i = 0; i < directions.size(); ++i)
-      fmt::print("  sound speeds [{:g} {:g} {:g}] (Å/ps): {:.5f} {:.5f} {:.5f}\n",
-                 directions[i].x(), directions[i].y(), directions[i].z(), speeds[i][0],
+      fmt::print("  sound speeds {} (Å/ps): {:.5f} {:.5f} {:.5f}\n", names[i], speeds[i][0],
                  speeds[i][1], speeds[i][2]);
     print_band_edges(path, crystal.units());
     fmt::print("  drag matrix L (1e-5 ps Å²/meV): {}\n", matrix_line(drag, 1e-5));
