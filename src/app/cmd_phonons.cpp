@@ -32,11 +32,10 @@ std::vector<double> flatten(const std::vector<Mat3> &blocks) {
   return out;
 }
 
-std::vector<double> flatten(const std::vector<Vec3> &v) {
+template <class Vector> std::vector<double> flatten(const std::vector<Vector> &v) {
   std::vector<double> out;
-  out.reserve(v.size() * 3);
   for (const auto &x : v)
-    out.insert(out.end(), {x.x(), x.y(), x.z()});
+    out.insert(out.end(), x.data(), x.data() + x.size());
   return out;
 }
 
@@ -51,7 +50,7 @@ struct GridModes {
 
 GridModes grid_modes(const crystal::Crystal &crystal, const GridShape &grid,
                      const std::vector<double> &kT_meV, const Communicator &world) {
-  const BlockPartition blocks{crystal::ModeSet::total_modes(grid), 3 * 512};
+  const BlockPartition blocks{crystal::ModeSet::total_modes(crystal, grid), 3 * 512};
   const auto first = blocks.first_block(world.rank(), world.size());
   const auto last = blocks.last_block(world.rank(), world.size());
   GridModes out;
@@ -105,18 +104,37 @@ std::string matrix_line(const Mat3 &m, double scale) {
                      m(2, 2) / scale);
 }
 
+// Lowest and highest frequency of every branch along the dispersion path (for a confined chain
+// ω_min = √κ and ω_max = √(κ + 4k) per polarization).
+void print_band_edges(const crystal::DispersionPath &path, const units::UnitSystem &u) {
+  const auto branches = path.hbar_omega_meV.front().size();
+  fmt::print("  band edges along the path ({}):", u.frequency_unit);
+  for (Eigen::Index b = 0; b < branches; ++b) {
+    double lo = std::numeric_limits<double>::infinity(), hi = 0;
+    for (const auto &w : path.hbar_omega_meV) {
+      lo = std::min(lo, w(b));
+      hi = std::max(hi, w(b));
+    }
+    const double scale = u.frequency_scale / u.hbar;
+    fmt::print(" [{:.6g}, {:.6g}]", lo * scale, hi * scale);
+  }
+  fmt::print("\n");
+}
+
 } // namespace
 
 int run_phonons(const io::Config &config, const Communicator &world) {
   CategoryTimers timers;
   const auto &pc = config.phonons;
-  const crystal::Crystal crystal = make_crystal(config.lattice);
+  const crystal::Crystal crystal = make_crystal(config.lattice, config.units.system);
+  const bool chain = config.lattice.kind == io::LatticeKind::chain;
   const crystal::DynamicalMatrix dyn(crystal);
   const GridShape grid = config.lattice.bz_grid;
-  const auto &kTs = config.run.kT_meV;
-  Log::info("phonons: {} (a = {} Å, m = {}, k1 = {}, k2 = {}), BZ grid {}×{}×{}, {} rank(s)",
-            crystal.name(), config.lattice.a, crystal.mass(), config.lattice.k1, config.lattice.k2,
-            grid[0], grid[1], grid[2], world.size());
+  std::vector<double> kTs = config.run.kT_meV; // in the unit system's energy unit (ħΩ: seeds)
+  for (double &kT : kTs)
+    kT = crystal.units().energy_in(kT);
+  Log::info("phonons: {} ({} units), BZ grid {}×{}×{}, {} rank(s)", crystal.name(),
+            crystal.units().name, grid[0], grid[1], grid[2], world.size());
 
   io::H5Output out(pc.output, world); // fails early (no output) if the directory is missing
 
@@ -125,7 +143,7 @@ int run_phonons(const io::Config &config, const Communicator &world) {
     CategoryTimers::Scope t(timers, TimerCategory::setup);
     modes = grid_modes(crystal, grid, kTs, world);
   }
-  const std::int64_t n_modes = crystal::ModeSet::total_modes(grid);
+  const std::int64_t n_modes = crystal::ModeSet::total_modes(crystal, grid);
   double local_max = 0, local_min = std::numeric_limits<double>::infinity();
   for (double w : modes.omega) {
     local_max = std::max(local_max, w);
@@ -134,10 +152,11 @@ int run_phonons(const io::Config &config, const Communicator &world) {
   const double omega_max_grid = world.max(local_max);
   const double omega_min_grid = -world.max(-local_min);
   // Ω_max = sqrt(4k1/m + 8k2/m) at X (physics.md §1.4); the dispersion path passes through X.
-  const auto path = crystal::dispersion_path(crystal, 200);
+  const auto path = crystal::dispersion_path(
+      crystal, 200, chain ? crystal::chain_path_corners() : crystal::cubic_path_corners());
   double omega_max = 0;
   for (const auto &w : path.hbar_omega_meV)
-    omega_max = std::max(omega_max, w.maxCoeff() / units::hbar_meV_ps);
+    omega_max = std::max(omega_max, w.maxCoeff() / crystal.units().hbar);
   omega_max = std::max(omega_max, omega_max_grid);
 
   std::vector<double> continuum;
@@ -154,17 +173,21 @@ int run_phonons(const io::Config &config, const Communicator &world) {
     wt_times[i] = pc.wt_t_max_ps * i / (pc.wt_points - 1);
   Mat3 drag = Mat3::Zero();
   crystal::DensityOfStates dos;
-  const std::vector<Vec3> directions{Vec3(1, 0, 0), Vec3(1, 1, 0).normalized(),
-                                     Vec3(1, 1, 1).normalized()};
+  // Sound speeds along [100], [110], [111] (a chain: its axis, z); none for a gapped framework.
+  const std::vector<Vec3> directions =
+      chain ? std::vector<Vec3>{Vec3(0, 0, 1)}
+            : std::vector<Vec3>{Vec3(1, 0, 0), Vec3(1, 1, 0).normalized(),
+                                Vec3(1, 1, 1).normalized()};
   std::vector<Vec3> speeds;
   if (world.is_root()) {
     CategoryTimers::Scope t(timers, TimerCategory::analysis);
     w0 = crystal::static_response_fft(crystal, pc.green_grid, pc.w_range);
-    drag = crystal::drag_matrix(crystal, pc.drag_rtol);
+    if (!chain && !crystal.confined()) // 𝓛 needs 3D acoustic branches (physics.md §1.7)
+      drag = crystal::drag_matrix(crystal, pc.drag_rtol);
     wt = crystal::recoil_kernel(crystal, Cell::Zero(), wt_times, std::max(64, pc.dos_grid / 8 * 8));
     dos = crystal::density_of_states(crystal, pc.dos_grid, pc.dos_bins, 1.001 * omega_max);
     for (const auto &n : directions)
-      speeds.push_back(dyn.sound_speeds(n));
+      speeds.push_back(crystal.confined() ? Vec3::Zero() : dyn.sound_speeds(n));
   }
   // Attributes are written collectively with identical values on every rank.
   world.broadcast(std::span<double>(&w0.error_estimate, 1));
@@ -175,6 +198,8 @@ int run_phonons(const io::Config &config, const Communicator &world) {
     out.write_attribute("/parameters", "ionbath_version", IONBATH_VERSION);
     out.write_attribute("/parameters", "config_hash", io::config_hash(config));
     out.write_attribute("/phonons", "crystal", crystal.name());
+    if (crystal.units().system != units::System::physical) // seed 002 files stay unchanged
+      out.write_attribute("/phonons", "unit_system", crystal.units().name);
     const std::vector<std::int64_t> g{grid[0], grid[1], grid[2]};
     out.write("/phonons/modes/grid", g, "1");
     out.write("/phonons/modes/n_cells", std::vector<std::int64_t>{grid_points(grid)}, "1");
@@ -187,12 +212,13 @@ int run_phonons(const io::Config &config, const Communicator &world) {
               {static_cast<std::int64_t>(path.q.size()), 3}, "1");
     out.write("/phonons/dispersion/x", path.x, "1");
     out.write("/phonons/dispersion/hbar_omega", flatten(path.hbar_omega_meV),
-              {static_cast<std::int64_t>(path.q.size()), 3}, "meV");
+              {static_cast<std::int64_t>(path.q.size()), 3 * crystal.n_basis()}, "meV");
     out.write("/phonons/dos/omega", dos.omega, "ps-1");
     out.write("/phonons/dos/density", dos.density, "ps");
 
-    out.write("/phonons/sound_speeds/directions", flatten(directions), {3, 3}, "1");
-    out.write("/phonons/sound_speeds/speeds", flatten(speeds), {3, 3}, "Angstrom ps-1");
+    const auto n_dir = static_cast<std::int64_t>(directions.size());
+    out.write("/phonons/sound_speeds/directions", flatten(directions), {n_dir, 3}, "1");
+    out.write("/phonons/sound_speeds/speeds", flatten(speeds), {n_dir, 3}, "Angstrom ps-1");
     out.write("/phonons/drag_matrix", std::span<const double>(drag.data(), 9), {3, 3},
               "ps Angstrom2 meV-1");
 
@@ -228,20 +254,34 @@ int run_phonons(const io::Config &config, const Communicator &world) {
   }
 
   if (world.is_root()) {
-    fmt::print("ionbath phonons — {} a = {} Å, m = {} meV ps²/Å², k1 = {}, k2 = {} meV/Å²\n",
-               crystal.name(), config.lattice.a, crystal.mass(), config.lattice.k1,
-               config.lattice.k2);
-    fmt::print("  BZ grid {}×{}×{}: {} modes (Γ dropped), min Ω on grid {:.6f} ps⁻¹\n", grid[0],
-               grid[1], grid[2], n_modes, omega_min_grid);
+    if (chain)
+      fmt::print("ionbath phonons — {} ({} units)\n", crystal.name(), crystal.units().name);
+    else
+      fmt::print("ionbath phonons — {} a = {} Å, m = {} meV ps²/Å², k1 = {}, k2 = {} meV/Å²{}\n",
+                 crystal.name(), config.lattice.a, crystal.mass(), config.lattice.k1,
+                 config.lattice.k2,
+                 crystal.units().system == units::System::physical
+                     ? ""
+                     : fmt::format(" (read as {} units)", crystal.units().name));
+    fmt::print("  BZ grid {}×{}×{}: {} modes ({}), min Ω on grid {:.6f} ps⁻¹\n", grid[0], grid[1],
+               grid[2], n_modes, crystal.confined() ? "confined: Γ kept" : "Γ zero modes dropped",
+               omega_min_grid);
     fmt::print("  Ω_max = {:.6f} ps⁻¹ (ħΩ_max = {:.5f} meV)\n", omega_max,
                units::hbar_meV_ps * omega_max);
-    const char *names[] = {"[100]", "[110]", "[111]"};
-    for (int i = 0; i < 3; ++i)
+    const std::vector<const char *> names =
+        chain ? std::vector<const char *>{"[001]"} : std::vector<const char *>{"[100]", "[110]", "[111]"};
+    for (std::size_t i = 0; i < directions.size(); ++i)
       fmt::print("  sound speeds {} (Å/ps): {:.5f} {:.5f} {:.5f}\n", names[i], speeds[i][0],
                  speeds[i][1], speeds[i][2]);
+    print_band_edges(path, crystal.units());
     fmt::print("  drag matrix L (1e-5 ps Å²/meV): {}\n", matrix_line(drag, 1e-5));
     fmt::print("  W(0) on-site block (1e-4 Å²/meV): {}  (error ≲ {:.1e})\n",
                matrix_line(w0(Cell::Zero()), 1e-4), w0.error_estimate);
+    if (crystal.units().system != units::System::physical) // the lines above are internal units
+      fmt::print("  in {} units: Ω_max = {:.6g} {}, W(0) on-site block (l²/ħΩ): {}\n",
+                 crystal.units().name, omega_max * crystal.units().frequency_scale,
+                 crystal.units().frequency_unit,
+                 matrix_line(w0(Cell::Zero()) * crystal.units().energy_scale, 1.0));
     fmt::print("  thermal variances per component (continuum | {}×{}×{} grid):\n", grid[0], grid[1],
                grid[2]);
     fmt::print("  {:>10} {:>12} {:>12} {:>14} {:>14}\n", "kT (meV)", "<r_x²> Å²", "grid",

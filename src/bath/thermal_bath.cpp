@@ -37,7 +37,7 @@ std::array<double, 4> stream_uniforms(const ThermalBathParams &params, StreamPur
 }
 
 ThermalBath::ThermalBath(const crystal::ModeSet &modes, const ThermalBathParams &params)
-    : modes_(&modes), params_(params), omega_T_(params.kT_meV / units::hbar_meV_ps) {
+    : modes_(&modes), params_(params), omega_T_(params.kT_meV / modes.hbar()) {
   if (!(params.kT_meV >= 0.0) || !std::isfinite(params.kT_meV))
     throw InputError(
         fmt::format("thermal bath: kT = {} meV must be finite and ≥ 0", params.kT_meV));
@@ -68,7 +68,7 @@ ThermalBath::ThermalBath(const crystal::ModeSet &modes, const ThermalBathParams 
       }
       occupation_[i] = occ;
       amplitude = std::sqrt(static_cast<double>(occ) + 0.5) *
-                  std::sqrt(2.0 * units::hbar_meV_ps / omega); // seed 002 Eq. (23)
+                  std::sqrt(2.0 * modes.hbar() / omega); // seed 002 Eq. (23)
     } else {
       const double energy = -params.kT_meV * std::log(tail); // Exp(kT)
       amplitude = std::sqrt(2.0 * energy) / omega;

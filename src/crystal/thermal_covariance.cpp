@@ -13,11 +13,12 @@ namespace ionbath::crystal {
 namespace {
 
 // Mean squared amplitude per mode divided by the mass-independent factor: <|ζ|²>/2 = E(Ω)/Ω² with
-// E = (ħΩ/2) coth(Ω/2Ω_T) (quantum) or kT (classical); returns E(Ω) in meV.
-double mode_energy(double omega, double kT_meV, Statistics statistics) {
+// E = (ħΩ/2) coth(Ω/2Ω_T) (quantum) or kT (classical); returns E(Ω) in meV (ħ of the crystal's
+// unit system).
+double mode_energy(double omega, double kT_meV, Statistics statistics, double hbar) {
   if (statistics == Statistics::classical)
     return kT_meV;
-  const double zero_point = 0.5 * units::hbar_meV_ps * omega;
+  const double zero_point = 0.5 * hbar * omega;
   if (kT_meV == 0.0)
     return zero_point;
   return zero_point / std::tanh(zero_point / kT_meV); // Ω/2Ω_T = ħΩ/2kT
@@ -44,7 +45,7 @@ ThermalCovarianceTable thermal_covariance(const Crystal &crystal, double kT_meV,
     Vec3 weight;
     for (int u = 0; u < 3; ++u) {
       const double omega2 = std::max(es.eigenvalues()(u), 0.0);
-      const double e = mode_energy(std::sqrt(omega2), kT_meV, statistics) / m;
+      const double e = mode_energy(std::sqrt(omega2), kT_meV, statistics, crystal.units().hbar) / m;
       weight(u) = velocity ? e : e / omega2;
     }
     return Mat3(es.eigenvectors() * weight.asDiagonal() * es.eigenvectors().transpose());
@@ -68,7 +69,8 @@ CovarianceBlocks mode_covariance(const ModeSet &modes, double kT_meV, const Cell
   CovarianceBlocks sum;
   for (std::int64_t j = 0; j < modes.size(); ++j) {
     const double omega = modes.omega(j);
-    const double e = mode_energy(omega, kT_meV, statistics) * std::cos(modes.q(j).dot(l));
+    const double e =
+        mode_energy(omega, kT_meV, statistics, modes.hbar()) * std::cos(modes.q(j).dot(l));
     const Mat3 polarization = modes.eta(j) * modes.eta(j).transpose();
     sum.velocity += e * polarization;
     sum.displacement += (e / (omega * omega)) * polarization;

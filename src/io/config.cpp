@@ -52,6 +52,22 @@ std::string_view to_string(RunMethod method) {
   return method == RunMethod::time_local ? "time-local" : "full";
 }
 
+std::string_view to_string(LatticeKind kind) {
+  return kind == LatticeKind::simple_cubic ? "simple_cubic" : "chain";
+}
+
+std::string_view to_string(units::System system) {
+  switch (system) {
+  case units::System::seed001:
+    return "seed001";
+  case units::System::seed003:
+    return "seed003";
+  case units::System::physical:
+    break;
+  }
+  return "physical";
+}
+
 namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
@@ -65,7 +81,10 @@ struct SectionKeys {
 
 const std::vector<SectionKeys> &schema() {
   static const std::vector<SectionKeys> s{
-      {"lattice", {"a", "mass", "mass_Da", "k1", "k2", "bz_grid"}},
+      {"units", {"system"}},
+      {"lattice",
+       {"kind", "a", "mass", "mass_Da", "k1", "k2", "bz_grid", "confinement", "k_parallel",
+        "k_perp"}},
       {"ion", {"mass", "mass_Da"}},
       {"interaction", {"kind", "U0", "lambda", "extent"}},
       {"run",
@@ -238,6 +257,9 @@ struct RealRange {
 RealRange positive(std::string_view unit) {
   return {0.0, inf, true, false, unit};
 }
+RealRange non_negative(std::string_view unit) {
+  return {0.0, inf, false, false, unit};
+}
 
 struct IntRange {
   std::int64_t min = 0, max = int64_max;
@@ -274,6 +296,7 @@ public:
     }
     check_sections(root);
     Config c;
+    read_units(table(root, "units"), c.units);
     read_lattice(table(root, "lattice"), c.lattice);
     read_ion(table(root, "ion"), c.ion);
     read_interaction(table(root, "interaction"), c.interaction);
@@ -429,7 +452,13 @@ private:
                        gib(max_grid_memory_bytes)));
   }
 
+  void read_units(const Section &s, UnitsConfig &c) const {
+    c.system = choice(s, "system", c.system,
+                      {units::System::physical, units::System::seed001, units::System::seed003});
+  }
+
   void read_lattice(const Section &s, LatticeConfig &c) const {
+    c.kind = choice(s, "kind", c.kind, {LatticeKind::simple_cubic, LatticeKind::chain});
     c.a = real(s, "a", c.a, positive("A"));
     c.mass = mass(s, c.mass);
     c.k1 = real(s, "k1", c.k1, positive("meV/A^2"));
@@ -450,6 +479,27 @@ private:
       if (n[0] * n[1] * n[2] < 2)
         fail(*node, key, "needs at least 2 grid points (the q = 0 point is dropped)");
       c.bz_grid = {int(n[0]), int(n[1]), int(n[2])};
+    }
+    c.confinement = real(s, "confinement", c.confinement, non_negative("meV/A^2"));
+    if (c.kind == LatticeKind::chain)
+      read_chain(s, c);
+  }
+
+  // Derived defaults of a chain: springs k1, a BZ grid of 200 × 1 × 1 (seed 001 Fig. 2's length).
+  void read_chain(const Section &s, LatticeConfig &c) const {
+    c.k_parallel = real(s, "k_parallel", c.k1, non_negative("meV/A^2"));
+    c.k_perp = real(s, "k_perp", c.k1, non_negative("meV/A^2"));
+    if (const auto *node = s.get("bz_grid")) {
+      if (c.bz_grid[1] != 1 || c.bz_grid[2] != 1)
+        fail(*node, s.key("bz_grid"), "a chain's BZ grid is [N, 1, 1] (lattice.kind = \"chain\")");
+    } else {
+      c.bz_grid = {200, 1, 1};
+    }
+    if (c.confinement == 0 && (c.k_parallel == 0 || c.k_perp == 0)) {
+      const bool par = c.k_parallel == 0;
+      fail(s.get(par ? "k_parallel" : "k_perp"), s.key(par ? "k_parallel" : "k_perp"), "0",
+           "an unconfined chain needs positive springs in every direction (otherwise its modes "
+           "have Ω = 0): set lattice.confinement > 0 or a positive spring");
     }
   }
 
@@ -622,12 +672,26 @@ std::string to_toml(const Config &c) {
     out += fmt::format("{} = {}{}\n", key, value,
                        comment.empty() ? "" : fmt::format("  # {}", comment));
   };
+  const Config seed002 = default_config();
+  if (c.units != seed002.units) {
+    out += "[units]\n";
+    line("system", toml_string(to_string(c.units.system)), "");
+    out += "\n";
+  }
   out += "[lattice]\n";
+  if (c.lattice.kind != seed002.lattice.kind)
+    line("kind", toml_string(to_string(c.lattice.kind)), "");
   line("a", number_text(c.lattice.a), "A");
   line("mass", number_text(c.lattice.mass), "meV ps^2/A^2");
   line("k1", number_text(c.lattice.k1), "meV/A^2");
   line("k2", number_text(c.lattice.k2), "meV/A^2");
   line("bz_grid", fmt::format("[{}]", fmt::join(c.lattice.bz_grid, ", ")), "");
+  if (c.lattice.confinement != seed002.lattice.confinement)
+    line("confinement", number_text(c.lattice.confinement), "meV/A^2");
+  if (c.lattice.kind == LatticeKind::chain) {
+    line("k_parallel", number_text(c.lattice.k_parallel), "meV/A^2");
+    line("k_perp", number_text(c.lattice.k_perp), "meV/A^2");
+  }
   out += "\n[ion]\n";
   line("mass", number_text(c.ion.mass), "meV ps^2/A^2");
   out += "\n[interaction]\n";

@@ -24,7 +24,8 @@ inline constexpr std::size_t kMaxZoneGridBytes = std::size_t(8) << 30; // = io m
 
 // (1/N) Σ_q F(q) cos(q·L), N = N1 N2 N3, on the grid q_j = 2π (n_j + s)/N_j with s = ½
 // (half_shifted; never hits Γ) or s = 0 (the grid of an N1×N2×N3 periodic lattice, physics.md §1.3;
-// the Γ point is dropped). Separations are taken modulo the grid (periodic images). The result is
+// the Γ point is dropped unless the crystal is confined). Separations are taken modulo the grid
+// (periodic images). The result is
 // the plain grid sum: error_estimate = 0.
 StaticResponseTable zone_grid_average(const Crystal &crystal, GridShape grid, bool half_shifted,
                                       int range, const ZoneFunction &f);
@@ -40,6 +41,8 @@ StaticResponseTable zone_grid_average(const Crystal &crystal, GridShape grid, bo
 // The estimate is asymptotic: for the paper lattice it bounds the true error from a coarsest grid
 // N/2^K of 6³ on (checked against cubature for |L| ≤ 7), hence the requirement below.
 // grid_n must be a multiple of 2^K and at least 8·2^K (64 for three orders).
+// A confined crystal (no zero modes) has an analytic integrand: the plain half-shifted sum on
+// grid_n³ is returned, error_estimate = its largest change from the (grid_n/2)³ sum.
 inline constexpr std::array<int, 3> kInverseForceConstantOrders{1, 3, 5};
 StaticResponseTable zone_average(const Crystal &crystal, int grid_n, int range,
                                  const ZoneFunction &f,

@@ -5,6 +5,7 @@
 // temperature_K) are converted when parsing. Every validation failure is an ionbath::InputError
 // whose message names the source file, the key, the offending value and what is allowed.
 #include "ionbath/core/types.hpp"
+#include "ionbath/core/unit_system.hpp"
 
 #include <cstdint>
 #include <string>
@@ -24,13 +25,30 @@ inline constexpr double green_fft_bytes_per_point = 48; // r2c of one tensor com
 double mode_set_memory_bytes(const GridShape &bz_grid); // 3(N−1) modes
 double green_fft_memory_bytes(int green_grid);          // green_grid³ points
 
-// [lattice] simple cubic, nearest (k1) and next-nearest (k2) neighbour springs.
+// [units] the unit system of every input and output (core/unit_system.hpp): "physical" (meV, Å,
+// ps) or the dimensionless systems of seeds 001 / 003 (physics.md §6.1, §7.1). Only `phonons`
+// takes the seed systems today; run, sweep and validate refuse them.
+struct UnitsConfig {
+  units::System system = units::System::physical;
+  bool operator==(const UnitsConfig &) const = default;
+};
+
+enum class LatticeKind { simple_cubic, chain };
+
+// [lattice] the framework: simple cubic with nearest (k1) and next-nearest (k2) neighbour springs,
+// or a chain along z (seeds 001, 003) with longitudinal (k_parallel) and transverse (k_perp)
+// nearest-neighbour springs; either with an on-site confinement spring κ of every atom.
+// A chain's unwritten springs default to k1 and its unwritten bz_grid to [200, 1, 1].
 struct LatticeConfig {
-  double a = 3.0;    // lattice constant, Å
+  LatticeKind kind = LatticeKind::simple_cubic; // "simple_cubic" | "chain"
+  double a = 3.0;                               // lattice constant, Å
   double mass = 3.5; // framework atom mass, meV ps²/Å² (key `mass`, or `mass_Da` in Da)
   double k1 = 520.0; // nearest-neighbour spring, meV/Å²
   double k2 = 170.0; // next-nearest-neighbour spring, meV/Å²
   GridShape bz_grid{20, 20, 20}; // BZ sampling of the bath = periodic supercell of the full model
+  double confinement = 0.0;      // κ, meV/Å² (0: none; the ASR then leaves 3 zero modes at Γ)
+  double k_parallel = 0.0;       // chain: longitudinal spring, meV/Å² (unwritten: k1)
+  double k_perp = 0.0;           // chain: transverse spring, meV/Å² (unwritten: k1)
   bool operator==(const LatticeConfig &) const = default;
 };
 
@@ -112,6 +130,7 @@ struct ValidateConfig {
 };
 
 struct Config {
+  UnitsConfig units;
   LatticeConfig lattice;
   IonConfig ion;
   InteractionConfig interaction;
@@ -125,6 +144,8 @@ struct Config {
 
 std::string_view to_string(InteractionKind kind); // "yukawa" | "gaussian"
 std::string_view to_string(RunMethod method);     // "time-local" | "full"
+std::string_view to_string(LatticeKind kind);     // "simple_cubic" | "chain"
+std::string_view to_string(units::System system); // "physical" | "seed001" | "seed003"
 
 // The seed 002 model (the same as parsing an empty file).
 Config default_config();
@@ -132,7 +153,9 @@ Config default_config();
 Config parse_config(std::string_view toml_text, std::string_view source_name);
 // Read and parse a file; a missing or unreadable file is an InputError naming the path.
 Config load_config(const std::string &path);
-// The fully resolved configuration as TOML (internal units, canonical keys, every key present);
+// The fully resolved configuration as TOML (internal units, canonical keys, every key present;
+// [units] and the lattice keys kind, confinement, k_parallel, k_perp only where they differ from
+// the seed 002 model, so that its canonical form and hash are those of earlier versions);
 // parse_config(to_toml(c), ...) == c.
 std::string to_toml(const Config &config);
 // Stable 16-hex-digit FNV-1a 64-bit hash of to_toml(config), for checkpoints.
