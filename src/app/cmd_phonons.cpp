@@ -104,6 +104,16 @@ std::string matrix_line(const Mat3 &m, double scale) {
                      m(2, 2) / scale);
 }
 
+// [phonons] path (fractions of the reciprocal lattice vectors) in reduced q, or the kind's default.
+std::vector<Vec3> path_corners(const io::PhononsConfig &pc, bool chain) {
+  if (pc.path.empty())
+    return chain ? crystal::chain_path_corners() : crystal::cubic_path_corners();
+  std::vector<Vec3> corners;
+  for (const auto &f : pc.path)
+    corners.push_back(2.0 * M_PI * Vec3(f[0], f[1], f[2]));
+  return corners;
+}
+
 // Lowest and highest frequency of every branch along the dispersion path (for a confined chain
 // ω_min = √κ and ω_max = √(κ + 4k) per polarization).
 void print_band_edges(const crystal::DispersionPath &path, const units::UnitSystem &u) {
@@ -152,8 +162,8 @@ int run_phonons(const io::Config &config, const Communicator &world) {
   const double omega_max_grid = world.max(local_max);
   const double omega_min_grid = -world.max(-local_min);
   // Ω_max = sqrt(4k1/m + 8k2/m) at X (physics.md §1.4); the dispersion path passes through X.
-  const auto path = crystal::dispersion_path(
-      crystal, 200, chain ? crystal::chain_path_corners() : crystal::cubic_path_corners());
+  const auto path =
+      crystal::dispersion_path(crystal, pc.path_subdivisions, path_corners(pc, chain));
   double omega_max = 0;
   for (const auto &w : path.hbar_omega_meV)
     omega_max = std::max(omega_max, w.maxCoeff() / crystal.units().hbar);
@@ -269,7 +279,8 @@ int run_phonons(const io::Config &config, const Communicator &world) {
     fmt::print("  Ω_max = {:.6f} ps⁻¹ (ħΩ_max = {:.5f} meV)\n", omega_max,
                units::hbar_meV_ps * omega_max);
     const std::vector<const char *> names =
-        chain ? std::vector<const char *>{"[001]"} : std::vector<const char *>{"[100]", "[110]", "[111]"};
+        chain ? std::vector<const char *>{"[001]"}
+              : std::vector<const char *>{"[100]", "[110]", "[111]"};
     for (std::size_t i = 0; i < directions.size(); ++i)
       fmt::print("  sound speeds {} (Å/ps): {:.5f} {:.5f} {:.5f}\n", names[i], speeds[i][0],
                  speeds[i][1], speeds[i][2]);

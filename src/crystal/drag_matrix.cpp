@@ -103,16 +103,17 @@ Mat3 drag_matrix_gauss_legendre(const Crystal &crystal, int n_theta, int n_phi) 
   return sum / (16.0 * M_PI * M_PI * crystal.density());
 }
 
-// physics.md §1.7, seed 001 Eq. (23) as the seed-001 scripts evaluate it.
+// physics.md §1.7, seed 001 Eq. (23) as the seed-001 scripts evaluate it; ρ = Σ m_b / V_cell.
 Mat3 loss_matrix_dimensionless(const Crystal &dimensionless_crystal, double rel_tol) {
-  if (std::abs(dimensionless_crystal.mass() - 1.0) > 1e-12)
-    throw std::invalid_argument(
-        fmt::format("loss_matrix_dimensionless: seed 001 units have framework mass 1, got {}",
-                    dimensionless_crystal.mass()));
+  for (const BasisAtom &atom : dimensionless_crystal.basis())
+    if (std::abs(atom.mass - 1.0) > 1e-12)
+      throw std::invalid_argument(fmt::format(
+          "loss_matrix_dimensionless: seed 001 units have framework mass 1, got {}", atom.mass));
   const DynamicalMatrix dyn(dimensionless_crystal);
-  // S = m D1 / a² with m = 1: ∮ S^{-3/2} = a³ ∮ D1^{-3/2}.
-  const double a3 = dimensionless_crystal.cell_volume_A3();
-  return a3 * sphere_integral(dyn, rel_tol) / (32.0 * M_PI * M_PI * M_PI);
+  // S = m D1 / a² with m = 1 and a³ = V_cell / n_b = 1/ρ: ∮ S^{-3/2} = ∮ D1^{-3/2} / ρ.
+  const double inverse_density =
+      dimensionless_crystal.cell_volume_A3() / dimensionless_crystal.total_mass();
+  return inverse_density * sphere_integral(dyn, rel_tol) / (32.0 * M_PI * M_PI * M_PI);
 }
 
 } // namespace ionbath::crystal

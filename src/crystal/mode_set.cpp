@@ -17,8 +17,10 @@ ModeSet::ModeSet(const Crystal &crystal, GridShape grid, std::int64_t first, std
   if (first < 0 || last > total || first > last)
     throw std::out_of_range(
         fmt::format("ModeSet: mode range [{}, {}) outside [0, {})", first, last, total));
-  for (const auto &atom : crystal.basis())
-    masses_.push_back(atom.mass);
+  for (int b = 0; b < n_basis_; ++b) {
+    masses_.push_back(crystal.basis()[std::size_t(b)].mass);
+    fractions_.push_back(crystal.fractional_position(b));
+  }
   build(crystal);
 }
 

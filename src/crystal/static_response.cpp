@@ -16,6 +16,10 @@ Mat3 inverse_force_constants(const Vec3 &, const Mat3 &phi) {
   return phi.inverse();
 }
 
+double inverse_square(double omega2) {
+  return 1.0 / omega2;
+}
+
 struct CubatureData {
   const DynamicalMatrix *dyn;
   Vec3 L;
@@ -49,15 +53,24 @@ int duffy_integrand(unsigned, const double *x, void *data, unsigned, double *out
 } // namespace
 
 StaticResponseTable static_response_fft(const Crystal &crystal, int grid_n, int range) {
+  if (crystal.n_basis() > 1)
+    return static_response_fft(crystal, GridShape{grid_n, grid_n, grid_n}, range);
   return zone_average(crystal, grid_n, range, inverse_force_constants);
 }
 
+// physics.md §12.3: [Φ(q)^{-1}]_bb' from the branch weights 1/Ω².
+StaticResponseTable static_response_fft(const Crystal &crystal, GridShape grid, int range) {
+  return mode_zone_average(crystal, grid, range, inverse_square);
+}
+
 StaticResponseTable static_response_periodic(const Crystal &crystal, GridShape lattice, int range) {
+  if (crystal.n_basis() > 1)
+    return mode_zone_grid_average(crystal, lattice, false, range, inverse_square);
   return zone_grid_average(crystal, lattice, false, range, inverse_force_constants);
 }
 
 Mat3 static_response_cubature(const Crystal &crystal, const Cell &L, double rel_tol) {
-  const DynamicalMatrix dyn(crystal);
+  const DynamicalMatrix dyn(crystal); // one-atom crystals (force_constant_matrix)
   CubatureData data{&dyn, L.cast<double>()};
   const double lo[3] = {0, 0, 0}, hi[3] = {1, 1, 1};
   double val[6], err[6];

@@ -130,6 +130,43 @@ Eigen::VectorXd richardson_weights(std::span<const int> orders) {
 }
 } // namespace
 
+namespace {
+
+// Σ_i c_i R(N/2^i) over the grid levels with the weights that cancel `orders`, and the error
+// estimate |R_K − R_{K−1}| (physics.md §1.6).
+StaticResponseTable richardson_combine(const std::vector<StaticResponseTable> &grids,
+                                       std::span<const int> orders) {
+  const int levels = static_cast<int>(orders.size());
+  const Eigen::VectorXd full = richardson_weights(orders);
+  const Eigen::VectorXd reduced = richardson_weights(orders.first(orders.size() - 1));
+  StaticResponseTable result;
+  result.range = grids[0].range;
+  result.n_basis = grids[0].n_basis;
+  result.blocks.assign(grids[0].blocks.size(), Mat3::Zero());
+  double error = 0;
+  for (std::size_t b = 0; b < result.blocks.size(); ++b) {
+    Mat3 lower = Mat3::Zero();
+    for (int i = 0; i <= levels; ++i)
+      result.blocks[b] += full(i) * grids[i].blocks[b];
+    for (int i = 0; i < levels; ++i)
+      lower += reduced(i) * grids[i].blocks[b];
+    error = std::max(error, (result.blocks[b] - lower).cwiseAbs().maxCoeff());
+  }
+  result.error_estimate = error;
+  return result;
+}
+
+// The plain sum on `fine` with the change from the half grid as its error (analytic integrands).
+StaticResponseTable with_half_grid_error(StaticResponseTable fine,
+                                         const StaticResponseTable &coarse) {
+  for (std::size_t b = 0; b < fine.blocks.size(); ++b)
+    fine.error_estimate =
+        std::max(fine.error_estimate, (fine.blocks[b] - coarse.blocks[b]).cwiseAbs().maxCoeff());
+  return fine;
+}
+
+} // namespace
+
 // physics.md §1.6: Richardson extrapolation in the spacing of half-shifted grids.
 namespace {
 
@@ -137,13 +174,9 @@ namespace {
 // and its change from (N/2)³ bounds the error (exponential convergence).
 StaticResponseTable smooth_zone_average(const Crystal &crystal, int grid_n, int range,
                                         const ZoneFunction &f) {
-  StaticResponseTable fine = zone_grid_average(crystal, {grid_n, grid_n, grid_n}, true, range, f);
   const int half = grid_n / 2;
-  const StaticResponseTable coarse = zone_grid_average(crystal, {half, half, half}, true, range, f);
-  for (std::size_t b = 0; b < fine.blocks.size(); ++b)
-    fine.error_estimate =
-        std::max(fine.error_estimate, (fine.blocks[b] - coarse.blocks[b]).cwiseAbs().maxCoeff());
-  return fine;
+  return with_half_grid_error(zone_grid_average(crystal, {grid_n, grid_n, grid_n}, true, range, f),
+                              zone_grid_average(crystal, {half, half, half}, true, range, f));
 }
 
 } // namespace
@@ -164,22 +197,178 @@ StaticResponseTable zone_average(const Crystal &crystal, int grid_n, int range,
     const int n = grid_n >> i;
     grids.push_back(zone_grid_average(crystal, {n, n, n}, true, range, f));
   }
-  const Eigen::VectorXd full = richardson_weights(error_orders);
-  const Eigen::VectorXd reduced = richardson_weights(error_orders.first(error_orders.size() - 1));
-  StaticResponseTable result;
-  result.range = range;
-  result.blocks.assign(grids[0].blocks.size(), Mat3::Zero());
-  double error = 0;
-  for (std::size_t b = 0; b < result.blocks.size(); ++b) {
-    Mat3 lower = Mat3::Zero();
-    for (int i = 0; i <= levels; ++i)
-      result.blocks[b] += full(i) * grids[i].blocks[b];
-    for (int i = 0; i < levels; ++i)
-      lower += reduced(i) * grids[i].blocks[b];
-    error = std::max(error, (result.blocks[b] - lower).cwiseAbs().maxCoeff());
+  return richardson_combine(grids, error_orders);
+}
+
+namespace {
+
+// F(q) = M^{-1/2} E diag(w(Ω²)) E^† M^{-1/2} from the branches of D(q); the three lowest (the zero
+// modes) get no weight when drop_zero_modes (Γ of an unconfined crystal, physics.md §12.2).
+Eigen::MatrixXcd branch_function(const DynamicalMatrix &dyn, const Eigen::VectorXd &inv_sqrt_m,
+                                 const Vec3 &q, bool drop_zero_modes, const ModeWeight &w) {
+  const DynamicalMatrix::Branches br = dyn.branches(q);
+  Eigen::VectorXd weight(br.omega2.size());
+  for (Eigen::Index u = 0; u < weight.size(); ++u)
+    weight(u) = drop_zero_modes && u < 3 ? 0.0 : w(std::max(br.omega2(u), 0.0));
+  const Eigen::MatrixXcd e = inv_sqrt_m.asDiagonal() * br.e;
+  return e * weight.asDiagonal() * e.adjoint();
+}
+
+Eigen::VectorXd inverse_sqrt_masses(const Crystal &crystal) {
+  Eigen::VectorXd s(3 * crystal.n_basis());
+  for (int b = 0; b < crystal.n_basis(); ++b)
+    s.segment<3>(3 * b).setConstant(1.0 / std::sqrt(crystal.basis()[std::size_t(b)].mass));
+  return s;
+}
+
+struct FftwComplexFree {
+  void operator()(fftw_complex *p) const { fftw_free(p); }
+};
+using FftwComplexArray = std::unique_ptr<fftw_complex[], FftwComplexFree>;
+
+// One pass of mode_zone_grid_average: the 9 n_b components of rows b ∈ [first, last) on the grid,
+// e^{-iq·(f_b' − f_b)} F_bb'(q), transformed and read out at every |L|∞ ≤ range.
+class BasisZonePass {
+public:
+  BasisZonePass(const Crystal &crystal, GridShape grid, bool half_shifted, int first, int last)
+      : crystal_(crystal), grid_(grid), shift_(half_shifted ? 0.5 : 0.0), first_(first),
+        last_(last), nb_(crystal.n_basis()), points_(grid_points(grid)) {
+    comp_.resize(std::size_t(last - first) * nb_ * 9);
+    for (auto &c : comp_) {
+      c.reset(static_cast<fftw_complex *>(fftw_malloc(sizeof(fftw_complex) * points_)));
+      if (!c)
+        throw std::bad_alloc();
+    }
   }
-  result.error_estimate = error;
-  return result;
+
+  void fill(const ModeWeight &w) {
+    const DynamicalMatrix dyn(crystal_);
+    const Eigen::VectorXd inv_sqrt_m = inverse_sqrt_masses(crystal_);
+    const auto [n1, n2, n3] = grid_;
+    for (int x = 0; x < n1; ++x)
+      for (int y = 0; y < n2; ++y)
+        for (int z = 0; z < n3; ++z) {
+          const Vec3 q(2 * M_PI * (x + shift_) / n1, 2 * M_PI * (y + shift_) / n2,
+                       2 * M_PI * (z + shift_) / n3);
+          const bool gamma = shift_ == 0.0 && x == 0 && y == 0 && z == 0 && !crystal_.confined();
+          const Eigen::MatrixXcd f = branch_function(dyn, inv_sqrt_m, q, gamma, w);
+          store((std::size_t(x) * n2 + y) * n3 + z, q, f);
+        }
+  }
+
+  void transform() {
+    const auto [n1, n2, n3] = grid_;
+    FftwComplexArray scratch(
+        static_cast<fftw_complex *>(fftw_malloc(sizeof(fftw_complex) * points_)));
+    const fftw_plan plan =
+        fftw_plan_dft_3d(n1, n2, n3, scratch.get(), scratch.get(), FFTW_FORWARD, FFTW_ESTIMATE);
+    for (auto &c : comp_)
+      fftw_execute_dft(plan, c.get(), c.get());
+    fftw_destroy_plan(plan);
+  }
+
+  // result(L) = Re e^{-2πi s Σ L_j/N_j} G_L / N (FFTW forward: G_K = Σ_n F_n e^{-2πi n·K/N}).
+  void read_out(StaticResponseTable &table) const {
+    const auto [n1, n2, n3] = grid_;
+    const int r = table.range;
+    for (int b = first_; b < last_; ++b)
+      for (int b2 = 0; b2 < nb_; ++b2)
+        for (int lz = -r; lz <= r; ++lz)
+          for (int ly = -r; ly <= r; ++ly)
+            for (int lx = -r; lx <= r; ++lx) {
+              const std::size_t at =
+                  (std::size_t(wrap(lx, n1)) * n2 + wrap(ly, n2)) * n3 + wrap(lz, n3);
+              const double theta =
+                  -2.0 * M_PI * shift_ * (double(lx) / n1 + double(ly) / n2 + double(lz) / n3);
+              const std::complex<double> phase(std::cos(theta), std::sin(theta));
+              Mat3 &block = table.blocks[table.index(b, Cell(lx, ly, lz), b2)];
+              for (int i = 0; i < 3; ++i)
+                for (int j = 0; j < 3; ++j) {
+                  const fftw_complex &g = comp_[component(b, b2, i, j)][at];
+                  block(i, j) = (phase * std::complex<double>(g[0], g[1])).real() / double(points_);
+                }
+            }
+  }
+
+private:
+  std::size_t component(int b, int b2, int i, int j) const {
+    return (std::size_t(b - first_) * nb_ + b2) * 9 + 3 * i + j;
+  }
+  void store(std::size_t at, const Vec3 &q, const Eigen::MatrixXcd &f) {
+    for (int b = first_; b < last_; ++b)
+      for (int b2 = 0; b2 < nb_; ++b2) {
+        const double arg =
+            -q.dot(crystal_.fractional_position(b2) - crystal_.fractional_position(b));
+        const std::complex<double> phase(std::cos(arg), std::sin(arg));
+        for (int i = 0; i < 3; ++i)
+          for (int j = 0; j < 3; ++j) {
+            const std::complex<double> v = phase * f(3 * b + i, 3 * b2 + j);
+            comp_[component(b, b2, i, j)][at][0] = v.real();
+            comp_[component(b, b2, i, j)][at][1] = v.imag();
+          }
+      }
+  }
+
+  const Crystal &crystal_;
+  GridShape grid_;
+  double shift_;
+  int first_, last_, nb_;
+  std::int64_t points_;
+  std::vector<FftwComplexArray> comp_;
+};
+
+} // namespace
+
+// physics.md §12.3.
+StaticResponseTable mode_zone_grid_average(const Crystal &crystal, GridShape grid,
+                                           bool half_shifted, int range, const ModeWeight &w) {
+  if (grid[0] < 1 || grid[1] < 1 || grid[2] < 1 || range < 0)
+    throw std::invalid_argument(
+        fmt::format("mode_zone_grid_average: invalid grid {}x{}x{} or range {}", grid[0], grid[1],
+                    grid[2], range));
+  const int nb = crystal.n_basis();
+  const std::size_t row_bytes = std::size_t(9) * nb * grid_points(grid) * sizeof(fftw_complex);
+  if (row_bytes > kMaxZoneGridBytes)
+    throw std::invalid_argument(fmt::format(
+        "mode_zone_grid_average: the {}x{}x{} grid of a {}-atom cell needs {:.2f} GiB per basis "
+        "atom, more than the {:.2f} GiB limit",
+        grid[0], grid[1], grid[2], nb, double(row_bytes) / (1 << 30),
+        double(kMaxZoneGridBytes) / (1 << 30)));
+  const int rows_per_pass =
+      static_cast<int>(std::min<std::size_t>(nb, kMaxZoneGridBytes / row_bytes));
+  StaticResponseTable table;
+  table.range = range;
+  table.n_basis = nb;
+  table.blocks.assign(std::size_t(nb) * nb * table.cells(), Mat3::Zero());
+  for (int first = 0; first < nb; first += rows_per_pass) {
+    BasisZonePass pass(crystal, grid, half_shifted, first, std::min(nb, first + rows_per_pass));
+    pass.fill(w);
+    pass.transform();
+    pass.read_out(table);
+  }
+  return table;
+}
+
+StaticResponseTable mode_zone_average(const Crystal &crystal, GridShape grid, int range,
+                                      const ModeWeight &w, std::span<const int> error_orders) {
+  const int levels = static_cast<int>(error_orders.size());
+  const int divisor = 1 << levels;
+  const double coarsest_per_atom = double(crystal.n_basis()) * (grid[0] / divisor) *
+                                   (grid[1] / divisor) * double(grid[2] / divisor);
+  if (error_orders.empty() || grid[0] % divisor || grid[1] % divisor || grid[2] % divisor ||
+      coarsest_per_atom < 512.0)
+    throw std::invalid_argument(fmt::format(
+        "mode_zone_average: grid {}x{}x{} must be a multiple of {} on every axis, and the coarsest "
+        "of its {} halvings must hold at least 8³ wave vectors per atom of the cell",
+        grid[0], grid[1], grid[2], divisor, levels));
+  auto level = [&](int i) { return GridShape{grid[0] >> i, grid[1] >> i, grid[2] >> i}; };
+  if (crystal.confined())
+    return with_half_grid_error(mode_zone_grid_average(crystal, grid, true, range, w),
+                                mode_zone_grid_average(crystal, level(1), true, range, w));
+  std::vector<StaticResponseTable> grids;
+  for (int i = 0; i <= levels; ++i)
+    grids.push_back(mode_zone_grid_average(crystal, level(i), true, range, w));
+  return richardson_combine(grids, error_orders);
 }
 
 } // namespace ionbath::crystal

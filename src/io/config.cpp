@@ -94,7 +94,7 @@ const std::vector<SectionKeys> &schema() {
       {"parallel", {"ranks_per_trajectory"}},
       {"phonons",
        {"green_grid", "covariance_grid", "w_range", "drag_rtol", "wt_t_max_ps", "wt_points",
-        "dos_grid", "dos_bins", "output"}},
+        "dos_grid", "dos_bins", "path", "path_subdivisions", "output"}},
       {"validate", {"lattice_n", "output"}},
   };
   return s;
@@ -633,7 +633,35 @@ private:
       c.dos_grid = int(n);
     }
     c.dos_bins = int(integer(s, "dos_bins", c.dos_bins, {1, 1000000}));
+    read_path(s, c);
     c.output = text(s, "output", c.output);
+  }
+
+  // [phonons] path: at least two corners [f1, f2, f3], |f_i| ≤ 10.
+  void read_path(const Section &s, PhononsConfig &c) const {
+    c.path_subdivisions = int(integer(s, "path_subdivisions", c.path_subdivisions, {1, 100000}));
+    const auto *node = s.get("path");
+    if (!node)
+      return;
+    const auto key = s.key("path");
+    const auto *array = node->as_array();
+    if (!array || array->size() < 2)
+      fail(*node, key,
+           fmt::format("must be an array of at least 2 corners [f1, f2, f3] (fractions of the "
+                       "reciprocal lattice vectors), got {}",
+                       array ? fmt::format("{} corners", array->size()) : type_name(*node)));
+    c.path.clear();
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const auto *corner = array->get(i)->as_array();
+      const auto corner_key = fmt::format("{}[{}]", key, i);
+      if (!corner || corner->size() != 3)
+        fail(*array->get(i), corner_key, "must be a corner [f1, f2, f3] of 3 numbers");
+      std::array<double, 3> f{};
+      for (std::size_t k = 0; k < 3; ++k)
+        f[k] = real_value(*corner->get(k), fmt::format("{}[{}]", corner_key, k),
+                          {-10.0, 10.0, false, false, ""});
+      c.path.push_back(f);
+    }
   }
 
   std::string_view source_;
@@ -726,6 +754,15 @@ std::string to_toml(const Config &c) {
   line("wt_points", fmt::format("{}", c.phonons.wt_points), "");
   line("dos_grid", fmt::format("{}", c.phonons.dos_grid), "");
   line("dos_bins", fmt::format("{}", c.phonons.dos_bins), "");
+  if (!c.phonons.path.empty()) {
+    std::vector<std::string> corners;
+    for (const auto &f : c.phonons.path)
+      corners.push_back(
+          fmt::format("[{}, {}, {}]", number_text(f[0]), number_text(f[1]), number_text(f[2])));
+    line("path", fmt::format("[{}]", fmt::join(corners, ", ")), "");
+  }
+  if (c.phonons.path_subdivisions != seed002.phonons.path_subdivisions)
+    line("path_subdivisions", fmt::format("{}", c.phonons.path_subdivisions), "");
   line("output", toml_string(c.phonons.output), "");
   out += "\n[validate]\n";
   line("lattice_n", fmt::format("{}", c.validate.lattice_n), "");

@@ -38,4 +38,28 @@ for cmd in run sweep; do
   grep -q "units.system = seed001: \`ionbath $cmd\` takes physical units" err.txt
 done
 [ ! -e results.h5 ] || { echo "a refused run left results.h5"; exit 1; }
+# [phonons] path: Γ–R in 10 steps on the cubic lattice; R ends the default path as well.
+for name in default custom; do
+  mkdir "$name"
+  {
+    printf '[phonons]\ngreen_grid = 64\ncovariance_grid = 64\ndos_grid = 8\nwt_points = 3\n'
+    printf 'output = "%s.h5"\n' "$name"
+    [ "$name" = default ] || printf 'path = [[0, 0, 0], [0.5, 0.5, 0.5]]\npath_subdivisions = 10\n'
+  } > "$name.toml"
+  (cd "$name" && "$IONBATH_EXE" phonons "../$name.toml" > out.txt)
+done
+/usr/bin/python3 - <<'PY'
+import math
+import h5py
+import numpy as np
+with h5py.File("default/default.h5", "r") as d, h5py.File("custom/custom.h5", "r") as c:
+    q = c["/phonons/dispersion/q_reduced"][()]
+    assert q.shape == (11, 3), q.shape
+    assert np.allclose(q[0], 0) and np.allclose(q[-1], math.pi), q[-1]
+    assert np.allclose(q[5], math.pi / 2)
+    w_r = d["/phonons/dispersion/hbar_omega"][()][-1]
+    assert np.allclose(c["/phonons/dispersion/hbar_omega"][()][-1], w_r, rtol=1e-14)
+    assert "path" in c["/parameters/config"][()].decode()
+    assert "path" not in d["/parameters/config"][()].decode()
+PY
 echo "general_crystal: ok"

@@ -16,9 +16,10 @@ Mat3 drag_matrix(const Crystal &crystal, double rel_tol = 1e-9);
 Mat3 drag_matrix_gauss_legendre(const Crystal &crystal, int n_theta = 100, int n_phi = 200);
 
 // Seed 001's loss matrix in its dimensionless units (physics.md §1.7): ℳ = (1/32π³) ∮ dΩ
-// S(n̂)^{-3/2} with S the small-q matrix without a²/m, S = m D1(n̂)/a², a = V_cell^{1/3}. The crystal
-// must be given in those units (mass 1, force constants in units of K; any a, which cancels); a
-// mass other than 1 throws std::invalid_argument. Conversion: 𝓛_phys = 2π ℳ √m / K^{3/2}.
+// S(n̂)^{-3/2} with S the small-q matrix without a²/m, S = m D1(n̂)/a², a³ = V_cell/n_b = 1/ρ. The
+// crystal must be given in those units (every mass 1, force constants in units of K; any a, which
+// cancels); a mass other than 1 throws std::invalid_argument. Conversion: 𝓛_phys = 2π ℳ √m /
+// K^{3/2}; ℳ = 𝓛/2π in the seed units, so a supercell description gives the same ℳ.
 Mat3 loss_matrix_dimensionless(const Crystal &dimensionless_crystal, double rel_tol = 1e-9);
 
 } // namespace ionbath::crystal

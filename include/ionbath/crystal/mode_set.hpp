@@ -48,6 +48,8 @@ public:
   double mass() const;
   double basis_mass(int b) const { return masses_[static_cast<std::size_t>(b)]; }
   double hbar() const { return hbar_; } // ħ in the crystal's unit system
+  // f_b: basis position in units of the lattice vectors (the phase e^{iq·(n + f_b)}, §12.3).
+  const Vec3 &fractional_position(int b) const { return fractions_[static_cast<std::size_t>(b)]; }
 
 private:
   void build(const Crystal &crystal);
@@ -56,6 +58,7 @@ private:
   std::int64_t first_, last_;
   int n_basis_, zero_modes_;
   std::vector<double> masses_;
+  std::vector<Vec3> fractions_;
   double hbar_;
   std::vector<double> omega_;
   std::vector<Vec3> eta_;           // one-atom crystals

@@ -19,4 +19,10 @@ namespace ionbath::crystal {
 std::vector<Mat3> recoil_kernel(const Crystal &crystal, const Cell &L,
                                 std::span<const double> times_ps, int grid_n = 64);
 
+// Any crystal (physics.md §12.3): the kernel between atoms (n, b) and (n + L, b'), the same split
+// with the branch sum of mode_zone_average's convention; W_bb'(L, 0) from static_response_fft on
+// grid_n³ (rules there), the dynamic part the plain grid_n³ sum.
+std::vector<Mat3> recoil_kernel(const Crystal &crystal, int b, const Cell &L, int b2,
+                                std::span<const double> times_ps, int grid_n = 64);
+
 } // namespace ionbath::crystal

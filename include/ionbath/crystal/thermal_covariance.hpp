@@ -25,6 +25,13 @@ ThermalCovarianceTable thermal_covariance(const Crystal &crystal, double kT_meV,
                                           int range = 0,
                                           Statistics statistics = Statistics::quantum);
 
+// Any crystal (physics.md §12.3): blocks C_bb'(L) = <r_{n,b} r_{n+L,b'}ᵀ> per basis pair (for one
+// atom per cell C_L = C_{−L}ᵀ, the form above), the
+// branch sums of mode_zone_average on the N1×N2×N3 grids (its rules; a supercell on grid/s has the
+// accuracy of its primitive cell on grid).
+ThermalCovarianceTable thermal_covariance(const Crystal &crystal, double kT_meV, GridShape grid,
+                                          int range, Statistics statistics = Statistics::quantum);
+
 struct CovarianceBlocks {
   Mat3 displacement = Mat3::Zero(); // Å²
   Mat3 velocity = Mat3::Zero();     // Å²/ps²
@@ -35,6 +42,9 @@ struct CovarianceBlocks {
 // over the modes held by `modes` (Γ is never among them), N = number of cells of the grid. For a
 // slice of the modes this is the slice's share; the shares of all slices add up to the whole.
 CovarianceBlocks mode_covariance(const ModeSet &modes, double kT_meV, const Cell &L = Cell::Zero(),
+                                 Statistics statistics = Statistics::quantum);
+// The same between atoms (n, b) and (n + L, b') of any crystal (the 3-argument form is b = b' = 0).
+CovarianceBlocks mode_covariance(const ModeSet &modes, double kT_meV, int b, const Cell &L, int b2,
                                  Statistics statistics = Statistics::quantum);
 
 } // namespace ionbath::crystal

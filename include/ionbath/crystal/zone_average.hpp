@@ -48,4 +48,26 @@ StaticResponseTable zone_average(const Crystal &crystal, int grid_n, int range,
                                  const ZoneFunction &f,
                                  std::span<const int> error_orders = kInverseForceConstantOrders);
 
+// Crystals with a basis (physics.md §12.3): averages of functions of D(q) through its branches,
+//   F_bb'(q) = Σ_u w(Ω_u²) M^{-1/2} e_u e_u^† M^{-1/2},  result_bb'(L) = <F_bb'(q) e^{-iq·x}>_BZ,
+// x = L + f_b' − f_b the separation of atom (n + L, b') from (n, b) in lattice coordinates (the
+// inverse of the §12.2 transform). w maps Ω² (rad²/time²) to the branch weight (1/Ω² gives the
+// static response); the zero modes at Γ of an unconfined crystal get none. The result is real.
+using ModeWeight = std::function<double(double omega2)>;
+
+// The plain grid sum (half-shifted or the grid of a periodic lattice), like zone_grid_average;
+// grid axes of one point carry no phase. Components are held 9 n_b × (rows per pass) at a time
+// within kMaxZoneGridBytes.
+StaticResponseTable mode_zone_grid_average(const Crystal &crystal, GridShape grid,
+                                           bool half_shifted, int range, const ModeWeight &w);
+
+// Continuum average with Richardson extrapolation over grid, grid/2, …, grid/2^K (all axes
+// halved), error orders and error_estimate as zone_average. Every N_i must be a multiple of 2^K and
+// the coarsest grid must hold at least 8³ wave vectors per atom of the cell (n_b Π N_i ≥ (8·2^K)³;
+// a 2×2×2 supercell on 32³ has the accuracy of its primitive crystal on 64³). Confined crystals:
+// the plain half-shifted sum, as zone_average.
+StaticResponseTable
+mode_zone_average(const Crystal &crystal, GridShape grid, int range, const ModeWeight &w,
+                  std::span<const int> error_orders = kInverseForceConstantOrders);
+
 } // namespace ionbath::crystal

@@ -7,6 +7,7 @@
 #include "ionbath/core/types.hpp"
 #include "ionbath/core/unit_system.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -117,6 +118,10 @@ struct PhononsConfig {
   int wt_points = 201;      // number of times for W(t)
   int dos_grid = 48;        // BZ grid (per dimension) for the density of states
   int dos_bins = 200;       // histogram bins of the density of states
+  // Dispersion path corners in fractions of the reciprocal lattice vectors (q_i = 2π f_i); empty:
+  // Γ–X–M–Γ–R for the cubic lattice, Γ–(½,0,0) for a chain.
+  std::vector<std::array<double, 3>> path;
+  int path_subdivisions = 200; // points per leg of the dispersion path
   std::string output = "phonons.h5";
   bool operator==(const PhononsConfig &) const = default;
 };
