@@ -114,6 +114,10 @@ Vec3 DynamicalMatrix::sound_speeds(const Vec3 &n) const {
   return es.eigenvalues().cwiseMax(0.0).cwiseSqrt();
 }
 
+Mat3 DynamicalMatrix::acoustic_polarizations(const Vec3 &n) const {
+  return Eigen::SelfAdjointEigenSolver<Mat3>(long_wave(n)).eigenvectors();
+}
+
 Vec3 DynamicalMatrix::sound_speeds_richardson(const Vec3 &n, double epsilon) const {
   auto speeds = [&](double e) {
     const Eigen::VectorXd w2 = branches(reduced(e * n)).omega2;

@@ -5,6 +5,7 @@
 #include "crystal_test_support.hpp"
 #include "ionbath/crystal/builders.hpp"
 #include "ionbath/crystal/drag_matrix.hpp"
+#include "ionbath/crystal/dynamical_matrix.hpp"
 #include "ionbath/crystal/mode_set.hpp"
 #include "ionbath/crystal/recoil_kernel.hpp"
 #include "ionbath/crystal/static_response.hpp"
@@ -223,6 +224,24 @@ TEST(BasisResponse, SupercellModeCovarianceEqualsTheOneAtomSum) {
               1e-10 * mode_covariance(one, 10.0).displacement.norm());
     EXPECT_LT((got.velocity - expected.velocity).norm(),
               1e-10 * mode_covariance(one, 10.0).velocity.norm());
+  }
+}
+
+// physics.md §12.3: ψ_u = eigenvectors of S(n̂) against Σ_b √m_b e_{b,u}(ε n̂), normalized, for a
+// two-mass crystal along a generic direction (non-degenerate speeds); the error is O(ε).
+TEST(BasisResponse, AcousticPolarizationsAreTheMassWeightedBasisSum) {
+  const Crystal c = rocksalt(3.0, 3.5, 1.2, 520.0, 170.0);
+  const DynamicalMatrix d(c);
+  const Vec3 n = Vec3(0.3, 0.5, 0.81).normalized();
+  const Mat3 psi = d.acoustic_polarizations(n);
+  const double eps = 1e-4; // Å⁻¹
+  const DynamicalMatrix::Branches br = d.branches(c.lattice_vectors().transpose() * (eps * n));
+  for (int u = 0; u < 3; ++u) {
+    CVec3 sum = CVec3::Zero();
+    for (int b = 0; b < 2; ++b)
+      sum += std::sqrt(c.basis()[b].mass) * br.e.col(u).segment<3>(3 * b);
+    const double overlap = std::abs(sum.normalized().dot(psi.col(u).cast<std::complex<double>>()));
+    EXPECT_NEAR(overlap, 1.0, 1e-6) << "branch " << u;
   }
 }
 

@@ -37,6 +37,9 @@ public:
   Mat3 long_wave(const Vec3 &unit_direction) const;
   // Sound speeds along n̂ (ascending, Å/ps): square roots of the eigenvalues of S(n̂).
   Vec3 sound_speeds(const Vec3 &unit_direction) const;
+  // Acoustic polarizations ψ_u(n̂), columns in the order of sound_speeds: the eigenvectors of S(n̂),
+  // the q → 0 limit of Σ_b √m_b e_{b,u} normalized (physics.md §12.3).
+  Mat3 acoustic_polarizations(const Vec3 &unit_direction) const;
   // The same from the acoustic frequencies Ω_u(ε n̂)/ε at finite ε (Å⁻¹), Richardson-extrapolated
   // over ε, ε/2, ε/4 (errors O(ε²), O(ε⁴)): an independent check of long_wave for n_b > 1.
   Vec3 sound_speeds_richardson(const Vec3 &unit_direction, double epsilon_per_A) const;
