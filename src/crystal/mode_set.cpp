@@ -19,6 +19,8 @@ ModeSet::ModeSet(const Crystal &crystal, GridShape grid, std::int64_t first, std
         fmt::format("ModeSet: mode range [{}, {}) outside [0, {})", first, last, total));
   for (const auto &atom : crystal.basis())
     masses_.push_back(atom.mass);
+  for (int b = 0; b < n_basis_; ++b)
+    fractions_.push_back(crystal.fractional_position(b));
   build(crystal);
 }
 
