@@ -116,6 +116,7 @@ ChebyshevBathField::ChebyshevBathField(const ThermalBath &bath, double dt_ps,
   rotation_.resize(m);
   phasor_.resize(m);
   shifted_.resize(n_b * m);
+  shifted_block_.assign(n_b, -1);
   group_.resize(m);
   for (std::size_t j = 0; j < m; ++j) {
     const auto local = static_cast<std::int64_t>(j);
@@ -213,19 +214,27 @@ void ChebyshevBathField::start_block(std::int64_t block) {
   for (; phasor_block_ < block; ++phasor_block_)
     for (std::size_t i = 0; i < omega_.size(); ++i)
       phasor_[i] *= rotation_[i];
-  const std::size_t m = omega_.size();
-  for (std::size_t b = 0; b < static_cast<std::size_t>(n_basis_); ++b)
-    for (std::size_t i = 0; i < m; ++i) {
-      const double pr = phasor_[i].real(), pi = phasor_[i].imag();
-      const auto &c = c_[b * m + i];
-      auto &d = shifted_[b * m + i];
-      for (int a = 0; a < 3; ++a) {
-        d[a] = c[a] * pr - c[3 + a] * pi;
-        d[3 + a] = c[a] * pi + c[3 + a] * pr;
-      }
-    }
   atoms_.clear();
   current_block_ = block;
+}
+
+// c_b e^{-iΩ t_c} of the current block, computed for basis atom b when the block first needs it
+// (a large basis near the ion uses few of its atoms).
+void ChebyshevBathField::shift_basis_atom(int basis) {
+  const auto b = static_cast<std::size_t>(basis);
+  if (shifted_block_[b] == current_block_)
+    return;
+  const std::size_t m = omega_.size();
+  for (std::size_t i = 0; i < m; ++i) {
+    const double pr = phasor_[i].real(), pi = phasor_[i].imag();
+    const auto &c = c_[b * m + i];
+    auto &d = shifted_[b * m + i];
+    for (int a = 0; a < 3; ++a) {
+      d[a] = c[a] * pr - c[3 + a] * pi;
+      d[3 + a] = c[a] * pi + c[3 + a] * pr;
+    }
+  }
+  shifted_block_[b] = current_block_;
 }
 
 IONBATH_VECTOR_CLONES void ChebyshevBathField::sum_groups(const BlochPhases::SiteIndex &site,
@@ -253,6 +262,7 @@ IONBATH_VECTOR_CLONES void ChebyshevBathField::add_atoms(std::span<const Atom> a
   partials_.assign(width * owned_.size(), 0.0);
   for (std::size_t a = 0; a < atoms.size(); ++a) {
     const auto site = bloch_.site_index(atoms[a].site);
+    shift_basis_atom(atoms[a].basis);
     for (std::size_t ob = 0; ob < owned_.size(); ++ob) {
       const OwnedBlock &block = owned_[ob];
       sum_groups(site, atoms[a].basis, block);

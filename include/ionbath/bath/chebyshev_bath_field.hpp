@@ -89,6 +89,7 @@ private:
   };
 
   void start_block(std::int64_t block);
+  void shift_basis_atom(int basis);
   void add_atoms(std::span<const Atom> atoms);
   void sum_groups(const BlochPhases::SiteIndex &site, int basis, const OwnedBlock &block);
   SiteMotion series_value(const AtomSeries &atom, std::int64_t quarter_in_block) const;
@@ -111,6 +112,7 @@ private:
   std::vector<std::complex<double>> rotation_; // e^{-iΩ B δt}: block to block
   std::vector<std::complex<double>> phasor_;   // e^{-iΩ t_c} of phasor_block_
   std::vector<std::array<double, 6>> shifted_; // c_b e^{-iΩ t_c}: Re, Im
+  std::vector<std::int64_t> shifted_block_;    // per b: the block shifted_ holds (-1: none)
   std::vector<std::int32_t> group_;            // frequency group of the mode within its block
   std::vector<double> bessel_; // ε_k Re/Im-sign (-i)^k J_k(Ω_g h), packed per block/parity/tile
 
