@@ -38,6 +38,11 @@ public:
     CategoryTimers::Scope t(timers_, TimerCategory::bath);
     inner_.evaluate(sites, quarter_step, out);
   }
+  void evaluate_atoms(std::span<const Cell> sites, std::span<const int> basis,
+                      std::int64_t quarter_step, std::span<bath::SiteMotion> out) override {
+    CategoryTimers::Scope t(timers_, TimerCategory::bath);
+    inner_.evaluate_atoms(sites, basis, quarter_step, out);
+  }
 
 private:
   bath::BathField &inner_;

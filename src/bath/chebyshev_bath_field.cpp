@@ -68,13 +68,13 @@ ChebyshevBathField::ChebyshevBathField(const ThermalBath &bath, double dt_ps,
                                        const ChebyshevOptions &options, BlockReducer reducer)
     : BathField(dt_ps), block_steps_(options.block_steps), anchor_blocks_(options.anchor_blocks),
       half_width_ps_(0.5 * static_cast<double>(options.block_steps) * dt_ps),
-      reducer_(std::move(reducer)), bloch_(bath.modes().grid()) {
+      n_basis_(bath.n_basis()), reducer_(std::move(reducer)), bloch_(bath.modes().grid()) {
   const auto &modes = bath.modes();
   const std::int64_t block_modes = options.reduction_block_modes;
   if (block_steps_ < 1 || block_modes < 1 || anchor_blocks_ < 1 || !(dt_ps > 0.0) ||
       !(options.truncation_tolerance > 0.0))
     throw std::invalid_argument("ChebyshevBathField: block sizes, δt and tolerance must be > 0");
-  const std::int64_t total = crystal::ModeSet::total_modes(modes.grid());
+  const std::int64_t total = modes.total();
   const std::int64_t first = modes.first_mode(), last = first + modes.size();
   if ((first % block_modes != 0 && first != total) || (last % block_modes != 0 && last != total))
     throw std::invalid_argument(fmt::format(
@@ -111,17 +111,22 @@ ChebyshevBathField::ChebyshevBathField(const ThermalBath &bath, double dt_ps,
   const auto m = order.size();
   q_index_.resize(m);
   omega_.resize(m);
-  c_.resize(m);
+  const auto n_b = static_cast<std::size_t>(n_basis_);
+  c_.resize(n_b * m);
   rotation_.resize(m);
   phasor_.resize(m);
-  shifted_.resize(m);
+  shifted_.resize(n_b * m);
+  shifted_block_.assign(n_b, -1);
   group_.resize(m);
   for (std::size_t j = 0; j < m; ++j) {
     const auto local = static_cast<std::int64_t>(j);
     q_index_[j] = modes.q_index(local);
     omega_[j] = modes.omega(local);
-    const CVec3 &c = bath.coefficient(local);
-    c_[j] = {c.x().real(), c.y().real(), c.z().real(), c.x().imag(), c.y().imag(), c.z().imag()};
+    for (std::size_t b = 0; b < n_b; ++b) {
+      const CVec3 &c = bath.coefficient(local, static_cast<int>(b));
+      c_[b * m + j] = {c.x().real(), c.y().real(), c.z().real(),
+                       c.x().imag(), c.y().imag(), c.z().imag()};
+    }
     rotation_[j] = std::polar(1.0, -omega_[j] * block_ps);
   }
 
@@ -209,28 +214,39 @@ void ChebyshevBathField::start_block(std::int64_t block) {
   for (; phasor_block_ < block; ++phasor_block_)
     for (std::size_t i = 0; i < omega_.size(); ++i)
       phasor_[i] *= rotation_[i];
-  for (std::size_t i = 0; i < omega_.size(); ++i) {
+  atoms_.clear();
+  current_block_ = block;
+}
+
+// c_b e^{-iΩ t_c} of the current block, computed for basis atom b when the block first needs it
+// (a large basis near the ion uses few of its atoms).
+void ChebyshevBathField::shift_basis_atom(int basis) {
+  const auto b = static_cast<std::size_t>(basis);
+  if (shifted_block_[b] == current_block_)
+    return;
+  const std::size_t m = omega_.size();
+  for (std::size_t i = 0; i < m; ++i) {
     const double pr = phasor_[i].real(), pi = phasor_[i].imag();
-    const auto &c = c_[i];
-    auto &d = shifted_[i];
+    const auto &c = c_[b * m + i];
+    auto &d = shifted_[b * m + i];
     for (int a = 0; a < 3; ++a) {
       d[a] = c[a] * pr - c[3 + a] * pi;
       d[3 + a] = c[a] * pi + c[3 + a] * pr;
     }
   }
-  atoms_.clear();
-  current_block_ = block;
+  shifted_block_[b] = current_block_;
 }
 
 IONBATH_VECTOR_CLONES void ChebyshevBathField::sum_groups(const BlochPhases::SiteIndex &site,
-                                                          const OwnedBlock &block) {
+                                                          int basis, const OwnedBlock &block) {
+  const std::array<double, 6> *shifted = &shifted_[static_cast<std::size_t>(basis) * omega_.size()];
   group_sum_even_.assign(3 * block.groups, 0.0);
   group_sum_odd_.assign(3 * block.groups, 0.0);
   std::complex<double> s;
   for (std::size_t i = block.mode_begin; i < block.mode_end; ++i) {
     if (i == block.mode_begin || q_index_[i] != q_index_[i - 1])
       s = bloch_(site, q_index_[i]); // e^{iq·n}, shared by the branches of one q
-    const auto &d = shifted_[i];
+    const auto &d = shifted[i];
     double *re = &group_sum_even_[3 * static_cast<std::size_t>(group_[i])];
     double *im = &group_sum_odd_[3 * static_cast<std::size_t>(group_[i])];
     for (int a = 0; a < 3; ++a) { // z = c e^{-iΩ t_c} e^{iq·n}, summed in mode order
@@ -240,15 +256,16 @@ IONBATH_VECTOR_CLONES void ChebyshevBathField::sum_groups(const BlochPhases::Sit
   }
 }
 
-IONBATH_VECTOR_CLONES void ChebyshevBathField::add_atoms(std::span<const Cell> wrapped_sites) {
+IONBATH_VECTOR_CLONES void ChebyshevBathField::add_atoms(std::span<const Atom> atoms) {
   const std::size_t per_atom = 3 * row_length();
-  const std::size_t width = per_atom * wrapped_sites.size();
+  const std::size_t width = per_atom * atoms.size();
   partials_.assign(width * owned_.size(), 0.0);
-  for (std::size_t a = 0; a < wrapped_sites.size(); ++a) {
-    const auto site = bloch_.site_index(wrapped_sites[a]);
+  for (std::size_t a = 0; a < atoms.size(); ++a) {
+    const auto site = bloch_.site_index(atoms[a].site);
+    shift_basis_atom(atoms[a].basis);
     for (std::size_t ob = 0; ob < owned_.size(); ++ob) {
       const OwnedBlock &block = owned_[ob];
-      sum_groups(site, block);
+      sum_groups(site, atoms[a].basis, block);
       const std::size_t groups = block.groups;
       double *partial = &partials_[ob * width + a * per_atom];
       for (int parity = 0; parity < 2; ++parity) {
@@ -273,8 +290,8 @@ IONBATH_VECTOR_CLONES void ChebyshevBathField::add_atoms(std::span<const Cell> w
   }
   reduced_.resize(width);
   reducer_(partials_, width, reduced_);
-  for (std::size_t a = 0; a < wrapped_sites.size(); ++a) {
-    AtomSeries atom{wrapped_sites[a], {}, -1, {}};
+  for (std::size_t a = 0; a < atoms.size(); ++a) {
+    AtomSeries atom{atoms[a], {}, -1, {}};
     atom.coefficients.assign(reduced_.begin() + static_cast<std::ptrdiff_t>(a * per_atom),
                              reduced_.begin() + static_cast<std::ptrdiff_t>((a + 1) * per_atom));
     atoms_.push_back(std::move(atom));
@@ -306,29 +323,40 @@ ChebyshevBathField::series_value(const AtomSeries &atom, std::int64_t quarter_in
 
 void ChebyshevBathField::evaluate(std::span<const Cell> sites, std::int64_t quarter_step,
                                   std::span<SiteMotion> out) {
-  if (out.size() != sites.size())
-    throw std::invalid_argument("ChebyshevBathField::evaluate: output size mismatch");
+  evaluate_atoms(sites, {}, quarter_step, out);
+}
+
+void ChebyshevBathField::evaluate_atoms(std::span<const Cell> sites, std::span<const int> basis,
+                                        std::int64_t quarter_step, std::span<SiteMotion> out) {
+  if (out.size() != sites.size() || (!basis.empty() && basis.size() != sites.size()))
+    throw std::invalid_argument("ChebyshevBathField::evaluate: output or basis size mismatch");
+  for (const int b : basis)
+    if (b < 0 || b >= n_basis_)
+      throw std::invalid_argument("ChebyshevBathField::evaluate: basis index out of range");
   if (quarter_step < 0)
     throw std::invalid_argument("ChebyshevBathField::evaluate: negative time");
   const std::int64_t points = 4 * block_steps_;
   const std::int64_t block = quarter_step / points;
   if (block != current_block_)
     start_block(block);
-  const auto find = [&](const Cell &w) {
-    return std::find_if(atoms_.begin(), atoms_.end(),
-                        [&](const AtomSeries &s) { return s.site == w; });
+  const auto atom_of = [&](std::size_t i) {
+    return Atom{bloch_.wrap(sites[i]), basis.empty() ? 0 : basis[i]};
   };
-  std::vector<Cell> &missing = missing_;
+  const auto find = [&](const Atom &w) {
+    return std::find_if(atoms_.begin(), atoms_.end(),
+                        [&](const AtomSeries &s) { return s.atom == w; });
+  };
+  std::vector<Atom> &missing = missing_;
   missing.clear();
-  for (const Cell &n : sites) {
-    const Cell w = bloch_.wrap(n);
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    const Atom w = atom_of(i);
     if (find(w) == atoms_.end() && std::find(missing.begin(), missing.end(), w) == missing.end())
       missing.push_back(w);
   }
   if (!missing.empty())
     add_atoms(missing);
   for (std::size_t i = 0; i < sites.size(); ++i) {
-    AtomSeries &atom = *find(bloch_.wrap(sites[i]));
+    AtomSeries &atom = *find(atom_of(i));
     if (atom.quarter_step != quarter_step) {
       atom.motion = series_value(atom, quarter_step - block * points);
       atom.quarter_step = quarter_step;

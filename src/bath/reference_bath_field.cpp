@@ -12,23 +12,25 @@ constexpr Eigen::Index kSiteColumns = 8;
 ReferenceBathField::ReferenceBathField(const ThermalBath &bath, double dt_ps,
                                        TimePhases time_phases, std::int64_t anchor_quarter_steps)
     : BathField(dt_ps), time_phases_(time_phases), anchor_quarter_steps_(anchor_quarter_steps),
-      bloch_(bath.modes().grid()) {
+      bloch_(bath.modes().grid()), n_basis_(bath.n_basis()) {
   if (anchor_quarter_steps < 1)
     throw std::invalid_argument("ReferenceBathField: anchor interval must be ≥ 1 quarter step");
   const auto &modes = bath.modes();
   const auto m = static_cast<Eigen::Index>(modes.size());
   q_index_.resize(static_cast<std::size_t>(m));
   omega_.resize(m);
-  coefficients_.resize(6, 2 * m);
+  coefficients_.resize(6 * n_basis_, 2 * m);
   for (Eigen::Index j = 0; j < m; ++j) {
     q_index_[static_cast<std::size_t>(j)] = modes.q_index(j);
     omega_(j) = modes.omega(j);
-    const CVec3 &c = bath.coefficient(j);
-    for (int a = 0; a < 3; ++a) {
-      coefficients_(a, j) = c(a).real();
-      coefficients_(a, m + j) = -c(a).imag();
-      coefficients_(3 + a, j) = omega_(j) * c(a).imag();
-      coefficients_(3 + a, m + j) = omega_(j) * c(a).real();
+    for (int b = 0; b < n_basis_; ++b) {
+      const CVec3 &c = bath.coefficient(j, b);
+      for (int a = 0; a < 3; ++a) {
+        coefficients_(6 * b + a, j) = c(a).real();
+        coefficients_(6 * b + a, m + j) = -c(a).imag();
+        coefficients_(6 * b + 3 + a, j) = omega_(j) * c(a).imag();
+        coefficients_(6 * b + 3 + a, m + j) = omega_(j) * c(a).real();
+      }
     }
   }
   quarter_rotation_ =
@@ -71,8 +73,16 @@ const Eigen::ArrayXcd &ReferenceBathField::spatial_phases(const Cell &site) {
 
 void ReferenceBathField::evaluate(std::span<const Cell> sites, std::int64_t quarter_step,
                                   std::span<SiteMotion> out) {
-  if (out.size() != sites.size())
-    throw std::invalid_argument("ReferenceBathField::evaluate: output size mismatch");
+  evaluate_atoms(sites, {}, quarter_step, out);
+}
+
+void ReferenceBathField::evaluate_atoms(std::span<const Cell> sites, std::span<const int> basis,
+                                        std::int64_t quarter_step, std::span<SiteMotion> out) {
+  if (out.size() != sites.size() || (!basis.empty() && basis.size() != sites.size()))
+    throw std::invalid_argument("ReferenceBathField::evaluate: output or basis size mismatch");
+  for (const int b : basis)
+    if (b < 0 || b >= n_basis_)
+      throw std::invalid_argument("ReferenceBathField::evaluate: basis index out of range");
   if (quarter_step < 0)
     throw std::invalid_argument("ReferenceBathField::evaluate: negative time");
   set_time_phases(quarter_step);
@@ -90,8 +100,10 @@ void ReferenceBathField::evaluate(std::span<const Cell> sites, std::int64_t quar
   }
   motion_.noalias() = coefficients_ * waves_;
   for (Eigen::Index i = 0; i < n_sites; ++i) {
-    out[static_cast<std::size_t>(i)].r = motion_.col(i).head<3>();
-    out[static_cast<std::size_t>(i)].v = motion_.col(i).tail<3>();
+    const auto s = static_cast<std::size_t>(i);
+    const Eigen::Index row = basis.empty() ? 0 : 6 * basis[s];
+    out[s].r = motion_.col(i).segment<3>(row);
+    out[s].v = motion_.col(i).segment<3>(row + 3);
   }
 }
 

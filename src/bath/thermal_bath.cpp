@@ -42,12 +42,10 @@ ThermalBath::ThermalBath(const crystal::ModeSet &modes, const ThermalBathParams 
     throw InputError(
         fmt::format("thermal bath: kT = {} meV must be finite and ≥ 0", params.kT_meV));
   const auto n = static_cast<std::size_t>(modes.size());
-  const double norm = 1.0 / std::sqrt(static_cast<double>(modes.n_cells()) * modes.mass());
   const bool quantum = params.statistics == Statistics::quantum;
   if (quantum)
     occupation_.assign(n, 0);
   zeta_.resize(n);
-  c_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto local = static_cast<std::int64_t>(i);
     const double omega = modes.omega(local);
@@ -74,7 +72,33 @@ ThermalBath::ThermalBath(const crystal::ModeSet &modes, const ThermalBathParams 
       amplitude = std::sqrt(2.0 * energy) / omega;
     }
     zeta_[i] = std::polar(amplitude, -2.0 * units::pi * u[1]); // e^{-2πi u_j}, §2.1
-    c_[i] = (zeta_[i] * norm) * modes.eta(local).cast<std::complex<double>>(); // §2.2
+  }
+  set_coefficients();
+}
+
+void ThermalBath::set_coefficients() {
+  const auto &modes = *modes_;
+  const auto n = static_cast<std::size_t>(modes.size());
+  const auto cells = static_cast<double>(modes.n_cells());
+  const int n_b = modes.n_basis();
+  c_.resize(n * static_cast<std::size_t>(n_b));
+  if (n_b == 1) { // physics.md §2.2
+    const double norm = 1.0 / std::sqrt(cells * modes.mass());
+    for (std::size_t i = 0; i < n; ++i)
+      c_[i] =
+          (zeta_[i] * norm) * modes.eta(static_cast<std::int64_t>(i)).cast<std::complex<double>>();
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) { // physics.md §12.3
+    const auto local = static_cast<std::int64_t>(i);
+    const Vec3 q = modes.q(local);
+    for (int b = 0; b < n_b; ++b) {
+      const double norm = 1.0 / std::sqrt(cells * modes.basis_mass(b));
+      const std::complex<double> basis_phase =
+          std::polar(norm, q.dot(modes.fractional_position(b)));
+      c_[i * static_cast<std::size_t>(n_b) + static_cast<std::size_t>(b)] =
+          (zeta_[i] * basis_phase) * modes.polarization(local, b);
+    }
   }
 }
 

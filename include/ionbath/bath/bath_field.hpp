@@ -1,11 +1,13 @@
 #pragma once
 // The thermal (homogeneous) motion of the framework, r_H and ṙ_H (seed 002 Eq. 23, physics.md
 // §2.2), as the time-local integrator consumes it: at a set of lattice sites, on the uniform
-// quarter-step time grid t_s = s δt/4 of the RK5 stages (physics.md §0.4).
+// quarter-step time grid t_s = s δt/4 of the RK5 stages (physics.md §0.4). Crystals with a basis:
+// the atom (n, b) (physics.md §12.3) through evaluate_atoms.
 #include "ionbath/core/types.hpp"
 
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 
 namespace ionbath::bath {
 
@@ -30,6 +32,17 @@ public:
   virtual void evaluate(std::span<const Cell> sites, std::int64_t quarter_step,
                         std::span<SiteMotion> out) = 0;
 
+  // The same for the atoms (sites[i], basis[i]) of a crystal with a basis (physics.md §12.3);
+  // an empty `basis` means basis atom 0 everywhere, exactly evaluate(). Fields that know only one
+  // atom per cell keep this default, which accepts basis index 0 only.
+  virtual void evaluate_atoms(std::span<const Cell> sites, std::span<const int> basis,
+                              std::int64_t quarter_step, std::span<SiteMotion> out) {
+    for (const int b : basis)
+      if (b != 0 || basis.size() != sites.size())
+        throw std::invalid_argument("BathField: this field has one atom per cell (basis index 0)");
+    evaluate(sites, quarter_step, out);
+  }
+
 private:
   double quarter_dt_ps_; // δt/4, ps
 };
@@ -41,6 +54,10 @@ public:
   void evaluate(std::span<const Cell>, std::int64_t, std::span<SiteMotion> out) override {
     for (auto &m : out)
       m = SiteMotion{};
+  }
+  void evaluate_atoms(std::span<const Cell> sites, std::span<const int>, std::int64_t quarter_step,
+                      std::span<SiteMotion> out) override {
+    evaluate(sites, quarter_step, out);
   }
 };
 

@@ -17,6 +17,9 @@
 // from precomputed T_k(τ_s), T_k'(τ_s). The value for a (site, quarter step) depends only on the
 // bath and the options, never on the history of calls: restarts are bitwise identical.
 //
+// A crystal with a basis (physics.md §12.3) changes only the coefficients: atom (n, b) uses
+// c_{j,b} (which carries e^{iq·f_b}) with the same e^{iq·n}, Bessel matrix and cost per atom.
+//
 // Mode partition for MPI: the global mode range is cut into fixed reduction blocks of
 // `reduction_block_modes`; a field owns the blocks exactly covering its ModeSet slice, computes one
 // partial coefficient set per owned block, and the injected reducer returns the block-ordered sum
@@ -58,6 +61,8 @@ public:
 
   void evaluate(std::span<const Cell> sites, std::int64_t quarter_step,
                 std::span<SiteMotion> out) override;
+  void evaluate_atoms(std::span<const Cell> sites, std::span<const int> basis,
+                      std::int64_t quarter_step, std::span<SiteMotion> out) override;
 
   int order() const { return order_; } // K, highest Chebyshev order kept
   std::int64_t block_steps() const { return block_steps_; }
@@ -71,16 +76,22 @@ private:
     std::vector<std::size_t> tile_first_group; // per row tile: groups below have negligible J_k
     std::size_t bessel_offset;                 // start of its packed Jacobi–Anger matrix
   };
+  struct Atom {
+    Cell site; // wrapped into the periodic grid
+    int basis = 0;
+    bool operator==(const Atom &) const = default;
+  };
   struct AtomSeries {
-    Cell site;                        // wrapped into the periodic grid
+    Atom atom;                        // cell wrapped into the periodic grid, basis index
     std::vector<double> coefficients; // a_k, [k][xyz]
     std::int64_t quarter_step = -1;   // last evaluated
     SiteMotion motion;
   };
 
   void start_block(std::int64_t block);
-  void add_atoms(std::span<const Cell> wrapped_sites);
-  void sum_groups(const BlochPhases::SiteIndex &site, const OwnedBlock &block);
+  void shift_basis_atom(int basis);
+  void add_atoms(std::span<const Atom> atoms);
+  void sum_groups(const BlochPhases::SiteIndex &site, int basis, const OwnedBlock &block);
   SiteMotion series_value(const AtomSeries &atom, std::int64_t quarter_in_block) const;
   std::size_t row_length() const { return static_cast<std::size_t>(order_ + 1); }
 
@@ -88,18 +99,20 @@ private:
   std::int64_t anchor_blocks_;
   double half_width_ps_;
   int order_ = 0;
+  int n_basis_ = 1;
   std::int64_t tiles_per_parity_ = 0; // row tiles of kTileRows orders of one parity
   BlockReducer reducer_;
   BlochPhases bloch_;
   std::vector<OwnedBlock> owned_;
 
-  // Local modes in ModeSet order.
+  // Local modes in ModeSet order; per-atom arrays c_, shifted_ as [b · M + local].
   std::vector<Cell> q_index_;
   std::vector<double> omega_;
-  std::vector<std::array<double, 6>> c_;       // Re c (xyz), Im c (xyz)
+  std::vector<std::array<double, 6>> c_;       // Re c_b (xyz), Im c_b (xyz)
   std::vector<std::complex<double>> rotation_; // e^{-iΩ B δt}: block to block
   std::vector<std::complex<double>> phasor_;   // e^{-iΩ t_c} of phasor_block_
-  std::vector<std::array<double, 6>> shifted_; // c e^{-iΩ t_c}: Re, Im
+  std::vector<std::array<double, 6>> shifted_; // c_b e^{-iΩ t_c}: Re, Im
+  std::vector<std::int64_t> shifted_block_;    // per b: the block shifted_ holds (-1: none)
   std::vector<std::int32_t> group_;            // frequency group of the mode within its block
   std::vector<double> bessel_; // ε_k Re/Im-sign (-i)^k J_k(Ω_g h), packed per block/parity/tile
 
@@ -111,7 +124,7 @@ private:
   std::vector<AtomSeries> atoms_;
   std::vector<double> group_sum_even_, group_sum_odd_; // Σ_group Re z, Im z (xyz)
   std::vector<double> partials_, reduced_;
-  std::vector<Cell> missing_; // sites without coefficients in the current block
+  std::vector<Atom> missing_; // atoms without coefficients in the current block
 };
 
 } // namespace ionbath::bath

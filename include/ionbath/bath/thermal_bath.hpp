@@ -3,6 +3,13 @@
 // occupation n_j ~ Geometric(p_j), amplitude A_j = sqrt(n_j + 1/2) sqrt(2ħ/Ω_j), random phase
 // ζ_j = A_j e^{-2πi u_j}, field coefficient c_j = ζ_j η_j / sqrt(N m) (physics.md §2.2).
 //
+// Crystals with a basis (physics.md §12.3): one coefficient per (mode, basis atom),
+//   c_{j,b} = ζ_j e_{b,u}(q) e^{iq·f_b} / sqrt(N m_b),   r_H,nb(t) = Re Σ_j c_{j,b} e^{iq·n}
+//   e^{-iΩ_j t}.
+// The basis phase e^{iq·f_b} sits in the coefficient: it is fixed per (mode, atom), and the fields
+// then need only the integer-cell phase e^{iq·n}, which stays an exact root of unity (bloch_phase).
+// For one atom (f_0 = 0) c_{j,0} = c_j with the same draws and the same arithmetic.
+//
 // Random numbers (design.md "Randomness", physics.md §2.4): one Philox4x64 draw per mode with
 // key (seed, temperature index) and counter (trajectory id, purpose, global mode index, 0).
 // Any rank can draw any mode, so the bath of a trajectory does not depend on the rank layout or
@@ -58,16 +65,21 @@ public:
   std::int64_t occupation(std::int64_t local) const;
   double amplitude(std::int64_t local) const { return std::abs(zeta_[idx(local)]); } // A_j, √meV ps
   std::complex<double> zeta(std::int64_t local) const { return zeta_[idx(local)]; }
-  const CVec3 &coefficient(std::int64_t local) const { return c_[idx(local)]; } // c_j, Å
+  int n_basis() const { return modes_->n_basis(); }
+  // c_{j,b}, Å (b = 0 for one atom per cell).
+  const CVec3 &coefficient(std::int64_t local, int b = 0) const {
+    return c_[idx(local) * static_cast<std::size_t>(n_basis()) + static_cast<std::size_t>(b)];
+  }
 
 private:
+  void set_coefficients(); // c_{j,b} from ζ_j and the polarizations
   static std::size_t idx(std::int64_t local) { return static_cast<std::size_t>(local); }
   const crystal::ModeSet *modes_;
   ThermalBathParams params_;
   double omega_T_;
   std::vector<std::int64_t> occupation_;
   std::vector<std::complex<double>> zeta_;
-  std::vector<CVec3> c_;
+  std::vector<CVec3> c_; // [local · n_b + b]
 };
 
 } // namespace ionbath::bath

@@ -28,6 +28,8 @@ public:
   }
 
   const GridShape &grid() const { return grid_; }
+  // Modes of the whole grid (every slice), 3 n_b N − z.
+  std::int64_t total() const { return 3 * n_basis_ * grid_points(grid_) - zero_modes_; }
   std::int64_t n_cells() const { return grid_points(grid_); } // N in the 1/sqrt(N m) normalization
   std::int64_t first_mode() const { return first_; }
   std::int64_t size() const { return static_cast<std::int64_t>(omega_.size()); }
@@ -47,9 +49,9 @@ public:
   // Mass of a one-atom crystal (the 1/√(N m) of the bath); basis_mass(b) for any crystal.
   double mass() const;
   double basis_mass(int b) const { return masses_[static_cast<std::size_t>(b)]; }
-  double hbar() const { return hbar_; } // ħ in the crystal's unit system
-  // f_b: basis position in units of the lattice vectors (the phase e^{iq·(n + f_b)}, §12.3).
+  // f_b = τ_b in units of the lattice vectors (the e^{iq·f_b} of the bath, physics.md §12.3).
   const Vec3 &fractional_position(int b) const { return fractions_[static_cast<std::size_t>(b)]; }
+  double hbar() const { return hbar_; } // ħ in the crystal's unit system
 
 private:
   void build(const Crystal &crystal);
