@@ -21,44 +21,65 @@ int wrap(int i, int n) {
   return m < 0 ? m + n : m;
 }
 
-// One output component on sites [0, length) of a line, `length` a multiple of the block of
+// One output component on sites [0, length) of Rows lines, `length` a multiple of the block of
 // Registers SIMD vectors of type Pack (the sums stay in registers, one independent chain per
-// vector): out[x] = Σ_e value_e · (base[near_e + x] + base[far_e + x]) over the pairs plus
-// Σ_e value_e · base[near_e + x] over the single entries.
-template <class Pack, int Registers>
+// vector and line): out[y · out_row + x] = Σ_e value_e · (base[y · row + near_e + x] +
+// base[y · row + far_e + x]) over the pairs plus Σ_e value_e · base[y · row + near_e + x] over
+// the single entries. Each sum is formed in the same order whatever Rows.
+template <class Pack, int Registers, int Rows>
 __attribute__((always_inline)) inline void
-sweep_line(int length, const double *base, int pairs, int count, const std::int64_t *near,
-           const std::int64_t *far, const double *value, double *out) {
+sweep_rows(int length, const double *base, std::int64_t row, int pairs, int count,
+           const std::int64_t *near, const std::int64_t *far, const double *value, double *out,
+           std::int64_t out_row) {
   constexpr int lanes = sizeof(Pack) / sizeof(double);
   constexpr int block = lanes * Registers;
   for (int x = 0; x < length; x += block) {
-    Pack acc[Registers] = {};
+    Pack acc[Rows][Registers] = {};
     for (int e = 0; e < pairs; ++e) {
       const Pack v = Pack{} + value[e];
       const double *p = base + near[e] + x;
       const double *q = base + far[e] + x;
 #pragma GCC unroll 16
-      for (int k = 0; k < Registers; ++k) {
+      for (int k = 0; k < Rows * Registers; ++k) {
         Pack a, b;
-        std::memcpy(&a, p + k * lanes, sizeof a);
-        std::memcpy(&b, q + k * lanes, sizeof b);
-        acc[k] += v * (a + b);
+        std::memcpy(&a, p + k / Registers * row + k % Registers * lanes, sizeof a);
+        std::memcpy(&b, q + k / Registers * row + k % Registers * lanes, sizeof b);
+        acc[k / Registers][k % Registers] += v * (a + b);
       }
     }
     for (int e = pairs; e < count; ++e) {
       const Pack v = Pack{} + value[e];
       const double *p = base + near[e] + x;
 #pragma GCC unroll 16
-      for (int k = 0; k < Registers; ++k) {
+      for (int k = 0; k < Rows * Registers; ++k) {
         Pack a;
-        std::memcpy(&a, p + k * lanes, sizeof a);
-        acc[k] += v * a;
+        std::memcpy(&a, p + k / Registers * row + k % Registers * lanes, sizeof a);
+        acc[k / Registers][k % Registers] += v * a;
       }
     }
 #pragma GCC unroll 16
-    for (int k = 0; k < Registers; ++k)
-      std::memcpy(out + x + k * lanes, &acc[k], sizeof(Pack));
+    for (int k = 0; k < Rows * Registers; ++k)
+      std::memcpy(out + k / Registers * out_row + x + k % Registers * lanes,
+                  &acc[k / Registers][k % Registers], sizeof(Pack));
   }
+}
+
+// `rows` (1 or 2) lines. Short blocks (few chains per line) sweep two lines at once, so twice as
+// many independent sums hide the multiply–add latency.
+template <class Pack, int Registers>
+__attribute__((always_inline)) inline void
+sweep_line(int length, int rows, const double *base, std::int64_t row, int pairs, int count,
+           const std::int64_t *near, const std::int64_t *far, const double *value, double *out,
+           std::int64_t out_row) {
+  if constexpr (Registers <= 4)
+    if (rows == 2) {
+      sweep_rows<Pack, Registers, 2>(length, base, row, pairs, count, near, far, value, out,
+                                     out_row);
+      return;
+    }
+  for (int y = 0; y < rows; ++y)
+    sweep_rows<Pack, Registers, 1>(length, base + y * row, row, pairs, count, near, far, value,
+                                   out + y * out_row, out_row);
 }
 
 using simd::broadcast;
@@ -66,22 +87,26 @@ using simd::load;
 using simd::Pack2;
 using simd::Pack4;
 
-using SweepFunction = void (*)(int, const double *, int, int, const std::int64_t *,
-                               const std::int64_t *, const double *, double *);
+using SweepFunction = void (*)(int, int, const double *, std::int64_t, int, int,
+                               const std::int64_t *, const std::int64_t *, const double *, double *,
+                               std::int64_t);
 
 // Blocks of 4 · Vectors sites: SSE2 (two registers per four sites) and, chosen at run time when
 // the CPU has them, AVX2 + FMA.
 template <int Vectors>
-void sweep_sse2(int length, const double *base, int pairs, int count, const std::int64_t *near,
-                const std::int64_t *far, const double *value, double *out) {
-  sweep_line<Pack2, 2 * Vectors>(length, base, pairs, count, near, far, value, out);
+void sweep_sse2(int length, int rows, const double *base, std::int64_t row, int pairs, int count,
+                const std::int64_t *near, const std::int64_t *far, const double *value, double *out,
+                std::int64_t out_row) {
+  sweep_line<Pack2, 2 * Vectors>(length, rows, base, row, pairs, count, near, far, value, out,
+                                 out_row);
 }
 #if defined(__GNUC__) && defined(__x86_64__)
 template <int Vectors>
 __attribute__((target("avx2,fma"))) void
-sweep_avx2(int length, const double *base, int pairs, int count, const std::int64_t *near,
-           const std::int64_t *far, const double *value, double *out) {
-  sweep_line<Pack4, Vectors>(length, base, pairs, count, near, far, value, out);
+sweep_avx2(int length, int rows, const double *base, std::int64_t row, int pairs, int count,
+           const std::int64_t *near, const std::int64_t *far, const double *value, double *out,
+           std::int64_t out_row) {
+  sweep_line<Pack4, Vectors>(length, rows, base, row, pairs, count, near, far, value, out, out_row);
 }
 #endif
 
@@ -294,8 +319,13 @@ void LatticeStencil::set_terms(const std::vector<Entry> &entries) {
     return e.j * padded_sites_ + e.offset.x() + stride_[1] * e.offset.y() +
            stride_[2] * e.offset.z();
   };
-  // Pair the entries of (L, b') and (−L, b') with equal values (one multiply for both
-  // neighbours).
+  // Pair entries of equal value (one multiply for two neighbours): on one-atom crystals those
+  // of d and −d; with a basis the neighbours of one value sit at unrelated (L, b'), so any two
+  // entries of equal value pair.
+  auto partners = [&](const Entry &e, const Entry &f) {
+    return f.i == e.i && f.value == e.value &&
+           (n_basis_ > 1 || (e.offset != Cell::Zero() && f.j == e.j && f.offset == -e.offset));
+  };
   terms_.assign(static_cast<std::size_t>(components()), Terms{});
   for (int i = 0; i < components(); ++i) {
     std::vector<std::tuple<bool, std::int64_t, std::int64_t, double>> list; // single, near, far
@@ -307,9 +337,9 @@ void LatticeStencil::set_terms(const std::vector<Entry> &entries) {
       used[a] = true;
       std::int64_t far = -1;
       bool paired = false;
-      for (std::size_t b = a + 1; b < entries.size() && e.offset != Cell::Zero(); ++b) {
+      for (std::size_t b = a + 1; b < entries.size(); ++b) {
         const Entry &f = entries[b];
-        if (!used[b] && f.i == i && f.j == e.j && f.offset == -e.offset && f.value == e.value) {
+        if (!used[b] && partners(e, f)) {
           used[b] = true;
           far = offset(f);
           paired = true;
@@ -406,12 +436,13 @@ void LatticeStencil::plane_lines(int first_row, int count, const double *below,
   }
   if (component_stride != padded_sites_)
     throw std::logic_error("LatticeStencil: the generic kernel reads padded fields only");
-  for (int l = 0; l < count; ++l)
+  // Two lines per sweep (one when a single one is left); every component of them before the next.
+  for (int l = 0; l < count; l += 2)
     for (int i = 0; i < components(); ++i) {
       const Terms &t = terms_[static_cast<std::size_t>(i)];
-      sweep_(line_buffer_length(), base + l * stride_[1], t.pairs, static_cast<int>(t.value.size()),
-             t.near.data(), t.far.data(), t.value.data(),
-             out[i % 3] + (i / 3) * out_atom + l * out_row);
+      sweep_(line_buffer_length(), std::min(2, count - l), base + l * stride_[1], stride_[1],
+             t.pairs, static_cast<int>(t.value.size()), t.near.data(), t.far.data(), t.value.data(),
+             out[i % 3] + (i / 3) * out_atom + l * out_row, out_row);
     }
 }
 

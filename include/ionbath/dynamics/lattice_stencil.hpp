@@ -133,8 +133,8 @@ private:
   std::array<std::int64_t, 3> stride_{};
   std::int64_t padded_sites_ = 0;
   int block_ = 4; // sites per block of the vector loop
-  void (*sweep_)(int, const double *, int, int, const std::int64_t *, const std::int64_t *,
-                 const double *, double *) = nullptr;
+  void (*sweep_)(int, int, const double *, std::int64_t, int, int, const std::int64_t *,
+                 const std::int64_t *, const double *, double *, std::int64_t) = nullptr;
   std::vector<Terms> terms_; // per output component 3b + i
   void (*cubic_sweep_)(int, int, const double *, std::int64_t, std::int64_t, std::int64_t,
                        std::int64_t, const std::array<double, 3> &, FieldView,
