@@ -270,7 +270,8 @@ namespace {
 // A rocksalt lattice (masses 3.5 and 9) of 6³ fcc cells in a thermal-like random state and the
 // ion launched from the centre of the simple-cubic cube (1..2)³ a; fixed list: its eight corners
 // (four of each species).
-FullLatticeIntegrator rocksalt_system(FullScheme scheme, double dt, const PairPotential &U) {
+FullLatticeIntegrator rocksalt_system(FullScheme scheme, double dt, const PairPotential &U,
+                                      int threads = 1) {
   const GridShape g{6, 6, 6};
   FixedSites cube;
   for (int o = 0; o < 8; ++o) {
@@ -278,7 +279,8 @@ FullLatticeIntegrator rocksalt_system(FullScheme scheme, double dt, const PairPo
     cube.sites.push_back(cell);
     cube.basis.push_back(b);
   }
-  FullLatticeIntegrator full(rocksalt(), g, U, kFree, cube, dt, {.scheme = scheme});
+  FullLatticeIntegrator full(rocksalt(), g, U, kFree, cube, dt,
+                             {.scheme = scheme, .threads = threads});
   const std::int64_t values = 3 * full.atoms();
   full.set_lattice_state(random_field(values, 7), random_field(values, 8, 2.0));
   full.set_ion_state(Vec3(4.4, 4.6, 4.3), Vec3(5.0, -3.0, 2.0));
@@ -340,6 +342,20 @@ TEST(FullLatticeBasis, RocksaltConservesEnergyAndMomentum) {
     EXPECT_LT(last, 1.5 * first);
     EXPECT_LT(last / std::abs(E0), 1e-3);
     EXPECT_LT((full.total_momentum() - p0).norm(), 1e-10 * (3.5 + 9.0) / 2 * 432);
+  }
+}
+
+TEST(FullLatticeBasis, ThreadedPassesMatchOneThread) {
+  // The per-thread line buffers hold 3 n_b components: two threads give the one-thread state.
+  const Gaussian U(300.0, 0.8);
+  for (const FullScheme scheme : {FullScheme::rk5, FullScheme::velocity_verlet}) {
+    auto one = rocksalt_system(scheme, 2e-3, U, 1);
+    auto two = rocksalt_system(scheme, 2e-3, U, 2);
+    one.advance(30);
+    two.advance(30);
+    EXPECT_EQ(one.lattice_displacements_A(), two.lattice_displacements_A());
+    EXPECT_EQ(one.lattice_velocities_A_per_ps(), two.lattice_velocities_A_per_ps());
+    EXPECT_EQ(one.ion_position_A(), two.ion_position_A());
   }
 }
 
