@@ -107,10 +107,10 @@ public:
   void apply_dof(std::span<const double> r, std::span<double> out, int threads = 1) const;
 
 private:
-  // Output component 3b + i gets Σ value · (r[near] + r[far]) over its pairs (Φ_{bb'}(−L) =
-  // Φ_{b'b}(L)ᵀ makes the entries of (L, b') and (−L, b') equal whenever the block is symmetric)
-  // plus Σ value · r[near] over its single entries; near and far are padded-field offsets from the
-  // output site (source component 3b' + j included).
+  // Output component 3b + i gets Σ value · (r[near] + r[far]) over its pairs (two entries of
+  // equal value: on one-atom crystals those of d and −d, equal whenever Φ_d is symmetric; with a
+  // basis any two) plus Σ value · r[near] over its single entries; near and far are padded-field
+  // offsets from the output site (source component 3b' + j included).
   struct Terms {
     int pairs = 0;
     std::vector<std::int64_t> near, far; // far: pairs only
@@ -124,7 +124,7 @@ private:
     int i, j;
     double value;
   };
-  void set_terms(const std::vector<Entry> &entries);
+  void set_terms(const std::vector<Entry> &entries); // pairs the entries into terms_
 
   GridShape n_;
   int n_basis_ = 1;
