@@ -70,7 +70,7 @@ struct PassLine {
   std::array<std::int64_t, kMaxSources> g_stride{};
   // `rows` consecutive lines: line y of each array at y · (its row stride).
   int rows = 1;
-  int components = 3; // 3 n_b component arrays per field
+  int components = 3; // 3 n_b: component α of basis atom b is array 3b + α
   std::int64_t field_row = 0;
   std::array<std::int64_t, kMaxSources> g_row{};
 };
@@ -354,15 +354,15 @@ std::int64_t FullLatticeIntegrator::field_bytes() const {
       sizeof(double) * (storage_.size() + window_storage_.size() + line_scratch_.size()));
 }
 
-FieldView FullLatticeIntegrator::field(Field f) {
-  double *p = storage_.data() + f.offset;
+FieldView FullLatticeIntegrator::field(Field f, int b) {
   const std::int64_t n = stencil_.padded_sites();
+  double *p = storage_.data() + f.offset + 3 * b * n;
   return {p, p + n, p + 2 * n};
 }
 
-ConstFieldView FullLatticeIntegrator::field(Field f) const {
-  const double *p = storage_.data() + f.offset;
+ConstFieldView FullLatticeIntegrator::field(Field f, int b) const {
   const std::int64_t n = stencil_.padded_sites();
+  const double *p = storage_.data() + f.offset + 3 * b * n;
   return {p, p + n, p + 2 * n};
 }
 
@@ -834,8 +834,8 @@ int FullLatticeIntegrator::interaction_plane_span() const {
 
 void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   const int n1 = stencil_.line_length();
-  const std::int64_t component = stencil_.padded_sites(); // array k = 3b + c at k · component
-  double *r = field(r_)[0];
+  const std::int64_t component = stencil_.padded_sites(); // array k = 3b + α at k · component
+  const double *r = field(r_)[0];
   double *v = field(v_)[0];
   double *A = field(acceleration_)[0];
   interact(stored(r_), R_, site_forces_[0], ion_force_);
@@ -846,9 +846,12 @@ void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
     const FieldView g{A + o, A + component + o, A + 2 * component + o};
     stencil_.line(l, r, g, 3 * component);
     add_site_accelerations(site_forces_[0], l, g, 3 * component);
-    for (int k = 0; k < stencil_.components(); ++k)
+    for (int k = 0; k < stencil_.components(); ++k) {
+      double *vk = v + k * component + o;
+      const double *gk = A + k * component + o;
       for (int s = 0; s < n1; ++s)
-        v[k * component + o + s] += kick_ps * A[k * component + o + s];
+        vk[s] += kick_ps * gk[s];
+    }
   });
   verlet_acceleration_valid_ = true;
 }
@@ -860,17 +863,20 @@ void FullLatticeIntegrator::step_verlet() {
     verlet_acceleration_and_kick(0.0);
   const double h = dt_;
   const int n1 = stencil_.line_length();
-  const std::int64_t component = stencil_.padded_sites();
+  const std::int64_t component = stencil_.padded_sites(); // array k = 3b + α at k · component
   double *r = field(r_)[0];
   double *v = field(v_)[0];
   const double *A = field(acceleration_)[0];
   for_each_line(stencil_.lines(), threads_, [&](int l, int) {
     const std::int64_t o = stencil_.line_start(l);
-    for (int k = 0; k < stencil_.components(); ++k)
-      for (std::int64_t s = k * component + o; s < k * component + o + n1; ++s) {
-        v[s] += 0.5 * h * A[s];
-        r[s] += h * v[s];
+    for (int k = 0; k < stencil_.components(); ++k) {
+      double *rk = r + k * component + o, *vk = v + k * component + o;
+      const double *Ak = A + k * component + o;
+      for (int s = 0; s < n1; ++s) {
+        vk[s] += 0.5 * h * Ak[s];
+        rk[s] += h * vk[s];
       }
+    }
   });
   stencil_.fill_halo(r);
   Rdot_ += (0.5 * h) * verlet_ion_acceleration_;
@@ -910,23 +916,24 @@ Vec3 FullLatticeIntegrator::velocity_A_per_ps(const Cell &n, int b) const {
 FullEnergy FullLatticeIntegrator::energy() const {
   const int n1 = stencil_.line_length();
   const int buffer = stencil_.line_buffer_length();
-  const std::int64_t component = stencil_.padded_sites();
-  const double *r = field(r_)[0];
-  const double *v = field(v_)[0];
   std::vector<double> scratch(static_cast<std::size_t>(stencil_.components() * buffer));
-  const FieldView g{scratch.data(), scratch.data() + buffer, scratch.data() + 2 * buffer};
   FullEnergy e;
   for (int l = 0; l < stencil_.lines(); ++l) {
-    stencil_.line(l, r, g, 3 * buffer);
+    stencil_.line(l, field(r_)[0],
+                  {scratch.data(), scratch.data() + buffer, scratch.data() + 2 * buffer},
+                  3 * buffer);
     const std::int64_t o = stencil_.line_start(l);
-    for (int k = 0; k < stencil_.components(); ++k) {
-      const double m = masses_[static_cast<std::size_t>(k / 3)];
-      const double *vk = v + k * component + o, *rk = r + k * component + o,
-                   *gk = g[0] + k * buffer;
-      for (int s = 0; s < n1; ++s) {
-        e.lattice_kinetic += 0.5 * m * vk[s] * vk[s];
-        e.lattice_potential -= 0.5 * m * rk[s] * gk[s]; // g = −V r / m_b
-      }
+    for (int b = 0; b < stencil_.n_basis(); ++b) {
+      const double m = masses_[static_cast<std::size_t>(b)];
+      const auto r = field(r_, b);
+      const auto v = field(v_, b);
+      const double *g0 = scratch.data() + 3 * b * buffer;
+      const ConstFieldView g{g0, g0 + buffer, g0 + 2 * buffer};
+      for (int c = 0; c < 3; ++c)
+        for (int s = 0; s < n1; ++s) {
+          e.lattice_kinetic += 0.5 * m * v[c][o + s] * v[c][o + s];
+          e.lattice_potential -= 0.5 * m * r[c][o + s] * g[c][s]; // g = −V r / m_b
+        }
     }
   }
   for (int c = 0; c < 3; ++c)

@@ -389,28 +389,29 @@ void LatticeStencil::fill_plane_halo(double *field, int z) const {
 void LatticeStencil::fill_plane_ghosts(double *plane, std::int64_t component_stride) const {
   const auto [n1, n2, n3] = n_;
   const auto [h1, h2, h3] = halo_;
-  for (int c = 0; c < components(); ++c) {
-    double *f = plane + c * component_stride;
-    // Ghost sites of the plane's lines, then its ghost lines (whole padded rows).
-    if (h1 == 1 && n1 > 1)
-      for (int y = 0; y < n2; ++y) {
-        double *row = f + in_plane_index(0, y);
-        row[-1] = row[n1 - 1];
-        row[n1] = row[0];
-      }
-    else if (h1 > 0)
-      for (int y = 0; y < n2; ++y) {
-        double *row = f + in_plane_index(0, y);
-        for (int g = 1; g <= h1; ++g) {
-          row[-g] = row[wrap(-g, n1)];
-          row[n1 - 1 + g] = row[wrap(n1 - 1 + g, n1)];
+  for (int b = 0; b < n_basis_; ++b)
+    for (int c = 0; c < 3; ++c) {
+      double *f = plane + (3 * b + c) * component_stride;
+      // Ghost sites of the plane's lines, then its ghost lines (whole padded rows).
+      if (h1 == 1 && n1 > 1)
+        for (int y = 0; y < n2; ++y) {
+          double *row = f + in_plane_index(0, y);
+          row[-1] = row[n1 - 1];
+          row[n1] = row[0];
         }
-      }
-    for (int g = 1; g <= h2; ++g)
-      for (const int y : {-g, n2 - 1 + g})
-        std::copy_n(f + in_plane_index(-lead_, wrap(y, n2)), stride_[1],
-                    f + in_plane_index(-lead_, y));
-  }
+      else if (h1 > 0)
+        for (int y = 0; y < n2; ++y) {
+          double *row = f + in_plane_index(0, y);
+          for (int g = 1; g <= h1; ++g) {
+            row[-g] = row[wrap(-g, n1)];
+            row[n1 - 1 + g] = row[wrap(n1 - 1 + g, n1)];
+          }
+        }
+      for (int g = 1; g <= h2; ++g)
+        for (const int y : {-g, n2 - 1 + g})
+          std::copy_n(f + in_plane_index(-lead_, wrap(y, n2)), stride_[1],
+                      f + in_plane_index(-lead_, y));
+    }
 }
 
 void LatticeStencil::line(int line, const double *r, FieldView out, std::int64_t out_atom) const {

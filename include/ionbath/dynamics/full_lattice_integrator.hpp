@@ -128,8 +128,9 @@ private:
   using StoredField = PlaneField<double>;
   using ConstStoredField = PlaneField<const double>;
 
-  FieldView field(Field f);
-  ConstFieldView field(Field f) const;
+  // The x, y, z arrays of basis atom b (padded arrays 3b, 3b + 1, 3b + 2).
+  FieldView field(Field f, int b = 0);
+  ConstFieldView field(Field f, int b = 0) const;
   StoredField stored(Field f);
   ConstStoredField stored(Field f) const;
   // RK5 stage j's positions (j = 0 is r, 1 the second-stage positions, 2 … 5 in the window) and
