@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <stdexcept>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #ifdef _OPENMP
@@ -69,6 +70,7 @@ struct PassLine {
   std::array<std::int64_t, kMaxSources> g_stride{};
   // `rows` consecutive lines: line y of each array at y · (its row stride).
   int rows = 1;
+  int components = 3; // 3 n_b: component α of basis atom b is array 3b + α
   std::int64_t field_row = 0;
   std::array<std::int64_t, kMaxSources> g_row{};
 };
@@ -112,7 +114,7 @@ __attribute__((always_inline)) inline void pass_line(int n, const PassLine &all,
   constexpr int lanes = sizeof(Pack) / sizeof(double);
   const PassWeights w = weights; // a local copy: the stores cannot alias it
   for (int y = 0; y < all.rows; ++y)
-    for (int c = 0; c < 3; ++c) {
+    for (int c = 0; c < all.components; ++c) {
       PassLine line = all;
       const std::int64_t f = c * all.field_stride + y * all.field_row;
       line.v += f;
@@ -199,6 +201,14 @@ template <class F> void for_each_line(int first, int end, int threads, F &&f) {
 template <class F> void for_each_line(int lines, int threads, F &&f) {
   for_each_line(0, lines, threads, std::forward<F>(f));
 }
+
+// Stencil scale 1/m_b per basis atom (accelerations, physics.md §4.1).
+std::vector<double> inverse_masses(const crystal::Crystal &crystal) {
+  std::vector<double> inverse;
+  for (const auto &atom : crystal.basis())
+    inverse.push_back(1.0 / atom.mass);
+  return inverse;
+}
 } // namespace
 
 FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, GridShape lattice,
@@ -206,9 +216,9 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
                                              const Vec3 &ion_inverse_mass,
                                              FullInteraction interaction, double dt_ps,
                                              FullLatticeOptions options)
-    : potential_(potential), stencil_(crystal, lattice, 1.0 / crystal.mass(), options.kernel),
+    : potential_(potential), stencil_(crystal, lattice, inverse_masses(crystal), options.kernel),
       lattice_vectors_(crystal.lattice_vectors()),
-      inverse_lattice_vectors_(crystal.lattice_vectors().inverse()), mass_(crystal.mass()),
+      inverse_lattice_vectors_(crystal.lattice_vectors().inverse()),
       ion_inverse_mass_(ion_inverse_mass), interaction_(std::move(interaction)), dt_(dt_ps),
       options_(options), threads_(resolve_threads(options.threads)) {
   if (!(dt_ > 0))
@@ -217,9 +227,26 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
     throw InputError("full EOM: ion inverse masses must be finite and ≥ 0");
   if (options.threads < 0)
     throw InputError(fmt::format("full EOM: threads must be ≥ 0, got {}", options.threads));
-  if (std::holds_alternative<FixedSites>(interaction_) &&
-      std::get<FixedSites>(interaction_).sites.empty())
-    throw InputError("full EOM: the fixed interaction list is empty");
+  for (const auto &atom : crystal.basis()) {
+    masses_.push_back(atom.mass);
+    basis_positions_.push_back(atom.position);
+  }
+  if (const auto *fixed = std::get_if<FixedSites>(&interaction_)) {
+    if (fixed->sites.empty())
+      throw InputError("full EOM: the fixed interaction list is empty");
+    if (!fixed->basis.empty() && fixed->basis.size() != fixed->sites.size())
+      throw InputError(fmt::format("full EOM: the fixed list has {} sites but {} basis indices",
+                                   fixed->sites.size(), fixed->basis.size()));
+    for (const int b : fixed->basis)
+      if (b < 0 || b >= crystal.n_basis())
+        throw InputError(fmt::format("full EOM: basis index {} of the fixed list is not in [0, {})",
+                                     b, crystal.n_basis()));
+  }
+  if (std::holds_alternative<PeriodicCorners>(interaction_) && crystal.n_basis() != 1)
+    throw InputError(fmt::format(
+        "full EOM: the 8-corner list is the simple-cubic one-atom protocol; crystal '{}' has {} "
+        "atoms per cell (use a cutoff list)",
+        crystal.name(), crystal.n_basis()));
   if (std::holds_alternative<PeriodicCorners>(interaction_))
     for (int axis = 0; axis < 3; ++axis)
       if (lattice[axis] < 2)
@@ -244,7 +271,7 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
           candidate_offsets_.emplace_back(x, y, z);
   }
 
-  const std::int64_t field_size = 3 * stencil_.padded_sites();
+  const std::int64_t field_size = stencil_.components() * stencil_.padded_sites();
   const bool rk5 = options_.scheme == FullScheme::rk5;
   storage_.assign(static_cast<std::size_t>(3 * field_size), 0.0);
   r_ = {0};
@@ -278,8 +305,9 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
     window_storage_.assign(static_cast<std::size_t>(6 * window_field_), 0.0);
   }
   chunk_rows_ = (lattice[1] + threads_ - 1) / threads_;
-  line_scratch_.assign(
-      static_cast<std::size_t>(threads_) * 6 * chunk_rows_ * stencil_.line_buffer_length(), 0.0);
+  line_scratch_.assign(static_cast<std::size_t>(threads_) * 2 * stencil_.components() *
+                           chunk_rows_ * stencil_.line_buffer_length(),
+                       0.0);
 }
 
 FullLatticeIntegrator::StoredField FullLatticeIntegrator::stored(Field f) {
@@ -305,10 +333,11 @@ FullLatticeIntegrator::StoredField FullLatticeIntegrator::stage_position(int j) 
 }
 
 void FullLatticeIntegrator::stage_lines(const StoredField &P, int z, int first_row, int count,
-                                        FieldView out, std::int64_t out_row) const {
+                                        FieldView out, std::int64_t out_row,
+                                        std::int64_t out_atom) const {
   const int n3 = lattice()[2];
   stencil_.plane_lines(first_row, count, P.at((z + n3 - 1) % n3), P.at(z), P.at((z + 1) % n3),
-                       P.component, out, out_row);
+                       P.component, out, out_row, out_atom);
 }
 
 void FullLatticeIntegrator::fill_ghosts(const StoredField &P, int z) const {
@@ -325,15 +354,15 @@ std::int64_t FullLatticeIntegrator::field_bytes() const {
       sizeof(double) * (storage_.size() + window_storage_.size() + line_scratch_.size()));
 }
 
-FieldView FullLatticeIntegrator::field(Field f) {
-  double *p = storage_.data() + f.offset;
+FieldView FullLatticeIntegrator::field(Field f, int b) {
   const std::int64_t n = stencil_.padded_sites();
+  double *p = storage_.data() + f.offset + 3 * b * n;
   return {p, p + n, p + 2 * n};
 }
 
-ConstFieldView FullLatticeIntegrator::field(Field f) const {
-  const double *p = storage_.data() + f.offset;
+ConstFieldView FullLatticeIntegrator::field(Field f, int b) const {
   const std::int64_t n = stencil_.padded_sites();
+  const double *p = storage_.data() + f.offset + 3 * b * n;
   return {p, p + n, p + 2 * n};
 }
 
@@ -370,63 +399,80 @@ double FullLatticeIntegrator::interact(const ConstStoredField &r, const Vec3 &R,
   forces.clear();
   ion_force.setZero();
   double energy = 0;
-  auto displacement = [&](std::int64_t l) {
+  // r_{nb} of cell lin(n) = l: component c of atom b is padded component 3b + c.
+  auto displacement = [&](std::int64_t l, int b) {
     const int n1 = lattice()[0], n2 = lattice()[1];
     const double *x =
         r.at(static_cast<int>(l / (std::int64_t(n1) * n2))) +
-        stencil_.in_plane_index(static_cast<int>(l % n1), static_cast<int>(l / n1 % n2));
+        stencil_.in_plane_index(static_cast<int>(l % n1), static_cast<int>(l / n1 % n2)) +
+        3 * b * r.component;
     return Vec3(x[0], x[r.component], x[2 * r.component]);
   };
-  // One pair term: force −∇U(s) on the atom, +∇U(s) on the ion (s = x_n − R).
-  auto add = [&](std::int64_t l, const Vec3 &s) {
+  // One pair term: force −∇U(s) on the atom, +∇U(s) on the ion (s = x_{nb} − R).
+  auto add = [&](std::int64_t l, int b, const Vec3 &s) {
     const Vec3 g = potential_.gradient(s);
     energy += potential_.value(s);
-    forces.push_back({l, -g});
+    forces.push_back({l, b, -g});
     ion_force += g;
   };
   std::visit(
       [&](const auto &list) {
         using L = std::decay_t<decltype(list)>;
         if constexpr (std::is_same_v<L, FixedSites>) {
-          for (const Cell &n : list.sites) {
+          for (std::size_t i = 0; i < list.sites.size(); ++i) {
+            const Cell &n = list.sites[i];
+            const int b = list.basis.empty() ? 0 : list.basis[i];
             const std::int64_t l = lin(wrap(n));
-            add(l, lattice_vectors_ * n.cast<double>() + displacement(l) - R);
+            add(l, b,
+                lattice_vectors_ * n.cast<double>() + basis_positions_[b] + displacement(l, b) - R);
           }
         } else {
-          const Vec3 f = inverse_lattice_vectors_ * R;
-          const Cell p(static_cast<int>(std::ceil(f.x())), static_cast<int>(std::ceil(f.y())),
-                       static_cast<int>(std::ceil(f.z())));
-          auto pair_separation = [&](const Cell &n, std::int64_t &l) {
+          // Minimum-image separation of atom (n, b), label wrapped into the lattice.
+          auto pair_separation = [&](const Cell &n, int b, std::int64_t &l) {
             const Cell w = wrap(n);
             l = lin(w);
-            return minimum_image(lattice_vectors_ * w.cast<double>() + displacement(l) - R);
+            return minimum_image(lattice_vectors_ * w.cast<double>() + basis_positions_[b] +
+                                 displacement(l, b) - R);
           };
           if constexpr (std::is_same_v<L, PeriodicCorners>) {
+            const Cell p = ceil_cell(R);
             for (int o = 0; o < 8; ++o) {
               const Cell n = p - Cell(1 - (o & 1), 1 - (o >> 1 & 1), 1 - (o >> 2 & 1));
               std::int64_t l;
-              const Vec3 s = pair_separation(n, l);
-              add(l, s);
+              const Vec3 s = pair_separation(n, 0, l);
+              add(l, 0, s);
             }
           } else {
+            // Sublattice b is the Bravais lattice shifted by τ_b: its cells near R are those of
+            // the one-atom lattice near R − τ_b.
             const double radius2 = list.radius_A * list.radius_A;
-            for (const Cell &o : candidate_offsets_) {
-              std::int64_t l;
-              const Vec3 s = pair_separation(p + o, l);
-              if (s.squaredNorm() < radius2)
-                add(l, s);
+            for (int b = 0; b < stencil_.n_basis(); ++b) {
+              const Cell p = ceil_cell(R - basis_positions_[b]);
+              for (const Cell &o : candidate_offsets_) {
+                std::int64_t l;
+                const Vec3 s = pair_separation(p + o, b, l);
+                if (s.squaredNorm() < radius2)
+                  add(l, b, s);
+              }
             }
           }
         }
       },
       interaction_);
-  std::sort(forces.begin(), forces.end(),
-            [](const SiteForce &a, const SiteForce &b) { return a.lin < b.lin; });
+  std::sort(forces.begin(), forces.end(), [](const SiteForce &a, const SiteForce &b) {
+    return std::tie(a.lin, a.atom) < std::tie(b.lin, b.atom);
+  });
   return energy;
 }
 
+Cell FullLatticeIntegrator::ceil_cell(const Vec3 &R) const {
+  const Vec3 f = inverse_lattice_vectors_ * R;
+  return {static_cast<int>(std::ceil(f.x())), static_cast<int>(std::ceil(f.y())),
+          static_cast<int>(std::ceil(f.z()))};
+}
+
 void FullLatticeIntegrator::add_site_accelerations(const std::vector<SiteForce> &forces, int line,
-                                                   FieldView out) const {
+                                                   FieldView out, std::int64_t atom_stride) const {
   const std::int64_t first = std::int64_t(line) * stencil_.line_length();
   const std::int64_t last = first + stencil_.line_length();
   // The list is sorted by site: most lines hold none of its atoms.
@@ -436,7 +482,8 @@ void FullLatticeIntegrator::add_site_accelerations(const std::vector<SiteForce> 
                              [](const SiteForce &f, std::int64_t l) { return f.lin < l; });
   for (; it != forces.end() && it->lin < last; ++it)
     for (int c = 0; c < 3; ++c)
-      out[c][it->lin - first] += it->force[c] / mass_;
+      out[c][it->atom * atom_stride + it->lin - first] +=
+          it->force[c] / masses_[static_cast<std::size_t>(it->atom)];
 }
 
 void FullLatticeIntegrator::set_lattice_state(std::span<const double> r_A,
@@ -444,15 +491,18 @@ void FullLatticeIntegrator::set_lattice_state(std::span<const double> r_A,
   const std::int64_t n = atoms();
   if (static_cast<std::int64_t>(r_A.size()) != 3 * n ||
       static_cast<std::int64_t>(rdot_A_per_ps.size()) != 3 * n)
-    throw InputError(fmt::format("full EOM: lattice state needs 3N = {} values", 3 * n));
-  auto r = field(r_);
-  auto v = field(v_);
-  for (std::int64_t i = 0; i < n; ++i)
+    throw InputError(fmt::format("full EOM: lattice state needs 3 n_b N = {} values", 3 * n));
+  const std::int64_t component = stencil_.padded_sites();
+  const int nb = stencil_.n_basis();
+  double *r = field(r_)[0];
+  double *v = field(v_)[0];
+  for (std::int64_t i = 0; i < n; ++i) // atom b = i mod n_b of cell i / n_b
     for (int c = 0; c < 3; ++c) {
-      r[c][slot(i)] = r_A[3 * i + c];
-      v[c][slot(i)] = rdot_A_per_ps[3 * i + c];
+      const std::int64_t k = (3 * (i % nb) + c) * component + slot(i / nb);
+      r[k] = r_A[3 * i + c];
+      v[k] = rdot_A_per_ps[3 * i + c];
     }
-  stencil_.fill_halo(r[0]);
+  stencil_.fill_halo(r);
   verlet_acceleration_valid_ = false;
   second_stage_valid_ = false;
 }
@@ -500,6 +550,7 @@ void FullLatticeIntegrator::step_rk5() {
   const int n2 = lattice()[1], n3 = lattice()[2];
   const int reach = stencil_.halo()[2];
   const int buffer = stencil_.line_buffer_length();
+  const int components = stencil_.components();
   const StoredField r = stored(r_), v = stored(v_);
   std::array<StoredField, 2> A{stage_acceleration(0), stage_acceleration(1)};
   std::array<StoredField, S> P; // stage positions (P_0 = r)
@@ -536,6 +587,7 @@ void FullLatticeIntegrator::step_rk5() {
     for_each_line(stencil_.lines(), threads_, [&](int l, int) {
       const std::int64_t o = stencil_.line_start(l);
       PassLine line;
+      line.components = components;
       line.r = r.base + o;
       line.v = v.base + o;
       line.next = P[1].base + o;
@@ -578,23 +630,26 @@ void FullLatticeIntegrator::step_rk5() {
       if (count == 0)
         return;
       const std::int64_t o = stencil_.in_plane_index(0, first_row);
-      double *scratch = line_scratch_.data() + std::int64_t(thread) * 6 * chunk_rows_ * buffer;
+      double *scratch =
+          line_scratch_.data() + std::int64_t(thread) * 2 * components * chunk_rows_ * buffer;
       // Stage accelerations of the chunk: straight into A_j if a later pass needs them, else into
       // buffers of one row per line.
       std::array<FieldView, 2> g;
       const std::int64_t g_row = pass == 0 ? row : buffer;
       const std::int64_t g_stride = pass == 0 ? A[0].component : chunk_rows_ * buffer;
       for (int q = 0; q < 2; ++q) {
-        double *rows = pass == 0 ? A[q].at(z) + o : scratch + 3 * q * chunk_rows_ * buffer;
+        double *rows = pass == 0 ? A[q].at(z) + o : scratch + components * q * chunk_rows_ * buffer;
         g[q] = {rows, rows + g_stride, rows + 2 * g_stride};
-        stage_lines(P[i + q], z, first_row, count, g[q], g_row);
+        stage_lines(P[i + q], z, first_row, count, g[q], g_row, 3 * g_stride);
         for (int l = 0; l < count; ++l)
           add_site_accelerations(site_forces_[i + q], z * n2 + first_row + l,
-                                 {g[q][0] + l * g_row, g[q][1] + l * g_row, g[q][2] + l * g_row});
+                                 {g[q][0] + l * g_row, g[q][1] + l * g_row, g[q][2] + l * g_row},
+                                 3 * g_stride);
       }
       const std::int64_t state = r.at(z) - r.base + o;
       PassLine line;
       line.rows = count;
+      line.components = components;
       line.r = r.base + state;
       line.v = v.base + state;
       line.rdot = v.base + state;
@@ -727,11 +782,12 @@ std::vector<int> FullLatticeIntegrator::interaction_planes(const Vec3 &R) const 
         if constexpr (std::is_same_v<L, FixedSites>) {
           for (const Cell &n : list.sites)
             planes.push_back(wrap3(n.z()));
+        } else if constexpr (std::is_same_v<L, PeriodicCorners>) {
+          const int p = ceil_cell(R).z();
+          planes = {wrap3(p - 1), wrap3(p)};
         } else {
-          const int p = static_cast<int>(std::ceil((inverse_lattice_vectors_ * R).z()));
-          if constexpr (std::is_same_v<L, PeriodicCorners>) {
-            planes = {wrap3(p - 1), wrap3(p)};
-          } else {
+          for (const Vec3 &tau : basis_positions_) {
+            const int p = ceil_cell(R - tau).z();
             for (const Cell &o : candidate_offsets_)
               planes.push_back(wrap3(p + o.z()));
           }
@@ -763,7 +819,14 @@ int FullLatticeIntegrator::interaction_plane_span() const {
             low = std::min(low, o.z());
             high = std::max(high, o.z());
           }
-          return high - low + 2;
+          // The sublattices' cells p_b = ceil(A⁻¹(R − τ_b)) spread over the planes of −f_b,z.
+          int shift_low = 0, shift_high = 0;
+          for (const Vec3 &tau : basis_positions_) {
+            const double f = -(inverse_lattice_vectors_ * tau).z();
+            shift_low = std::min(shift_low, static_cast<int>(std::floor(f)));
+            shift_high = std::max(shift_high, static_cast<int>(std::ceil(f)));
+          }
+          return high - low + 2 + shift_high - shift_low;
         }
       },
       interaction_);
@@ -771,20 +834,24 @@ int FullLatticeIntegrator::interaction_plane_span() const {
 
 void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   const int n1 = stencil_.line_length();
-  auto r = field(r_);
-  auto v = field(v_);
-  auto A = field(acceleration_);
+  const std::int64_t component = stencil_.padded_sites(); // array k = 3b + α at k · component
+  const double *r = field(r_)[0];
+  double *v = field(v_)[0];
+  double *A = field(acceleration_)[0];
   interact(stored(r_), R_, site_forces_[0], ion_force_);
   verlet_ion_acceleration_ = ion_inverse_mass_.cwiseProduct(ion_force_);
   Rdot_ += kick_ps * verlet_ion_acceleration_;
   for_each_line(stencil_.lines(), threads_, [&](int l, int) {
     const std::int64_t o = stencil_.line_start(l);
-    const FieldView g{A[0] + o, A[1] + o, A[2] + o};
-    stencil_.line(l, r[0], g);
-    add_site_accelerations(site_forces_[0], l, g);
-    for (int c = 0; c < 3; ++c)
+    const FieldView g{A + o, A + component + o, A + 2 * component + o};
+    stencil_.line(l, r, g, 3 * component);
+    add_site_accelerations(site_forces_[0], l, g, 3 * component);
+    for (int k = 0; k < stencil_.components(); ++k) {
+      double *vk = v + k * component + o;
+      const double *gk = A + k * component + o;
       for (int s = 0; s < n1; ++s)
-        v[c][o + s] += kick_ps * g[c][s];
+        vk[s] += kick_ps * gk[s];
+    }
   });
   verlet_acceleration_valid_ = true;
 }
@@ -796,29 +863,35 @@ void FullLatticeIntegrator::step_verlet() {
     verlet_acceleration_and_kick(0.0);
   const double h = dt_;
   const int n1 = stencil_.line_length();
-  auto r = field(r_);
-  auto v = field(v_);
-  auto A = field(acceleration_);
+  const std::int64_t component = stencil_.padded_sites(); // array k = 3b + α at k · component
+  double *r = field(r_)[0];
+  double *v = field(v_)[0];
+  const double *A = field(acceleration_)[0];
   for_each_line(stencil_.lines(), threads_, [&](int l, int) {
     const std::int64_t o = stencil_.line_start(l);
-    for (int c = 0; c < 3; ++c)
+    for (int k = 0; k < stencil_.components(); ++k) {
+      double *rk = r + k * component + o, *vk = v + k * component + o;
+      const double *Ak = A + k * component + o;
       for (int s = 0; s < n1; ++s) {
-        v[c][o + s] += 0.5 * h * A[c][o + s];
-        r[c][o + s] += h * v[c][o + s];
+        vk[s] += 0.5 * h * Ak[s];
+        rk[s] += h * vk[s];
       }
+    }
   });
-  stencil_.fill_halo(r[0]);
+  stencil_.fill_halo(r);
   Rdot_ += (0.5 * h) * verlet_ion_acceleration_;
   R_ += h * Rdot_;
   verlet_acceleration_and_kick(0.5 * h);
 }
 
 std::vector<double> FullLatticeIntegrator::dof_order(Field f) const {
-  const auto x = field(f);
+  const double *x = field(f)[0];
+  const std::int64_t component = stencil_.padded_sites();
+  const int nb = stencil_.n_basis();
   std::vector<double> out(static_cast<std::size_t>(3 * atoms()));
-  for (std::int64_t i = 0; i < atoms(); ++i)
+  for (std::int64_t i = 0; i < atoms(); ++i) // atom b = i mod n_b of cell i / n_b
     for (int c = 0; c < 3; ++c)
-      out[3 * i + c] = x[c][slot(i)];
+      out[3 * i + c] = x[(3 * (i % nb) + c) * component + slot(i / nb)];
   return out;
 }
 
@@ -830,34 +903,38 @@ std::vector<double> FullLatticeIntegrator::lattice_velocities_A_per_ps() const {
   return dof_order(v_);
 }
 
-Vec3 FullLatticeIntegrator::displacement_A(const Cell &n) const {
-  const auto r = field(r_);
-  const std::int64_t s = slot(lin(wrap(n)));
-  return {r[0][s], r[1][s], r[2][s]};
+Vec3 FullLatticeIntegrator::displacement_A(const Cell &n, int b) const {
+  const double *r = field(r_)[0] + 3 * b * stencil_.padded_sites() + slot(lin(wrap(n)));
+  return {r[0], r[stencil_.padded_sites()], r[2 * stencil_.padded_sites()]};
 }
 
-Vec3 FullLatticeIntegrator::velocity_A_per_ps(const Cell &n) const {
-  const auto v = field(v_);
-  const std::int64_t s = slot(lin(wrap(n)));
-  return {v[0][s], v[1][s], v[2][s]};
+Vec3 FullLatticeIntegrator::velocity_A_per_ps(const Cell &n, int b) const {
+  const double *v = field(v_)[0] + 3 * b * stencil_.padded_sites() + slot(lin(wrap(n)));
+  return {v[0], v[stencil_.padded_sites()], v[2 * stencil_.padded_sites()]};
 }
 
 FullEnergy FullLatticeIntegrator::energy() const {
   const int n1 = stencil_.line_length();
   const int buffer = stencil_.line_buffer_length();
-  const auto r = field(r_);
-  const auto v = field(v_);
-  std::vector<double> scratch(static_cast<std::size_t>(3 * buffer));
-  const FieldView g{scratch.data(), scratch.data() + buffer, scratch.data() + 2 * buffer};
+  std::vector<double> scratch(static_cast<std::size_t>(stencil_.components() * buffer));
   FullEnergy e;
   for (int l = 0; l < stencil_.lines(); ++l) {
-    stencil_.line(l, r[0], g);
+    stencil_.line(l, field(r_)[0],
+                  {scratch.data(), scratch.data() + buffer, scratch.data() + 2 * buffer},
+                  3 * buffer);
     const std::int64_t o = stencil_.line_start(l);
-    for (int c = 0; c < 3; ++c)
-      for (int s = 0; s < n1; ++s) {
-        e.lattice_kinetic += 0.5 * mass_ * v[c][o + s] * v[c][o + s];
-        e.lattice_potential -= 0.5 * mass_ * r[c][o + s] * g[c][s]; // g = −V r / m
-      }
+    for (int b = 0; b < stencil_.n_basis(); ++b) {
+      const double m = masses_[static_cast<std::size_t>(b)];
+      const auto r = field(r_, b);
+      const auto v = field(v_, b);
+      const double *g0 = scratch.data() + 3 * b * buffer;
+      const ConstFieldView g{g0, g0 + buffer, g0 + 2 * buffer};
+      for (int c = 0; c < 3; ++c)
+        for (int s = 0; s < n1; ++s) {
+          e.lattice_kinetic += 0.5 * m * v[c][o + s] * v[c][o + s];
+          e.lattice_potential -= 0.5 * m * r[c][o + s] * g[c][s]; // g = −V r / m_b
+        }
+    }
   }
   for (int c = 0; c < 3; ++c)
     if (ion_inverse_mass_[c] > 0)
@@ -870,14 +947,19 @@ FullEnergy FullLatticeIntegrator::energy() const {
 
 Vec3 FullLatticeIntegrator::total_momentum() const {
   const int n1 = stencil_.line_length();
-  const auto v = field(v_);
+  const std::int64_t component = stencil_.padded_sites();
+  const double *v = field(v_)[0];
   Vec3 p = Vec3::Zero();
   for (int c = 0; c < 3; ++c) {
-    double sum = 0;
-    for (int l = 0; l < stencil_.lines(); ++l)
-      for (int s = 0; s < n1; ++s)
-        sum += v[c][stencil_.line_start(l) + s];
-    p[c] = mass_ * sum + (ion_inverse_mass_[c] > 0 ? Rdot_[c] / ion_inverse_mass_[c] : 0.0);
+    double framework = 0; // Σ_b m_b Σ_n ṙ_{nb,c}
+    for (int b = 0; b < stencil_.n_basis(); ++b) {
+      double sum = 0;
+      for (int l = 0; l < stencil_.lines(); ++l)
+        for (int s = 0; s < n1; ++s)
+          sum += v[(3 * b + c) * component + stencil_.line_start(l) + s];
+      framework += masses_[static_cast<std::size_t>(b)] * sum;
+    }
+    p[c] = framework + (ion_inverse_mass_[c] > 0 ? Rdot_[c] / ion_inverse_mass_[c] : 0.0);
   }
   return p;
 }

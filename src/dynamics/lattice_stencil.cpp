@@ -21,44 +21,65 @@ int wrap(int i, int n) {
   return m < 0 ? m + n : m;
 }
 
-// One output component on sites [0, length) of a line, `length` a multiple of the block of
+// One output component on sites [0, length) of Rows lines, `length` a multiple of the block of
 // Registers SIMD vectors of type Pack (the sums stay in registers, one independent chain per
-// vector): out[x] = Σ_e value_e · (base[near_e + x] + base[far_e + x]) over the pairs plus
-// Σ_e value_e · base[near_e + x] over the single entries.
-template <class Pack, int Registers>
+// vector and line): out[y · out_row + x] = Σ_e value_e · (base[y · row + near_e + x] +
+// base[y · row + far_e + x]) over the pairs plus Σ_e value_e · base[y · row + near_e + x] over
+// the single entries. Each sum is formed in the same order whatever Rows.
+template <class Pack, int Registers, int Rows>
 __attribute__((always_inline)) inline void
-sweep_line(int length, const double *base, int pairs, int count, const std::int64_t *near,
-           const std::int64_t *far, const double *value, double *out) {
+sweep_rows(int length, const double *base, std::int64_t row, int pairs, int count,
+           const std::int64_t *near, const std::int64_t *far, const double *value, double *out,
+           std::int64_t out_row) {
   constexpr int lanes = sizeof(Pack) / sizeof(double);
   constexpr int block = lanes * Registers;
   for (int x = 0; x < length; x += block) {
-    Pack acc[Registers] = {};
+    Pack acc[Rows][Registers] = {};
     for (int e = 0; e < pairs; ++e) {
       const Pack v = Pack{} + value[e];
       const double *p = base + near[e] + x;
       const double *q = base + far[e] + x;
 #pragma GCC unroll 16
-      for (int k = 0; k < Registers; ++k) {
+      for (int k = 0; k < Rows * Registers; ++k) {
         Pack a, b;
-        std::memcpy(&a, p + k * lanes, sizeof a);
-        std::memcpy(&b, q + k * lanes, sizeof b);
-        acc[k] += v * (a + b);
+        std::memcpy(&a, p + k / Registers * row + k % Registers * lanes, sizeof a);
+        std::memcpy(&b, q + k / Registers * row + k % Registers * lanes, sizeof b);
+        acc[k / Registers][k % Registers] += v * (a + b);
       }
     }
     for (int e = pairs; e < count; ++e) {
       const Pack v = Pack{} + value[e];
       const double *p = base + near[e] + x;
 #pragma GCC unroll 16
-      for (int k = 0; k < Registers; ++k) {
+      for (int k = 0; k < Rows * Registers; ++k) {
         Pack a;
-        std::memcpy(&a, p + k * lanes, sizeof a);
-        acc[k] += v * a;
+        std::memcpy(&a, p + k / Registers * row + k % Registers * lanes, sizeof a);
+        acc[k / Registers][k % Registers] += v * a;
       }
     }
 #pragma GCC unroll 16
-    for (int k = 0; k < Registers; ++k)
-      std::memcpy(out + x + k * lanes, &acc[k], sizeof(Pack));
+    for (int k = 0; k < Rows * Registers; ++k)
+      std::memcpy(out + k / Registers * out_row + x + k % Registers * lanes,
+                  &acc[k / Registers][k % Registers], sizeof(Pack));
   }
+}
+
+// `rows` (1 or 2) lines. Short blocks (few chains per line) sweep two lines at once, so twice as
+// many independent sums hide the multiply–add latency.
+template <class Pack, int Registers>
+__attribute__((always_inline)) inline void
+sweep_line(int length, int rows, const double *base, std::int64_t row, int pairs, int count,
+           const std::int64_t *near, const std::int64_t *far, const double *value, double *out,
+           std::int64_t out_row) {
+  if constexpr (Registers <= 4)
+    if (rows == 2) {
+      sweep_rows<Pack, Registers, 2>(length, base, row, pairs, count, near, far, value, out,
+                                     out_row);
+      return;
+    }
+  for (int y = 0; y < rows; ++y)
+    sweep_rows<Pack, Registers, 1>(length, base + y * row, row, pairs, count, near, far, value,
+                                   out + y * out_row, out_row);
 }
 
 using simd::broadcast;
@@ -66,22 +87,26 @@ using simd::load;
 using simd::Pack2;
 using simd::Pack4;
 
-using SweepFunction = void (*)(int, const double *, int, int, const std::int64_t *,
-                               const std::int64_t *, const double *, double *);
+using SweepFunction = void (*)(int, int, const double *, std::int64_t, int, int,
+                               const std::int64_t *, const std::int64_t *, const double *, double *,
+                               std::int64_t);
 
 // Blocks of 4 · Vectors sites: SSE2 (two registers per four sites) and, chosen at run time when
 // the CPU has them, AVX2 + FMA.
 template <int Vectors>
-void sweep_sse2(int length, const double *base, int pairs, int count, const std::int64_t *near,
-                const std::int64_t *far, const double *value, double *out) {
-  sweep_line<Pack2, 2 * Vectors>(length, base, pairs, count, near, far, value, out);
+void sweep_sse2(int length, int rows, const double *base, std::int64_t row, int pairs, int count,
+                const std::int64_t *near, const std::int64_t *far, const double *value, double *out,
+                std::int64_t out_row) {
+  sweep_line<Pack2, 2 * Vectors>(length, rows, base, row, pairs, count, near, far, value, out,
+                                 out_row);
 }
 #if defined(__GNUC__) && defined(__x86_64__)
 template <int Vectors>
 __attribute__((target("avx2,fma"))) void
-sweep_avx2(int length, const double *base, int pairs, int count, const std::int64_t *near,
-           const std::int64_t *far, const double *value, double *out) {
-  sweep_line<Pack4, Vectors>(length, base, pairs, count, near, far, value, out);
+sweep_avx2(int length, int rows, const double *base, std::int64_t row, int pairs, int count,
+           const std::int64_t *near, const std::int64_t *far, const double *value, double *out,
+           std::int64_t out_row) {
+  sweep_line<Pack4, Vectors>(length, rows, base, row, pairs, count, near, far, value, out, out_row);
 }
 #endif
 
@@ -223,33 +248,37 @@ std::optional<std::array<double, 3>> cubic_bond_values(const std::vector<crystal
   return std::array<double, 3>{c0, k, h};
 }
 
-// One nonzero entry scale·(−Φ_d)_{ij}: output component i, source component j at n + d.
-struct Entry {
-  Cell offset;
-  int i, j;
-  double value;
-};
+// The blocks Φ_{bb'}(L) and the self terms Φ_bb(0) (physics.md §1.1, §12.1) as bonds.
+std::vector<crystal::Bond> stencil_blocks(const crystal::Crystal &crystal) {
+  std::vector<crystal::Bond> bonds = crystal.bonds();
+  for (int b = 0; b < crystal.n_basis(); ++b)
+    bonds.push_back({Cell::Zero(), crystal.onsite_block(b), b, b});
+  return bonds;
+}
+
 } // namespace
 
 LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattice, double scale,
                                StencilKernel kernel)
-    : n_(lattice) {
+    : LatticeStencil(crystal, lattice,
+                     std::vector<double>(static_cast<std::size_t>(crystal.n_basis()), scale),
+                     kernel) {}
+
+LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattice,
+                               const std::vector<double> &atom_scale, StencilKernel kernel)
+    : n_(lattice), n_basis_(crystal.n_basis()) {
   for (int axis = 0; axis < 3; ++axis)
     if (n_[axis] < 1)
       throw InputError(fmt::format("lattice stencil: lattice extent {} along axis {} must be ≥ 1",
                                    n_[axis], axis + 1));
-  // Blocks Φ_0 (offset 0) and Φ_d; (V r)_n = Σ_d Φ_d r_{n+d} (physics.md §1.1).
-  std::vector<crystal::Bond> bonds = crystal.bonds();
-  bonds.push_back({Cell::Zero(), crystal.onsite_block()});
-  std::vector<Entry> entries;
-  for (const auto &b : bonds) {
+  if (static_cast<int>(atom_scale.size()) != n_basis_)
+    throw std::invalid_argument(fmt::format("lattice stencil: {} atom scales for {} basis atoms",
+                                            atom_scale.size(), n_basis_));
+  // (V r)_{n,b} = Σ_{L,b'} Φ_{bb'}(L) r_{n+L,b'} (physics.md §1.1, §12.1).
+  const std::vector<crystal::Bond> bonds = stencil_blocks(crystal);
+  for (const auto &b : bonds)
     for (int axis = 0; axis < 3; ++axis)
       halo_[axis] = std::max(halo_[axis], std::abs(b.offset[axis]));
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j)
-        if (b.phi(i, j) != 0.0)
-          entries.push_back({b.offset, i, j, -scale * b.phi(i, j)});
-  }
   // Lines are swept in equal blocks of at most max_vectors four-site vectors (as few blocks as
   // possible); the last line's sweep may read up to a block past the padded array.
   const int vectors = (n_[0] + 3) / 4;
@@ -265,22 +294,40 @@ LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattic
   const int row = (lead_ + std::max(n_[0] + halo_[0], line_buffer_length()) + 3) / 4 * 4;
   stride_ = {1, row, std::int64_t(row) * (n_[1] + 2 * halo_[1])};
   padded_sites_ = stride_[2] * (n_[2] + 2 * halo_[2]) + block_;
-  if (const auto cubic = cubic_bond_values(bonds); cubic && kernel == StencilKernel::automatic) {
+  const auto cubic = n_basis_ == 1 ? cubic_bond_values(bonds) : std::nullopt;
+  if (cubic && kernel == StencilKernel::automatic) {
     for (int v = 0; v < 3; ++v)
-      cubic_values_[v] = scale * (*cubic)[v];
+      cubic_values_[v] = atom_scale[0] * (*cubic)[v];
 #if defined(__GNUC__) && defined(__x86_64__)
     cubic_sweep_ = simd::cpu_has_avx2_fma() ? cubic_avx2 : cubic_sse2;
 #else
     cubic_sweep_ = cubic_sse2;
 #endif
   }
+  std::vector<Entry> entries;
+  for (const auto &b : bonds)
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j)
+        if (b.phi(i, j) != 0.0)
+          entries.push_back({b.offset, 3 * b.from + i, 3 * b.to + j,
+                             -atom_scale[static_cast<std::size_t>(b.from)] * b.phi(i, j)});
+  set_terms(entries);
+}
+
+void LatticeStencil::set_terms(const std::vector<Entry> &entries) {
   auto offset = [&](const Entry &e) {
     return e.j * padded_sites_ + e.offset.x() + stride_[1] * e.offset.y() +
            stride_[2] * e.offset.z();
   };
-
-  // Pair the entries of d and −d with equal values (one multiply for both neighbours).
-  for (int i = 0; i < 3; ++i) {
+  // Pair entries of equal value (one multiply for two neighbours): on one-atom crystals those
+  // of d and −d; with a basis the neighbours of one value sit at unrelated (L, b'), so any two
+  // entries of equal value pair.
+  auto partners = [&](const Entry &e, const Entry &f) {
+    return f.i == e.i && f.value == e.value &&
+           (n_basis_ > 1 || (e.offset != Cell::Zero() && f.j == e.j && f.offset == -e.offset));
+  };
+  terms_.assign(static_cast<std::size_t>(components()), Terms{});
+  for (int i = 0; i < components(); ++i) {
     std::vector<std::tuple<bool, std::int64_t, std::int64_t, double>> list; // single, near, far
     std::vector<bool> used(entries.size(), false);
     for (std::size_t a = 0; a < entries.size(); ++a) {
@@ -290,9 +337,9 @@ LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattic
       used[a] = true;
       std::int64_t far = -1;
       bool paired = false;
-      for (std::size_t b = a + 1; b < entries.size() && e.offset != Cell::Zero(); ++b) {
+      for (std::size_t b = a + 1; b < entries.size(); ++b) {
         const Entry &f = entries[b];
-        if (!used[b] && f.i == i && f.j == e.j && f.offset == -e.offset && f.value == e.value) {
+        if (!used[b] && partners(e, f)) {
           used[b] = true;
           far = offset(f);
           paired = true;
@@ -303,7 +350,7 @@ LatticeStencil::LatticeStencil(const crystal::Crystal &crystal, GridShape lattic
     }
     // Pairs first, then by source address (locality).
     std::sort(list.begin(), list.end());
-    Terms &t = terms_[i];
+    Terms &t = terms_[static_cast<std::size_t>(i)];
     for (const auto &[single, near, far, value] : list) {
       t.pairs += !single;
       t.near.push_back(near);
@@ -331,7 +378,7 @@ void LatticeStencil::fill_plane_halo(double *field, int z) const {
   // Periodic images of the plane among the ghost planes (whole padded planes). The simple-cubic
   // kernel wraps its plane offsets itself and reads no ghost planes.
   const int n3 = n_[2], h3 = halo_[2];
-  for (int c = 0; c < 3 && !cubic_sweep_; ++c) {
+  for (int c = 0; c < components() && !cubic_sweep_; ++c) {
     double *f = field + c * padded_sites_;
     for (int image = z - n3 * ((z + h3) / n3); image < n3 + h3; image += n3)
       if (image != z && image >= -h3)
@@ -342,45 +389,46 @@ void LatticeStencil::fill_plane_halo(double *field, int z) const {
 void LatticeStencil::fill_plane_ghosts(double *plane, std::int64_t component_stride) const {
   const auto [n1, n2, n3] = n_;
   const auto [h1, h2, h3] = halo_;
-  for (int c = 0; c < 3; ++c) {
-    double *f = plane + c * component_stride;
-    // Ghost sites of the plane's lines, then its ghost lines (whole padded rows).
-    if (h1 == 1 && n1 > 1)
-      for (int y = 0; y < n2; ++y) {
-        double *row = f + in_plane_index(0, y);
-        row[-1] = row[n1 - 1];
-        row[n1] = row[0];
-      }
-    else if (h1 > 0)
-      for (int y = 0; y < n2; ++y) {
-        double *row = f + in_plane_index(0, y);
-        for (int g = 1; g <= h1; ++g) {
-          row[-g] = row[wrap(-g, n1)];
-          row[n1 - 1 + g] = row[wrap(n1 - 1 + g, n1)];
+  for (int b = 0; b < n_basis_; ++b)
+    for (int c = 0; c < 3; ++c) {
+      double *f = plane + (3 * b + c) * component_stride;
+      // Ghost sites of the plane's lines, then its ghost lines (whole padded rows).
+      if (h1 == 1 && n1 > 1)
+        for (int y = 0; y < n2; ++y) {
+          double *row = f + in_plane_index(0, y);
+          row[-1] = row[n1 - 1];
+          row[n1] = row[0];
         }
-      }
-    for (int g = 1; g <= h2; ++g)
-      for (const int y : {-g, n2 - 1 + g})
-        std::copy_n(f + in_plane_index(-lead_, wrap(y, n2)), stride_[1],
-                    f + in_plane_index(-lead_, y));
-  }
+      else if (h1 > 0)
+        for (int y = 0; y < n2; ++y) {
+          double *row = f + in_plane_index(0, y);
+          for (int g = 1; g <= h1; ++g) {
+            row[-g] = row[wrap(-g, n1)];
+            row[n1 - 1 + g] = row[wrap(n1 - 1 + g, n1)];
+          }
+        }
+      for (int g = 1; g <= h2; ++g)
+        for (const int y : {-g, n2 - 1 + g})
+          std::copy_n(f + in_plane_index(-lead_, wrap(y, n2)), stride_[1],
+                      f + in_plane_index(-lead_, y));
+    }
 }
 
-void LatticeStencil::line(int line, const double *r, FieldView out) const {
-  lines(line, 1, r, out, 0);
+void LatticeStencil::line(int line, const double *r, FieldView out, std::int64_t out_atom) const {
+  lines(line, 1, r, out, 0, out_atom);
 }
 
 void LatticeStencil::lines(int first, int count, const double *r, FieldView out,
-                           std::int64_t out_row) const {
+                           std::int64_t out_row, std::int64_t out_atom) const {
   const int z = first / n_[1], n3 = n_[2];
   plane_lines(first % n_[1], count, r + plane_offset((z + n3 - 1) % n3), r + plane_offset(z),
-              r + plane_offset((z + 1) % n3), padded_sites_, out, out_row);
+              r + plane_offset((z + 1) % n3), padded_sites_, out, out_row, out_atom);
 }
 
 void LatticeStencil::plane_lines(int first_row, int count, const double *below,
                                  const double *center, const double *above,
-                                 std::int64_t component_stride, FieldView out,
-                                 std::int64_t out_row) const {
+                                 std::int64_t component_stride, FieldView out, std::int64_t out_row,
+                                 std::int64_t out_atom) const {
   const double *base = center + in_plane_index(0, first_row);
   if (cubic_sweep_) {
     cubic_sweep_(line_buffer_length(), count, base, component_stride, stride_[1], below - center,
@@ -389,15 +437,19 @@ void LatticeStencil::plane_lines(int first_row, int count, const double *below,
   }
   if (component_stride != padded_sites_)
     throw std::logic_error("LatticeStencil: the generic kernel reads padded fields only");
-  for (int l = 0; l < count; ++l)
-    for (int i = 0; i < 3; ++i) {
-      const Terms &t = terms_[i];
-      sweep_(line_buffer_length(), base + l * stride_[1], t.pairs, static_cast<int>(t.value.size()),
-             t.near.data(), t.far.data(), t.value.data(), out[i] + l * out_row);
+  // Two lines per sweep (one when a single one is left); every component of them before the next.
+  for (int l = 0; l < count; l += 2)
+    for (int i = 0; i < components(); ++i) {
+      const Terms &t = terms_[static_cast<std::size_t>(i)];
+      sweep_(line_buffer_length(), std::min(2, count - l), base + l * stride_[1], stride_[1],
+             t.pairs, static_cast<int>(t.value.size()), t.near.data(), t.far.data(), t.value.data(),
+             out[i % 3] + (i / 3) * out_atom + l * out_row, out_row);
     }
 }
 
 void LatticeStencil::apply(ConstFieldView r, FieldView out, int threads) const {
+  if (n_basis_ != 1)
+    throw std::logic_error("LatticeStencil::apply: one-atom crystals only (use apply_dof)");
   const int n1 = n_[0];
   const int count = lines();
   thread_local AlignedVector<double> padded;
@@ -424,6 +476,44 @@ void LatticeStencil::apply(ConstFieldView r, FieldView out, int threads) const {
       line(l, source, g);
       for (int c = 0; c < 3; ++c)
         std::copy_n(g[c], n1, out[c] + std::int64_t(l) * n1);
+    }
+  }
+}
+
+void LatticeStencil::apply_dof(std::span<const double> r, std::span<double> out,
+                               int threads) const {
+  const int n1 = n_[0], nb = n_basis_, count = lines();
+  const std::int64_t values = 3 * nb * sites();
+  if (static_cast<std::int64_t>(r.size()) != values ||
+      static_cast<std::int64_t>(out.size()) != values)
+    throw std::invalid_argument(fmt::format("LatticeStencil::apply_dof: needs {} values", values));
+  // DOF 3 (n_b lin(n) + b) + c ↔ padded component 3b + c at the cell's slot.
+  auto dof = [&](int l, int x, int k) { return 3 * (nb * (std::int64_t(l) * n1 + x)) + k; };
+  thread_local AlignedVector<double> padded;
+  padded.resize(static_cast<std::size_t>(components() * padded_sites_));
+  for (int l = 0; l < count; ++l)
+    for (int x = 0; x < n1; ++x)
+      for (int k = 0; k < components(); ++k)
+        padded[k * padded_sites_ + line_start(l) + x] = r[dof(l, x, k)];
+  fill_halo(padded.data());
+  const double *source = padded.data();
+  const int buffer = line_buffer_length();
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads) if (threads > 1)
+#else
+  (void)threads;
+#endif
+  {
+    std::vector<double> scratch(static_cast<std::size_t>(components() * buffer));
+    const FieldView g{scratch.data(), scratch.data() + buffer, scratch.data() + 2 * buffer};
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (int l = 0; l < count; ++l) {
+      line(l, source, g, 3 * buffer);
+      for (int x = 0; x < n1; ++x)
+        for (int k = 0; k < components(); ++k)
+          out[dof(l, x, k)] = scratch[k * buffer + x];
     }
   }
 }

@@ -1,10 +1,12 @@
 #pragma once
-// The full equations of motion (seed 002 Eqs. 2–3, physics.md §4): a periodic N1×N2×N3 lattice of
-// the crystal's atoms and the mobile particle,
-//   m r̈ = −V r + f,  M R̈ = −Σ_{n∈S} f_n,  f_n = −∇U(x_n − R),  x_n = A n + r_n,
+// The full equations of motion (seed 002 Eqs. 2–3, physics.md §4, §12.1): a periodic N1×N2×N3
+// lattice of cells of the crystal's n_b basis atoms and the mobile particle,
+//   m_b r̈_{nb} = −(V r)_{nb} + f_{nb},  M R̈ = −Σ_{(n,b)∈S} f_{nb},
+//   f_{nb} = −∇U(x_{nb} − R),  x_{nb} = A n + τ_b + r_{nb},
 // integrated with the RK5 of §0.4 (or velocity Verlet for long microcanonical runs).
-// Lattice fields are exchanged in the DOF order of §0.2 (3 lin(n) + c, x fastest); inside, the
-// integrator keeps one array per Cartesian component for the stencil (LatticeStencil).
+// Lattice fields are exchanged in the DOF order 3 (n_b lin(n) + b) + c (§0.2 for n_b = 1: x
+// fastest); inside, the integrator keeps one array per (basis atom, Cartesian component) for the
+// stencil (LatticeStencil).
 #include "ionbath/core/aligned.hpp"
 #include "ionbath/core/types.hpp"
 #include "ionbath/crystal/crystal.hpp"
@@ -19,17 +21,20 @@
 namespace ionbath::dynamics {
 
 // Interaction lists of physics.md §4.1.
-// A fixed list: the atoms n (any integers; labels wrapped into the lattice for the displacement),
-// separations x_n − R = A n + r_wrap(n) − R taken literally (no minimum image).
+// A fixed list: the atoms (n, b) (n any integers, labels wrapped into the lattice for the
+// displacement), separations x_{nb} − R = A n + τ_b + r_wrap(n),b − R taken literally (no minimum
+// image). basis: the basis atom of each site (empty: atom 0 of every cell).
 struct FixedSites {
   std::vector<Cell> sites;
+  std::vector<int> basis = {};
 };
-// The moving 8-corner list of the periodic protocol: at every force evaluation (every RK stage),
-// p = ceil(A⁻¹R) from the unwrapped R, n_j ∈ {p_j − 1, p_j}, labels wrapped, minimum-image
-// separations. R itself stays unwrapped.
+// The moving 8-corner list of the periodic protocol (one-atom crystals): at every force evaluation
+// (every RK stage), p = ceil(A⁻¹R) from the unwrapped R, n_j ∈ {p_j − 1, p_j}, labels wrapped,
+// minimum-image separations. R itself stays unwrapped.
 struct PeriodicCorners {};
-// Every atom whose minimum-image separation from R is shorter than radius_A (the potential is cut,
-// not shifted: the energy jumps by U(radius) when an atom crosses the sphere).
+// Every atom (of every basis sublattice) whose minimum-image separation from R is shorter than
+// radius_A (the potential is cut, not shifted: the energy jumps by U(radius) when an atom crosses
+// the sphere).
 struct PeriodicCutoff {
   double radius_A = 0;
 };
@@ -51,7 +56,7 @@ struct FullLatticeOptions {
 
 // Energy terms of physics.md §4.2.1, meV.
 struct FullEnergy {
-  double lattice_kinetic = 0;   // (m/2) |ṙ|²
+  double lattice_kinetic = 0;   // Σ_b (m_b/2) |ṙ_b|²
   double lattice_potential = 0; // (1/2) rᵀ V r
   double ion_kinetic = 0;       // Σ_c (M_c/2) Ṙ_c², constrained components excluded
   double interaction = 0;       // Σ_{n∈S} U(x_n − R)
@@ -66,7 +71,8 @@ public:
                         const PairPotential &potential, const Vec3 &ion_inverse_mass,
                         FullInteraction interaction, double dt_ps, FullLatticeOptions options = {});
 
-  // Lattice displacements (Å) and velocities (Å/ps), 3N each in DOF order 3 lin(n) + c.
+  // Lattice displacements (Å) and velocities (Å/ps), 3 n_b N each in DOF order
+  // 3 (n_b lin(n) + b) + c.
   void set_lattice_state(std::span<const double> r_A, std::span<const double> rdot_A_per_ps);
   void set_ion_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps);
   // Restart from a checkpoint: the state set above is that of step `step_index`.
@@ -74,22 +80,23 @@ public:
   void step();
   void advance(std::int64_t steps);
 
-  std::vector<double> lattice_displacements_A() const;     // 3N, DOF order
-  std::vector<double> lattice_velocities_A_per_ps() const; // 3N, DOF order
-  Vec3 displacement_A(const Cell &n) const;                // label wrapped into the lattice
-  Vec3 velocity_A_per_ps(const Cell &n) const;
+  std::vector<double> lattice_displacements_A() const;     // 3 n_b N, DOF order
+  std::vector<double> lattice_velocities_A_per_ps() const; // 3 n_b N, DOF order
+  Vec3 displacement_A(const Cell &n, int b = 0) const;     // label wrapped into the lattice
+  Vec3 velocity_A_per_ps(const Cell &n, int b = 0) const;
   const Vec3 &ion_position_A() const { return R_; } // unwrapped
   const Vec3 &ion_velocity_A_per_ps() const { return Rdot_; }
 
   FullEnergy energy() const;
-  // m Σ_n ṙ_n + M Ṙ (meV ps/Å); constrained ion components contribute nothing.
+  // Σ_{n,b} m_b ṙ_{nb} + M Ṙ (meV ps/Å); constrained ion components contribute nothing.
   Vec3 total_momentum() const;
-  // Atoms of the interaction list S at the current state (wrapped labels).
+  // Cells of the atoms of the interaction list S at the current state (wrapped labels).
   std::vector<Cell> interaction_sites() const;
 
   const GridShape &lattice() const { return stencil_.lattice(); }
-  std::int64_t atoms() const { return stencil_.sites(); }
-  const LatticeStencil &stencil() const { return stencil_; } // acceleration stencil (scale 1/m)
+  std::int64_t cells() const { return stencil_.sites(); }
+  std::int64_t atoms() const { return stencil_.sites() * stencil_.n_basis(); }
+  const LatticeStencil &stencil() const { return stencil_; } // acceleration stencil (scale 1/m_b)
   // Bytes of lattice fields held: state, stage fields of the scheme, line buffers.
   std::int64_t field_bytes() const;
   std::int64_t step_index() const { return step_index_; }
@@ -97,9 +104,10 @@ public:
   double time_ps() const { return dt_ * static_cast<double>(step_index_); }
 
 private:
-  // Force on one atom of S (meV/Å), site lin(n); the ion feels the opposite.
+  // Force on one atom of S (meV/Å), atom b of cell lin(n); the ion feels the opposite.
   struct SiteForce {
     std::int64_t lin;
+    int atom;
     Vec3 force;
   };
   // Component arrays of one lattice field inside `storage_`.
@@ -120,33 +128,39 @@ private:
   using StoredField = PlaneField<double>;
   using ConstStoredField = PlaneField<const double>;
 
-  FieldView field(Field f);
-  ConstFieldView field(Field f) const;
+  // The x, y, z arrays of basis atom b (padded arrays 3b, 3b + 1, 3b + 2).
+  FieldView field(Field f, int b = 0);
+  ConstFieldView field(Field f, int b = 0) const;
   StoredField stored(Field f);
   ConstStoredField stored(Field f) const;
   // RK5 stage j's positions (j = 0 is r, 1 the second-stage positions, 2 … 5 in the window) and
   // stage accelerations A_0, A_1 (k = 0, 1; in the window).
   StoredField stage_position(int j);
   StoredField stage_acceleration(int k);
-  // Stencil acceleration of stage positions P on `count` lines of plane z from row first_row.
+  // Stencil acceleration of stage positions P on `count` lines of plane z from row first_row
+  // (basis atom b's components at out[c] + b · out_atom).
   void stage_lines(const StoredField &P, int z, int first_row, int count, FieldView out,
-                   std::int64_t out_row) const;
+                   std::int64_t out_row, std::int64_t out_atom) const;
   // The ghosts of plane z of P after the plane was written.
   void fill_ghosts(const StoredField &P, int z) const;
   std::int64_t lin(const Cell &wrapped) const;
-  // A lattice field as 3N values in DOF order 3 lin(n) + c.
+  // A lattice field as 3 n_b N values in DOF order 3 (n_b lin(n) + b) + c.
   std::vector<double> dof_order(Field f) const;
   Cell wrap(const Cell &n) const;
-  // Index of site lin(n) in a padded component array (LatticeStencil layout).
+  // Index of cell lin(n) in a padded component array (LatticeStencil layout).
   std::int64_t slot(std::int64_t lin) const;
   Vec3 minimum_image(const Vec3 &s) const;
+  // p = ceil(A⁻¹ R), componentwise: the cell whose far corner is nearest R (physics.md §4.1).
+  Cell ceil_cell(const Vec3 &R) const;
   // The list S for lattice displacements `r` and ion position R (physics.md §4.1): forces on its
-  // atoms into `forces` (sorted by site), the force on the ion, and Σ_{n∈S} U (returned, meV).
+  // atoms into `forces` (sorted by cell, then atom), the force on the ion, and Σ_{S} U (returned,
+  // meV).
   double interact(const ConstStoredField &r, const Vec3 &R, std::vector<SiteForce> &forces,
                   Vec3 &ion_force) const;
-  // Adds `forces` (scaled by 1/m) to the acceleration of line `line`.
+  // Adds `forces` (scaled by 1/m_b) to the acceleration of line `line` (atom b's components at
+  // line_acceleration[c] + b · atom_stride).
   void add_site_accelerations(const std::vector<SiteForce> &forces, int line,
-                              FieldView line_acceleration) const;
+                              FieldView line_acceleration, std::int64_t atom_stride) const;
   // Planes n3 of the atoms the interaction list may read for ion position R (sorted, unique).
   std::vector<int> interaction_planes(const Vec3 &R) const;
   // Upper bound of the number of consecutive planes (periodic) the interaction lists of two
@@ -161,7 +175,8 @@ private:
   LatticeStencil stencil_;
   Mat3 lattice_vectors_;
   Mat3 inverse_lattice_vectors_;
-  double mass_;
+  std::vector<double> masses_;        // m_b
+  std::vector<Vec3> basis_positions_; // τ_b
   Vec3 ion_inverse_mass_;
   FullInteraction interaction_;
   std::vector<Cell> candidate_offsets_; // cutoff list: cells around p to test
@@ -190,7 +205,7 @@ private:
   std::vector<int> window_slot_; // storage slot of plane z in this step's sweep
 
   int chunk_rows_ = 1;               // most lines of one plane a thread handles in one call
-  std::vector<double> line_scratch_; // per thread: 6 × chunk_rows_ line buffers of the stencil
+  std::vector<double> line_scratch_; // per thread: 6 n_b × chunk_rows_ stencil line buffers
 
   Vec3 R_ = Vec3::Zero();
   Vec3 Rdot_ = Vec3::Zero();

@@ -1,16 +1,18 @@
 #pragma once
-// Matrix-free framework force −V r on an N1×N2×N3 periodic lattice (physics.md §1.1, §4.1):
-// (V r)_n = Φ_0 r_n + Σ_d Φ_d r_{n+d}, neighbour labels wrapped periodically; V is never
-// assembled. A line is the N1 sites with fixed (n2, n3), line index n2 + N2 n3.
+// Matrix-free framework force −V r on an N1×N2×N3 periodic lattice of cells with n_b atoms each
+// (physics.md §1.1, §4.1, §12.1): (V r)_{n,b} = Φ_bb(0) r_{n,b} + Σ_{L,b'} Φ_{bb'}(L) r_{n+L,b'},
+// neighbour labels wrapped periodically; V is never assembled. A line is the N1 cells with fixed
+// (n2, n3), line index n2 + N2 n3.
 //
-// The stencil reads a padded field: three component arrays, each of padded_sites() doubles, in
-// which the lattice is surrounded by halo()[a] ghost cells on both sides of axis a holding the
-// periodic images (fill_halo). Every neighbour of a site is then at a fixed offset, so one
-// branch-free vector loop serves every site of every line.
+// The stencil reads a padded field: 3 n_b component arrays, component c of basis atom b at
+// (3b + c) · padded_sites() doubles, in which the lattice is surrounded by halo()[a] ghost cells on
+// both sides of axis a holding the periodic images (fill_halo). Every neighbour of a site is then
+// at a fixed offset, so one branch-free vector loop serves every site of every line.
 #include "ionbath/crystal/crystal.hpp"
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace ionbath::dynamics {
@@ -28,14 +30,21 @@ public:
   // scale multiplies every force (1/m gives the acceleration, ps⁻²).
   LatticeStencil(const crystal::Crystal &crystal, GridShape lattice, double scale = 1.0,
                  StencilKernel kernel = StencilKernel::automatic);
+  // atom_scale[b] multiplies the forces on basis atom b (1/m_b: accelerations), n_b values.
+  LatticeStencil(const crystal::Crystal &crystal, GridShape lattice,
+                 const std::vector<double> &atom_scale,
+                 StencilKernel kernel = StencilKernel::automatic);
   // True when the simple-cubic kernel sweeps the lines.
   bool cubic_kernel() const { return cubic_sweep_ != nullptr; }
 
   const GridShape &lattice() const { return n_; }
-  std::int64_t sites() const { return grid_points(n_); }
+  std::int64_t sites() const { return grid_points(n_); } // cells
+  int n_basis() const { return n_basis_; }
+  // Component arrays of a padded field (3 n_b).
+  int components() const { return 3 * n_basis_; }
   int lines() const { return n_[1] * n_[2]; }
   int line_length() const { return n_[0]; }
-  // Nonzero 3×3 entries per site (the multiply–adds of one site update).
+  // Nonzero 3×3 entries per cell (the multiply–adds of one cell update).
   int entries_per_site() const;
 
   // Padded layout: ghost width per axis, doubles per component array (lattice, ghosts and a tail
@@ -61,14 +70,14 @@ public:
   bool reads_planes_anywhere() const { return cubic_kernel(); }
   // Padded index of the first site of a line; its N1 sites follow contiguously.
   std::int64_t line_start(int line) const { return padded_index(0, line % n_[1], line / n_[1]); }
-  // Copies the periodic images of the lattice sites of `field` (3 · padded_sites() doubles,
-  // component c at c · padded_sites()) into its ghost cells.
+  // Copies the periodic images of the lattice sites of `field` (components() · padded_sites()
+  // doubles, component k at k · padded_sites()) into its ghost cells.
   void fill_halo(double *field) const;
   // The same for the lattice plane n3 = z alone: its ghost sites and lines, and its periodic
   // images among the ghost planes.
   void fill_plane_halo(double *field, int z) const;
-  // The ghost sites and ghost lines of one padded plane stored at `plane` (components
-  // component_stride doubles apart), wherever it is stored.
+  // The ghost sites and ghost lines of one padded plane stored at `plane` (its components()
+  // components component_stride doubles apart), wherever it is stored.
   void fill_plane_ghosts(double *plane, std::int64_t component_stride) const;
 
   // Doubles per component that line() writes (N1 rounded up to the block of the vector loop).
@@ -76,11 +85,12 @@ public:
   // out[c][x] = scale · (−V r)_c at site x of the line, x = 0..N1−1, from the padded field r with
   // filled ghosts; out[c] must hold line_buffer_length() doubles (entries past N1 are scratch).
   // The line of a padded field (from line_start) qualifies: its overhang lands in the ghosts of
-  // the same row.
-  void line(int line, const double *r, FieldView out) const;
+  // the same row. With n_b > 1, component c of basis atom b goes to out[c] + b · out_atom.
+  void line(int line, const double *r, FieldView out, std::int64_t out_atom = 0) const;
   // line() for the `count` consecutive lines first, first + 1, … of one plane (n3 equal), line
-  // first + l written at out[c] + l · out_row.
-  void lines(int first, int count, const double *r, FieldView out, std::int64_t out_row) const;
+  // first + l written at out[c] + l · out_row (+ b · out_atom).
+  void lines(int first, int count, const double *r, FieldView out, std::int64_t out_row,
+             std::int64_t out_atom = 0) const;
   // lines() for the `count` lines n2 = first_row, first_row + 1, … of a plane whose padded plane
   // starts at `center`, components component_stride doubles apart. The simple-cubic kernel reads
   // the planes n3 ∓ 1 at `below` and `above` (same layout, anywhere in the same allocation); the
@@ -88,30 +98,44 @@ public:
   // padded_sites()) and reads its neighbouring planes at fixed offsets from `center`.
   void plane_lines(int first_row, int count, const double *below, const double *center,
                    const double *above, std::int64_t component_stride, FieldView out,
-                   std::int64_t out_row) const;
-  // out = scale · (−V r) on the whole lattice for plain component arrays of sites() doubles
-  // (out must not alias r); `threads` OpenMP threads over lines (ignored without OpenMP).
+                   std::int64_t out_row, std::int64_t out_atom = 0) const;
+  // out = scale · (−V r) on the whole lattice of a one-atom crystal for plain component arrays of
+  // sites() doubles (out must not alias r); `threads` OpenMP threads over lines (ignored without
+  // OpenMP).
   void apply(ConstFieldView r, FieldView out, int threads = 1) const;
+  // The same for any n_b in DOF order 3 (n_b lin(n) + b) + c (3 n_b sites() values each).
+  void apply_dof(std::span<const double> r, std::span<double> out, int threads = 1) const;
 
 private:
-  // Output component i gets Σ value · (r[near] + r[far]) over its pairs (Φ_{−d} = Φ_dᵀ makes the
-  // entries of d and −d equal whenever Φ_d is symmetric) plus Σ value · r[near] over its single
-  // entries; near and far are padded-field offsets from the output site (component included).
+  // Output component 3b + i gets Σ value · (r[near] + r[far]) over its pairs (two entries of
+  // equal value: on one-atom crystals those of d and −d, equal whenever Φ_d is symmetric; with a
+  // basis any two) plus Σ value · r[near] over its single entries; near and far are padded-field
+  // offsets from the output site (source component 3b' + j included).
   struct Terms {
     int pairs = 0;
     std::vector<std::int64_t> near, far; // far: pairs only
     std::vector<double> value;
   };
 
+  // One nonzero entry scale_b · (−Φ_{bb'}(L))_{αβ}: output component i = 3b + α, source
+  // component j = 3b' + β at cell n + L.
+  struct Entry {
+    Cell offset;
+    int i, j;
+    double value;
+  };
+  void set_terms(const std::vector<Entry> &entries); // pairs the entries into terms_
+
   GridShape n_;
+  int n_basis_ = 1;
   std::array<int, 3> halo_{};
   int lead_ = 0; // padded-row slots before site 0 (halo_[0] rounded up to a four-double vector)
   std::array<std::int64_t, 3> stride_{};
   std::int64_t padded_sites_ = 0;
   int block_ = 4; // sites per block of the vector loop
-  void (*sweep_)(int, const double *, int, int, const std::int64_t *, const std::int64_t *,
-                 const double *, double *) = nullptr;
-  std::array<Terms, 3> terms_;
+  void (*sweep_)(int, int, const double *, std::int64_t, int, int, const std::int64_t *,
+                 const std::int64_t *, const double *, double *, std::int64_t) = nullptr;
+  std::vector<Terms> terms_; // per output component 3b + i
   void (*cubic_sweep_)(int, int, const double *, std::int64_t, std::int64_t, std::int64_t,
                        std::int64_t, const std::array<double, 3> &, FieldView,
                        std::int64_t) = nullptr;
