@@ -328,13 +328,7 @@ void ChebyshevBathField::evaluate(std::span<const Cell> sites, std::int64_t quar
 
 void ChebyshevBathField::evaluate_atoms(std::span<const Cell> sites, std::span<const int> basis,
                                         std::int64_t quarter_step, std::span<SiteMotion> out) {
-  if (out.size() != sites.size() || (!basis.empty() && basis.size() != sites.size()))
-    throw std::invalid_argument("ChebyshevBathField::evaluate: output or basis size mismatch");
-  for (const int b : basis)
-    if (b < 0 || b >= n_basis_)
-      throw std::invalid_argument("ChebyshevBathField::evaluate: basis index out of range");
-  if (quarter_step < 0)
-    throw std::invalid_argument("ChebyshevBathField::evaluate: negative time");
+  check_request("ChebyshevBathField", sites.size(), basis, n_basis_, quarter_step, out.size());
   const std::int64_t points = 4 * block_steps_;
   const std::int64_t block = quarter_step / points;
   if (block != current_block_)

@@ -78,13 +78,7 @@ void ReferenceBathField::evaluate(std::span<const Cell> sites, std::int64_t quar
 
 void ReferenceBathField::evaluate_atoms(std::span<const Cell> sites, std::span<const int> basis,
                                         std::int64_t quarter_step, std::span<SiteMotion> out) {
-  if (out.size() != sites.size() || (!basis.empty() && basis.size() != sites.size()))
-    throw std::invalid_argument("ReferenceBathField::evaluate: output or basis size mismatch");
-  for (const int b : basis)
-    if (b < 0 || b >= n_basis_)
-      throw std::invalid_argument("ReferenceBathField::evaluate: basis index out of range");
-  if (quarter_step < 0)
-    throw std::invalid_argument("ReferenceBathField::evaluate: negative time");
+  check_request("ReferenceBathField", sites.size(), basis, n_basis_, quarter_step, out.size());
   set_time_phases(quarter_step);
   const Eigen::Index m = omega_.size();
   const auto n_sites = static_cast<Eigen::Index>(sites.size());

@@ -459,25 +459,10 @@ void LatticeStencil::apply(ConstFieldView r, FieldView out, int threads) const {
       std::copy_n(r[c] + std::int64_t(l) * n1, n1,
                   padded.data() + c * padded_sites_ + line_start(l));
   fill_halo(padded.data());
-  const double *source = padded.data();
-  const int buffer = line_buffer_length();
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads) if (threads > 1)
-#else
-  (void)threads;
-#endif
-  {
-    std::vector<double> scratch(static_cast<std::size_t>(3 * buffer));
-    const FieldView g{scratch.data(), scratch.data() + buffer, scratch.data() + 2 * buffer};
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (int l = 0; l < count; ++l) {
-      line(l, source, g);
-      for (int c = 0; c < 3; ++c)
-        std::copy_n(g[c], n1, out[c] + std::int64_t(l) * n1);
-    }
-  }
+  sweep_padded(padded.data(), threads, [&](int l, const double *scratch, int buffer) {
+    for (int c = 0; c < 3; ++c)
+      std::copy_n(scratch + c * buffer, n1, out[c] + std::int64_t(l) * n1);
+  });
 }
 
 void LatticeStencil::apply_dof(std::span<const double> r, std::span<double> out,
@@ -496,8 +481,17 @@ void LatticeStencil::apply_dof(std::span<const double> r, std::span<double> out,
       for (int k = 0; k < components(); ++k)
         padded[k * padded_sites_ + line_start(l) + x] = r[dof(l, x, k)];
   fill_halo(padded.data());
-  const double *source = padded.data();
-  const int buffer = line_buffer_length();
+  sweep_padded(padded.data(), threads, [&](int l, const double *scratch, int buffer) {
+    for (int x = 0; x < n1; ++x)
+      for (int k = 0; k < components(); ++k)
+        out[dof(l, x, k)] = scratch[k * buffer + x];
+  });
+}
+
+// −V r of every line of a padded field with filled ghosts into per-thread scratch (components()
+// arrays of line_buffer_length() doubles), handed to store(line, scratch, buffer).
+void LatticeStencil::sweep_padded(const double *source, int threads, const LineStore &store) const {
+  const int buffer = line_buffer_length(), count = lines();
 #ifdef _OPENMP
 #pragma omp parallel num_threads(threads) if (threads > 1)
 #else
@@ -511,9 +505,7 @@ void LatticeStencil::apply_dof(std::span<const double> r, std::span<double> out,
 #endif
     for (int l = 0; l < count; ++l) {
       line(l, source, g, 3 * buffer);
-      for (int x = 0; x < n1; ++x)
-        for (int k = 0; k < components(); ++k)
-          out[dof(l, x, k)] = scratch[k * buffer + x];
+      store(l, scratch.data(), buffer);
     }
   }
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <string>
 
 namespace ionbath::bath {
 
@@ -41,6 +42,20 @@ public:
       if (b != 0 || basis.size() != sites.size())
         throw std::invalid_argument("BathField: this field has one atom per cell (basis index 0)");
     evaluate(sites, quarter_step, out);
+  }
+
+protected:
+  // The checks of an evaluate_atoms request to a field of n_basis atoms per cell (`field` names
+  // it in the message): sizes agree, basis indices in range, time not negative.
+  static void check_request(const char *field, std::size_t sites, std::span<const int> basis,
+                            int n_basis, std::int64_t quarter_step, std::size_t out) {
+    if (out != sites || (!basis.empty() && basis.size() != sites))
+      throw std::invalid_argument(std::string(field) + "::evaluate: output or basis size mismatch");
+    for (const int b : basis)
+      if (b < 0 || b >= n_basis)
+        throw std::invalid_argument(std::string(field) + "::evaluate: basis index out of range");
+    if (quarter_step < 0)
+      throw std::invalid_argument(std::string(field) + "::evaluate: negative time");
   }
 
 private:

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -107,6 +108,9 @@ public:
   void apply_dof(std::span<const double> r, std::span<double> out, int threads = 1) const;
 
 private:
+  using LineStore = std::function<void(int line, const double *scratch, int buffer)>;
+  void sweep_padded(const double *source, int threads, const LineStore &store) const;
+
   // Output component 3b + i gets Σ value · (r[near] + r[far]) over its pairs (two entries of
   // equal value: on one-atom crystals those of d and −d, equal whenever Φ_d is symmetric; with a
   // basis any two) plus Σ value · r[near] over its single entries; near and far are padded-field
