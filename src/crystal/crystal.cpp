@@ -135,6 +135,13 @@ double Crystal::mass() const {
   return basis_[0].mass;
 }
 
+Eigen::VectorXd Crystal::sqrt_masses() const {
+  Eigen::VectorXd s(3 * n_basis());
+  for (int b = 0; b < n_basis(); ++b)
+    s.segment<3>(3 * b).setConstant(std::sqrt(basis_[static_cast<std::size_t>(b)].mass));
+  return s;
+}
+
 double Crystal::total_mass() const {
   double m = 0;
   for (const auto &atom : basis_)

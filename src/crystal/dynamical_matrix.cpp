@@ -15,14 +15,6 @@ void require_one_atom(const Crystal &c, const char *what) {
                                        what, c.name(), c.n_basis()));
 }
 
-// √m_b for every mass-weighted index 3b + α.
-Eigen::VectorXd sqrt_masses(const Crystal &c) {
-  Eigen::VectorXd s(3 * c.n_basis());
-  for (int b = 0; b < c.n_basis(); ++b)
-    s.segment<3>(3 * b).setConstant(std::sqrt(c.basis()[static_cast<std::size_t>(b)].mass));
-  return s;
-}
-
 } // namespace
 
 DynamicalMatrix::DynamicalMatrix(const Crystal &crystal) : crystal_(crystal) {}
@@ -52,7 +44,7 @@ Eigen::MatrixXcd DynamicalMatrix::hermitian(const Vec3 &q) const {
     d.block<3, 3>(3 * bond.from, 3 * bond.to) +=
         bond.phi.cast<std::complex<double>>() * std::complex<double>(std::cos(arg), std::sin(arg));
   }
-  const Eigen::VectorXd inv_sqrt_m = sqrt_masses(crystal_).cwiseInverse();
+  const Eigen::VectorXd inv_sqrt_m = crystal_.sqrt_masses().cwiseInverse();
   d = inv_sqrt_m.asDiagonal() * d * inv_sqrt_m.asDiagonal();
   return 0.5 * (d + d.adjoint());
 }
@@ -90,7 +82,7 @@ Mat3 DynamicalMatrix::long_wave(const Vec3 &n) const {
     h1.block<3, 3>(3 * bond.from, 3 * bond.to) += bond.phi * proj;
     d2.block<3, 3>(3 * bond.from, 3 * bond.to) -= 0.5 * bond.phi * (proj * proj);
   }
-  const Eigen::VectorXd inv_sqrt_m = sqrt_masses(crystal_).cwiseInverse();
+  const Eigen::VectorXd inv_sqrt_m = crystal_.sqrt_masses().cwiseInverse();
   for (Eigen::MatrixXd *m : {&d0, &h1, &d2})
     *m = inv_sqrt_m.asDiagonal() * (*m) * inv_sqrt_m.asDiagonal();
   Eigen::MatrixXd u = Eigen::MatrixXd::Zero(dim, 3);

@@ -214,13 +214,6 @@ Eigen::MatrixXcd branch_function(const DynamicalMatrix &dyn, const Eigen::Vector
   return e * weight.asDiagonal() * e.adjoint();
 }
 
-Eigen::VectorXd inverse_sqrt_masses(const Crystal &crystal) {
-  Eigen::VectorXd s(3 * crystal.n_basis());
-  for (int b = 0; b < crystal.n_basis(); ++b)
-    s.segment<3>(3 * b).setConstant(1.0 / std::sqrt(crystal.basis()[std::size_t(b)].mass));
-  return s;
-}
-
 struct FftwComplexFree {
   void operator()(fftw_complex *p) const { fftw_free(p); }
 };
@@ -243,7 +236,7 @@ public:
 
   void fill(const ModeWeight &w) {
     const DynamicalMatrix dyn(crystal_);
-    const Eigen::VectorXd inv_sqrt_m = inverse_sqrt_masses(crystal_);
+    const Eigen::VectorXd inv_sqrt_m = crystal_.sqrt_masses().cwiseInverse();
     const auto [n1, n2, n3] = grid_;
     for (int x = 0; x < n1; ++x)
       for (int y = 0; y < n2; ++y)

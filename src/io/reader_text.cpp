@@ -102,8 +102,10 @@ std::string_view Tokens::rest() {
   return std::string_view(p_, std::size_t(end_ - p_));
 }
 
-std::optional<double> parse_double(std::string_view token) {
-  double value = 0;
+namespace {
+// The whole token as a number of type T (a leading '+' allowed), or nothing.
+template <class T> std::optional<T> parse_number(std::string_view token) {
+  T value = 0;
   const char *first = token.data(), *last = token.data() + token.size();
   if (first != last && *first == '+')
     ++first;
@@ -112,16 +114,14 @@ std::optional<double> parse_double(std::string_view token) {
     return std::nullopt;
   return value;
 }
+} // namespace
+
+std::optional<double> parse_double(std::string_view token) {
+  return parse_number<double>(token);
+}
 
 std::optional<std::int64_t> parse_int(std::string_view token) {
-  std::int64_t value = 0;
-  const char *first = token.data(), *last = token.data() + token.size();
-  if (first != last && *first == '+')
-    ++first;
-  const auto [end, ec] = std::from_chars(first, last, value);
-  if (ec != std::errc() || end != last)
-    return std::nullopt;
-  return value;
+  return parse_number<std::int64_t>(token);
 }
 
 CellMatrix inverse_cell(const CellMatrix &m, const std::string &where) {

@@ -2,6 +2,7 @@
 // fact 1: the simple cubic lattice as a 2- or 8-atom supercell equals its 1-atom description),
 // full-lattice trajectories in both descriptions (§12.4 fact 1), energy and momentum of a two-mass
 // rocksalt lattice with the ion (§4.2.1–2) and a rocksalt optical mode at Ω (§4.2.3).
+#include "full_lattice_test_support.hpp"
 #include "ionbath/core/error.hpp"
 #include "ionbath/crystal/builders.hpp"
 #include "ionbath/crystal/dynamical_matrix.hpp"
@@ -330,13 +331,7 @@ TEST(FullLatticeBasis, RocksaltConservesEnergyAndMomentum) {
     auto full = rocksalt_system(FullScheme::velocity_verlet, 4e-3, U);
     const double E0 = full.energy().total();
     const Vec3 p0 = full.total_momentum();
-    std::vector<double> error;
-    for (int block = 0; block < 200; ++block) {
-      full.advance(100);
-      error.push_back(std::abs(full.energy().total() - E0));
-    }
-    const double first = *std::max_element(error.begin(), error.begin() + 50);
-    const double last = *std::max_element(error.end() - 50, error.end());
+    const auto [first, last] = support::energy_error_quarters(full);
     RecordProperty("verlet_first_quarter_max_error_meV", fmt::format("{:.3e}", first));
     RecordProperty("verlet_last_quarter_max_error_meV", fmt::format("{:.3e}", last));
     EXPECT_LT(last, 1.5 * first);

@@ -1,6 +1,7 @@
 // physics.md §4 (seed 002 Eqs. 2–3): stencil = dense V (§4.2.5), FFT thermal state = direct sum
 // (§2.5 fact 6), lattice reproduces r_H(t) (§4.2.4), energy (§4.2.1), momentum (§4.2.2), plane
 // wave at Ω_qu (§4.2.3), interaction-list variants (§4.1).
+#include "full_lattice_test_support.hpp"
 #include "ionbath/bath/lattice_thermal_motion.hpp"
 #include "ionbath/bath/reference_bath_field.hpp"
 #include "ionbath/crystal/dynamical_matrix.hpp"
@@ -217,13 +218,7 @@ TEST(FullLatticeIntegrator, VerletEnergyErrorStaysBounded) {
   // (100 ps): the largest error of the last quarter is no larger than that of the first.
   auto full = colliding_system(FullScheme::velocity_verlet, 5e-3);
   const double E0 = full.energy().total();
-  std::vector<double> error;
-  for (int block = 0; block < 200; ++block) {
-    full.advance(100);
-    error.push_back(std::abs(full.energy().total() - E0));
-  }
-  const double first = *std::max_element(error.begin(), error.begin() + 50);
-  const double last = *std::max_element(error.end() - 50, error.end());
+  const auto [first, last] = support::energy_error_quarters(full);
   RecordProperty("first_quarter_max_error_meV", fmt::format("{:.3e}", first));
   RecordProperty("last_quarter_max_error_meV", fmt::format("{:.3e}", last));
   EXPECT_LT(last, 1.5 * first);

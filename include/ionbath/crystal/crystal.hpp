@@ -60,6 +60,8 @@ public:
   // The mass of a one-atom crystal (throws std::logic_error for n_b > 1: use basis()[b].mass).
   double mass() const;
   double total_mass() const; // Σ_b m_b
+  // √m_b at every mass-weighted index 3b + α (the M^{1/2} of D = M^{-1/2} Φ M^{-1/2}).
+  Eigen::VectorXd sqrt_masses() const;
   // Self term Φ_bb(0) = −Σ' Φ_{bb'}(L) + K_b (acoustic sum rule plus confinement).
   const Mat3 &onsite_block(int b = 0) const { return onsite_[static_cast<std::size_t>(b)]; }
   // K_b (zero without confinement).
