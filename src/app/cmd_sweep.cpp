@@ -4,13 +4,16 @@
 #include "ionbath/analysis/arrhenius.hpp"
 #include "ionbath/analysis/diffusion_fit.hpp"
 #include "ionbath/app/checkpoint.hpp"
+#include "ionbath/app/results_layout.hpp"
 #include "ionbath/app/runtime.hpp"
 #include "ionbath/app/sweep.hpp"
 #include "ionbath/core/error.hpp"
 #include "ionbath/core/units.hpp"
 #include "ionbath/io/hdf5.hpp"
+#include "ionbath/parallel/fail_together.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <set>
 
 namespace ionbath::app {
@@ -25,10 +28,6 @@ struct TableRow {
   double kT_meV = 0, D = 0, sigma_D = 0, sigma_D_binning = 0, D_all_origin = 0;
   std::int64_t trajectories = 0;
 };
-
-std::string group_name(std::int64_t temperature_index) {
-  return fmt::format("/sweep/T_{}", temperature_index);
-}
 
 // The (temperature, trajectory) tasks of the selected temperatures in the fixed order, each with
 // its group (round robin): the assignment never changes a result.
@@ -63,33 +62,25 @@ std::vector<int> resolve_temperatures(const io::Config &config, const DriverOpti
 // Refuse to mix the checkpoints and partial results of another configuration (root checks,
 // every rank throws the same error).
 void check_previous_work(const io::Config &config, const Communicator &world) {
-  std::string problem;
-  if (world.is_root() && fs::is_directory(work_directory(config))) {
+  parallel::on_root_or_fail_together<InputError>(world, [&] {
+    if (!fs::is_directory(work_directory(config)))
+      return;
     const std::string hash = io::config_hash(io::canonical(config));
     for (const auto &entry : fs::directory_iterator(work_directory(config))) {
       const auto path = entry.path().string();
-      try {
-        if (path.ends_with(".ckpt")) {
-          if (auto c = Checkpoint::read(path))
-            c->require_config(hash, path);
-        } else if (path.ends_with(".h5")) {
-          const std::string found = io::H5Input(path).read_attribute_string("/", "config_hash");
-          if (found != hash)
-            throw InputError(fmt::format(
-                "'{}' holds results of a different configuration (hash {} vs {}); use another "
-                "run.output or remove {}",
-                path, found, hash, work_directory(config)));
-        }
-      } catch (const std::exception &e) {
-        problem = e.what();
-        break;
+      if (path.ends_with(".ckpt")) {
+        if (auto c = Checkpoint::read(path))
+          c->require_config(hash, path);
+      } else if (path.ends_with(".h5")) {
+        const std::string found = io::H5Input(path).read_attribute_string("/", "config_hash");
+        if (found != hash)
+          throw InputError(fmt::format(
+              "'{}' holds results of a different configuration (hash {} vs {}); use another "
+              "run.output or remove {}",
+              path, found, hash, work_directory(config)));
       }
     }
-  }
-  if (world.any(!problem.empty())) {
-    world.broadcast(problem);
-    throw InputError(problem);
-  }
+  });
 }
 
 void write_parameters(io::H5Output &out, const io::Config &config) {
@@ -104,51 +95,74 @@ void write_parameters(io::H5Output &out, const io::Config &config) {
   out.write_attribute("/parameters", "seed", config.run.seed);
 }
 
-// The diffusivity table and the Arrhenius fit (physics.md §5.4) of the rows, written by root
-// (every rank passes the same rows).
-void write_transport(io::H5Output &out, const std::vector<TableRow> &rows) {
-  std::vector<double> kT, TK, D, sD, Dcm, sDcm, sB, Dall;
-  std::vector<std::int64_t> n, idx;
-  for (const auto &r : rows) {
+// The diffusivity table and its Arrhenius fit (physics.md §5.4), fitted once and then written to
+// the results file, the CSV table and stdout.
+struct TransportTable {
+  std::vector<TableRow> rows;
+  std::optional<analysis::ArrheniusFit> fit; // needs ≥ 3 rows, all with D > 0 and σ_D > 0
+};
+
+TransportTable fit_transport(std::vector<TableRow> rows) {
+  TransportTable table{std::move(rows), std::nullopt};
+  std::vector<double> kT, D, sD;
+  for (const auto &r : table.rows) {
+    if (!(r.D > 0 && r.sigma_D > 0))
+      return table;
     kT.push_back(r.kT_meV);
-    TK.push_back(units::meV_to_kelvin(r.kT_meV));
     D.push_back(r.D);
     sD.push_back(r.sigma_D);
-    Dcm.push_back(r.D * units::A2_per_ps_in_cm2_per_s);
-    sDcm.push_back(r.sigma_D * units::A2_per_ps_in_cm2_per_s);
-    sB.push_back(r.sigma_D_binning);
-    Dall.push_back(r.D_all_origin);
-    n.push_back(r.trajectories);
-    idx.push_back(r.temperature_index);
   }
-  out.write("/transport/table/temperature_index", idx, "1");
-  out.write("/transport/table/kT", kT, "meV");
-  out.write("/transport/table/T", TK, "K");
-  out.write("/transport/table/D", D, "Angstrom2 ps-1");
-  out.write("/transport/table/sigma_D", sD, "Angstrom2 ps-1");
-  out.write("/transport/table/D_cm2_per_s", Dcm, "cm2 s-1");
-  out.write("/transport/table/sigma_D_cm2_per_s", sDcm, "cm2 s-1");
-  out.write("/transport/table/sigma_D_binning", sB, "Angstrom2 ps-1");
-  out.write("/transport/table/D_all_origin", Dall, "Angstrom2 ps-1");
-  out.write("/transport/table/n_trajectories", n, "1");
-  bool fittable = rows.size() >= 3;
-  for (const auto &r : rows)
-    fittable = fittable && r.D > 0 && r.sigma_D > 0;
-  out.write_attribute("/transport/arrhenius", "fitted", std::int64_t(fittable ? 1 : 0));
-  if (!fittable) {
+  if (table.rows.size() >= 3)
+    table.fit = analysis::fit_arrhenius(kT, D, sD);
+  return table;
+}
+
+// One column of the table: its /transport/table dataset and, if `csv` is set, its CSV column
+// (CSV columns in declaration order).
+struct TableColumn {
+  const char *dataset;
+  const char *unit;
+  const char *csv;
+  const char *csv_format; // for doubles; integer columns print as integers
+  bool integer;
+  double (*value)(const TableRow &);
+};
+constexpr double cm2_per_s = units::A2_per_ps_in_cm2_per_s;
+constexpr TableColumn kTableColumns[] = {
+    {"temperature_index", "1", nullptr, "", true,
+     [](const TableRow &r) { return double(r.temperature_index); }},
+    {"kT", "meV", "kT_meV", "{}", false, [](const TableRow &r) { return r.kT_meV; }},
+    {"T", "K", "T_K", "{:.6g}", false,
+     [](const TableRow &r) { return units::meV_to_kelvin(r.kT_meV); }},
+    {"D", "Angstrom2 ps-1", "D_A2_per_ps", "{:.8g}", false, [](const TableRow &r) { return r.D; }},
+    {"sigma_D", "Angstrom2 ps-1", "sigma_D_A2_per_ps", "{:.8g}", false,
+     [](const TableRow &r) { return r.sigma_D; }},
+    {"D_cm2_per_s", "cm2 s-1", "D_cm2_per_s", "{:.8g}", false,
+     [](const TableRow &r) { return r.D * cm2_per_s; }},
+    {"sigma_D_cm2_per_s", "cm2 s-1", "sigma_D_cm2_per_s", "{:.8g}", false,
+     [](const TableRow &r) { return r.sigma_D * cm2_per_s; }},
+    {"n_trajectories", "1", "n_trajectories", "", true,
+     [](const TableRow &r) { return double(r.trajectories); }},
+    {"sigma_D_binning", "Angstrom2 ps-1", "sigma_D_binning_A2_per_ps", "{:.8g}", false,
+     [](const TableRow &r) { return r.sigma_D_binning; }},
+    {"D_all_origin", "Angstrom2 ps-1", "D_all_origin_A2_per_ps", "{:.8g}", false,
+     [](const TableRow &r) { return r.D_all_origin; }}};
+
+void write_arrhenius(io::H5Output &out, const std::optional<analysis::ArrheniusFit> &fit) {
+  out.write_attribute("/transport/arrhenius", "fitted", std::int64_t(fit ? 1 : 0));
+  if (!fit) {
     out.write_attribute("/transport/arrhenius", "reason",
                         "needs at least 3 temperatures with D > 0 and sigma_D > 0");
     return;
   }
-  const auto fit = analysis::fit_arrhenius(kT, D, sD);
-  out.write("/transport/arrhenius/D0", fit.D0_A2_per_ps, "Angstrom2 ps-1");
-  out.write("/transport/arrhenius/ln_D0", fit.ln_D0, "1");
-  out.write("/transport/arrhenius/Ea", fit.Ea_meV, "meV");
-  out.write("/transport/arrhenius/chi2", fit.chi2, "1");
-  out.write("/transport/arrhenius/t_quantile", fit.t_quantile, "1");
-  out.write_attribute("/transport/arrhenius", "dof", std::int64_t(fit.dof));
+  out.write("/transport/arrhenius/D0", fit->D0_A2_per_ps, "Angstrom2 ps-1");
+  out.write("/transport/arrhenius/ln_D0", fit->ln_D0, "1");
+  out.write("/transport/arrhenius/Ea", fit->Ea_meV, "meV");
+  out.write("/transport/arrhenius/chi2", fit->chi2, "1");
+  out.write("/transport/arrhenius/t_quantile", fit->t_quantile, "1");
+  out.write_attribute("/transport/arrhenius", "dof", std::int64_t(fit->dof));
   for (const auto &[name, iv] :
-       {std::pair{"ci95", fit.unscaled}, {"ci95_chi2_scaled", fit.chi2_scaled}}) {
+       {std::pair{"ci95", fit->unscaled}, {"ci95_chi2_scaled", fit->chi2_scaled}}) {
     const std::string g = std::string("/transport/arrhenius/") + name;
     out.write(g + "/D0_low", iv.D0_low_A2_per_ps, "Angstrom2 ps-1");
     out.write(g + "/D0_high", iv.D0_high_A2_per_ps, "Angstrom2 ps-1");
@@ -157,43 +171,60 @@ void write_transport(io::H5Output &out, const std::vector<TableRow> &rows) {
   }
 }
 
-std::string table_csv(const std::vector<TableRow> &rows) {
-  std::string csv = "kT_meV,T_K,D_A2_per_ps,sigma_D_A2_per_ps,D_cm2_per_s,sigma_D_cm2_per_s,"
-                    "n_trajectories,sigma_D_binning_A2_per_ps,D_all_origin_A2_per_ps\n";
-  for (const auto &r : rows)
-    csv +=
-        fmt::format("{},{:.6g},{:.8g},{:.8g},{:.8g},{:.8g},{},{:.8g},{:.8g}\n", r.kT_meV,
-                    units::meV_to_kelvin(r.kT_meV), r.D, r.sigma_D,
-                    r.D * units::A2_per_ps_in_cm2_per_s, r.sigma_D * units::A2_per_ps_in_cm2_per_s,
-                    r.trajectories, r.sigma_D_binning, r.D_all_origin);
+// Written collectively (every rank passes the same table).
+void write_transport(io::H5Output &out, const TransportTable &table) {
+  for (const auto &column : kTableColumns) {
+    const std::string name = std::string("/transport/table/") + column.dataset;
+    if (column.integer) {
+      std::vector<std::int64_t> v;
+      for (const auto &r : table.rows)
+        v.push_back(std::int64_t(column.value(r)));
+      out.write(name, v, column.unit);
+    } else {
+      std::vector<double> v;
+      for (const auto &r : table.rows)
+        v.push_back(column.value(r));
+      out.write(name, v, column.unit);
+    }
+  }
+  write_arrhenius(out, table.fit);
+}
+
+std::string table_csv(const TransportTable &table) {
+  std::string csv;
+  for (const auto &column : kTableColumns)
+    if (column.csv)
+      csv += (csv.empty() ? "" : ",") + std::string(column.csv);
+  csv += '\n';
+  for (const auto &r : table.rows) {
+    std::string line;
+    for (const auto &column : kTableColumns) {
+      if (!column.csv)
+        continue;
+      if (!line.empty())
+        line += ',';
+      line += column.integer ? fmt::format("{}", std::int64_t(column.value(r)))
+                             : fmt::format(fmt::runtime(column.csv_format), column.value(r));
+    }
+    csv += line + '\n';
+  }
   return csv;
 }
 
-void print_table(const std::vector<TableRow> &rows, const std::string &csv_path) {
+void print_table(const TransportTable &table, const std::string &csv_path) {
   fmt::print("\n  {:>8} {:>8} {:>14} {:>12} {:>14} {:>5}\n", "kT(meV)", "T(K)", "D (Å²/ps)", "σ_D",
              "D (cm²/s)", "traj");
-  for (const auto &r : rows)
+  for (const auto &r : table.rows)
     fmt::print("  {:>8.4g} {:>8.1f} {:>14.6g} {:>12.3g} {:>14.4e} {:>5}\n", r.kT_meV,
-               units::meV_to_kelvin(r.kT_meV), r.D, r.sigma_D, r.D * units::A2_per_ps_in_cm2_per_s,
-               r.trajectories);
-  std::vector<double> kT, D, s;
-  bool fittable = rows.size() >= 3;
-  for (const auto &r : rows) {
-    kT.push_back(r.kT_meV);
-    D.push_back(r.D);
-    s.push_back(r.sigma_D);
-    fittable = fittable && r.D > 0 && r.sigma_D > 0;
-  }
-  if (fittable) {
-    const auto fit = analysis::fit_arrhenius(kT, D, s);
+               units::meV_to_kelvin(r.kT_meV), r.D, r.sigma_D, r.D * cm2_per_s, r.trajectories);
+  if (const auto &fit = table.fit)
     fmt::print("\n  Arrhenius: D0 = {:.4g} Å²/ps (95% CI {:.4g} – {:.4g}), Ea = {:.2f} ± {:.2f} "
                "meV (t-dist., ν = {}; χ²-scaled ± {:.2f})\n",
-               fit.D0_A2_per_ps, fit.unscaled.D0_low_A2_per_ps, fit.unscaled.D0_high_A2_per_ps,
-               fit.Ea_meV, fit.unscaled.Ea_half_width_meV, fit.dof,
-               fit.chi2_scaled.Ea_half_width_meV);
-  } else {
+               fit->D0_A2_per_ps, fit->unscaled.D0_low_A2_per_ps, fit->unscaled.D0_high_A2_per_ps,
+               fit->Ea_meV, fit->unscaled.Ea_half_width_meV, fit->dof,
+               fit->chi2_scaled.Ea_half_width_meV);
+  else
     fmt::print("\n  Arrhenius: not fitted (needs ≥ 3 temperatures with D > 0)\n");
-  }
   fmt::print("  table written to {}\n", csv_path);
   std::fflush(stdout);
 }
@@ -203,42 +234,60 @@ std::string csv_path_of(const std::string &output) {
   return (p.parent_path() / p.stem()).string() + ".csv";
 }
 
-// Per-trajectory datasets of a temperature group: name, unit, columns per trajectory.
-struct TrajectoryColumn {
-  const char *name;
-  const char *unit;
-};
-constexpr TrajectoryColumn kScalarColumns[] = {{"D", "Angstrom2 ps-1"},
-                                               {"sigma_D", "Angstrom2 ps-1"},
-                                               {"sigma_D_binning", "Angstrom2 ps-1"},
-                                               {"D_all_origin", "Angstrom2 ps-1"}};
+// The attributes of /sweep/T_i (`merge` reads them back with read_temperature_row).
+void write_temperature_attributes(io::H5Output &out, const std::string &g, const TableRow &row,
+                                  std::int64_t segments) {
+  out.write_attribute(g, "kT_meV", row.kT_meV);
+  out.write_attribute(g, "T_K", units::meV_to_kelvin(row.kT_meV));
+  out.write_attribute(g, "temperature_index", row.temperature_index);
+  out.write_attribute(g, "n_trajectories", row.trajectories);
+  out.write_attribute(g, "segments", segments);
+}
+
+// The table row of /sweep/T_<t> of a results file and its segments per trajectory.
+std::pair<TableRow, std::int64_t> read_temperature_row(const io::H5Input &in, std::int64_t t) {
+  namespace tg = results::temperature;
+  const std::string g = tg::group(t);
+  TableRow row;
+  row.temperature_index = t;
+  row.kT_meV = in.read_attribute_double(g, "kT_meV");
+  row.trajectories = in.read_attribute_int64(g, "n_trajectories");
+  row.D = in.read_double(results::path(g, tg::D)).values[0];
+  row.sigma_D = in.read_double(results::path(g, tg::sigma_D)).values[0];
+  row.sigma_D_binning = in.read_double(results::path(g, tg::sigma_D_binning)).values[0];
+  row.D_all_origin = in.read_double(results::path(g, tg::D_all_origin)).values[0];
+  return {row, in.read_attribute_int64(g, "segments")};
+}
 
 // Writes /sweep/T_i: each group leader writes the rows of the trajectories it ran; root writes
 // the pooled curves and fits. Returns the table row (on every rank).
 TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
                               const parallel::TrajectoryLayout &layout,
                               const std::vector<parallel::TrajectoryTask> &tasks, int t) {
+  namespace pf = results::part;
+  namespace tg = results::temperature;
   const auto &world = layout.world();
   const std::int64_t n_traj = config.run.trajectories;
-  const std::string g = group_name(t);
+  const std::string g = tg::group(t);
   std::vector<std::int64_t> my_rows;
   std::vector<double> seg, all, hops;
-  std::array<std::vector<double>, std::size(kScalarColumns)> scalars;
+  std::array<std::vector<double>, std::size(pf::gathered_scalars)> scalars;
   std::int64_t seg_cols = 0, lag_cols = 0;
   for (const auto &task : tasks) {
     if (task.temperature_index != t)
       continue;
     if (layout.is_group_leader() && layout.group_of(task) == layout.group_index()) {
       io::H5Input part(task_files(config, task).part);
-      const auto s = part.read_double("/segment_msd");
-      const auto a = part.read_double("/all_origin_msd");
+      const auto s = part.read_double(results::path("", pf::segment_msd));
+      const auto a = part.read_double(results::path("", pf::all_origin_msd));
       seg.insert(seg.end(), s.values.begin(), s.values.end());
       all.insert(all.end(), a.values.begin(), a.values.end());
       seg_cols = std::int64_t(s.values.size());
       lag_cols = std::int64_t(a.values.size());
-      for (std::size_t c = 0; c < std::size(kScalarColumns); ++c)
-        scalars[c].push_back(part.read_double(std::string("/") + kScalarColumns[c].name).values[0]);
-      hops.push_back(double(part.read_int64("/hops").values[0]));
+      for (std::size_t c = 0; c < std::size(pf::gathered_scalars); ++c)
+        scalars[c].push_back(
+            part.read_double(results::path("", pf::gathered_scalars[c])).values[0]);
+      hops.push_back(double(part.read_int64(results::path("", pf::hops)).values[0]));
       my_rows.push_back(task.trajectory_id);
     }
   }
@@ -246,12 +295,15 @@ TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
   const double cols[2] = {double(seg_cols), double(lag_cols)};
   seg_cols = std::int64_t(world.max(cols[0]));
   lag_cols = std::int64_t(world.max(cols[1]));
-  out.write_row_set(g + "/segment_msd", my_rows, seg, n_traj, seg_cols, "Angstrom2");
-  out.write_row_set(g + "/all_origin_msd", my_rows, all, n_traj, lag_cols, "Angstrom2");
-  for (std::size_t c = 0; c < std::size(kScalarColumns); ++c)
-    out.write_row_set(g + "/trajectory_" + kScalarColumns[c].name, my_rows, scalars[c], n_traj, 1,
-                      kScalarColumns[c].unit);
-  out.write_row_set(g + "/trajectory_cell_changes", my_rows, hops, n_traj, 1, "1");
+  const auto row_set = [&](const results::Dataset &d, const std::vector<double> &local,
+                           std::int64_t columns) {
+    out.write_row_set(results::path(g, d), my_rows, local, n_traj, columns, d.unit);
+  };
+  row_set(tg::segment_msd, seg, seg_cols);
+  row_set(tg::all_origin_msd, all, lag_cols);
+  for (std::size_t c = 0; c < std::size(tg::trajectory_scalars); ++c)
+    row_set(tg::trajectory_scalars[c], scalars[c], 1);
+  row_set(tg::trajectory_cell_changes, hops, 1);
 
   // Pooled analysis on root from all part files of this temperature (physics.md §5.2–5.3).
   TableRow row;
@@ -259,71 +311,43 @@ TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
   row.kT_meV = config.run.kT_meV[static_cast<std::size_t>(t)];
   row.trajectories = n_traj;
   std::vector<double> lag, mean, stderr_, values(4, 0.0);
-  std::string problem;
-  if (world.is_root())
-    try {
-      std::vector<analysis::SegmentCurves> curves;
-      double D_all_sum = 0;
-      for (std::int64_t k = 0; k < n_traj; ++k) {
-        io::H5Input part(task_files(config, {t, int(k), 0}).part);
-        analysis::SegmentCurves c;
-        c.lag_ps = part.read_double("/lag").values;
-        c.d_A2 = part.read_double("/segment_msd").values;
-        curves.push_back(std::move(c));
-        D_all_sum += part.read_double("/D_all_origin").values[0];
-      }
-      analysis::DiffusionFitOptions fo;
-      fo.fit_from_ps = config.msd.fit_from_ps;
-      fo.bins = static_cast<int>(std::min<std::int64_t>(10, config.msd.segments));
-      const auto pooled = analysis::fit_diffusion_pooled(curves, fo).pooled;
-      const auto curve = analysis::mean_curve(analysis::pool_segments(curves));
-      lag = curve.lag_ps;
-      mean = curve.mean_A2;
-      stderr_ = curve.stderr_A2;
-      values = {pooled.D_A2_per_ps, pooled.sigma_D_A2_per_ps, pooled.sigma_D_binning_A2_per_ps,
-                D_all_sum / double(n_traj)};
-    } catch (const std::exception &e) {
-      problem = e.what();
+  parallel::on_root_or_fail_together<InputError>(world, [&] {
+    std::vector<analysis::SegmentCurves> curves;
+    double D_all_sum = 0;
+    for (std::int64_t k = 0; k < n_traj; ++k) {
+      io::H5Input part(task_files(config, {t, int(k), 0}).part);
+      analysis::SegmentCurves c;
+      c.lag_ps = part.read_double(results::path("", pf::lag)).values;
+      c.d_A2 = part.read_double(results::path("", pf::segment_msd)).values;
+      curves.push_back(std::move(c));
+      D_all_sum += part.read_double(results::path("", pf::D_all_origin)).values[0];
     }
-  if (world.any(!problem.empty())) { // root-only work: every rank fails together
-    world.broadcast(problem);
-    throw InputError(problem);
-  }
+    analysis::DiffusionFitOptions fo;
+    fo.fit_from_ps = config.msd.fit_from_ps;
+    fo.bins = static_cast<int>(std::min<std::int64_t>(10, config.msd.segments));
+    const auto pooled = analysis::fit_diffusion_pooled(curves, fo).pooled;
+    const auto curve = analysis::mean_curve(analysis::pool_segments(curves));
+    lag = curve.lag_ps;
+    mean = curve.mean_A2;
+    stderr_ = curve.stderr_A2;
+    values = {pooled.D_A2_per_ps, pooled.sigma_D_A2_per_ps, pooled.sigma_D_binning_A2_per_ps,
+              D_all_sum / double(n_traj)};
+  });
   world.broadcast(values);
   row.D = values[0];
   row.sigma_D = values[1];
   row.sigma_D_binning = values[2];
   row.D_all_origin = values[3];
-  out.write(g + "/lag", lag, "ps");
-  out.write(g + "/msd_mean", mean, "Angstrom2");
-  out.write(g + "/msd_stderr", stderr_, "Angstrom2");
-  out.write(g + "/D", row.D, "Angstrom2 ps-1");
-  out.write(g + "/sigma_D", row.sigma_D, "Angstrom2 ps-1");
-  out.write(g + "/sigma_D_binning", row.sigma_D_binning, "Angstrom2 ps-1");
-  out.write(g + "/D_all_origin", row.D_all_origin, "Angstrom2 ps-1");
-  out.write_attribute(g, "kT_meV", row.kT_meV);
-  out.write_attribute(g, "T_K", units::meV_to_kelvin(row.kT_meV));
-  out.write_attribute(g, "temperature_index", std::int64_t(t));
-  out.write_attribute(g, "n_trajectories", n_traj);
-  out.write_attribute(g, "segments", config.msd.segments);
+  results::write(out, g, tg::lag, lag);
+  results::write(out, g, tg::msd_mean, mean);
+  results::write(out, g, tg::msd_stderr, stderr_);
+  results::write(out, g, tg::D, row.D);
+  results::write(out, g, tg::sigma_D, row.sigma_D);
+  results::write(out, g, tg::sigma_D_binning, row.sigma_D_binning);
+  results::write(out, g, tg::D_all_origin, row.D_all_origin);
+  write_temperature_attributes(out, g, row, config.msd.segments);
   return row;
 }
-
-// Every dataset of a /sweep/T_i group (merge copies them).
-constexpr const char *kTemperatureDatasets[] = {"segment_msd",
-                                                "all_origin_msd",
-                                                "trajectory_D",
-                                                "trajectory_sigma_D",
-                                                "trajectory_sigma_D_binning",
-                                                "trajectory_D_all_origin",
-                                                "trajectory_cell_changes",
-                                                "lag",
-                                                "msd_mean",
-                                                "msd_stderr",
-                                                "D",
-                                                "sigma_D",
-                                                "sigma_D_binning",
-                                                "D_all_origin"};
 
 void write_model_summary(io::H5Output &out, const TimeLocalModel &model) {
   out.write("/phonons/drag_matrix", std::span<const double>(model.drag_matrix.data(), 9), {3, 3},
@@ -367,24 +391,16 @@ int run_time_local(const io::Config &config, const Communicator &world,
                                  "trajectory per rank (use 1)",
                                  config.parallel.ranks_per_trajectory));
   const parallel::TrajectoryLayout layout(world, config.parallel.ranks_per_trajectory);
-  {
-    std::string problem;
-    if (world.is_root()) {
-      std::error_code ec;
-      const auto parent = fs::path(config.run.output).parent_path();
-      if (!parent.empty() && !fs::is_directory(parent))
-        problem = fmt::format("run.output = \"{}\": directory '{}' does not exist",
-                              config.run.output, parent.string());
-      else
-        fs::create_directories(work_directory(config), ec);
-      if (problem.empty() && ec)
-        problem = fmt::format("cannot create '{}': {}", work_directory(config), ec.message());
-    }
-    if (world.any(!problem.empty())) {
-      world.broadcast(problem);
-      throw InputError(problem);
-    }
-  }
+  parallel::on_root_or_fail_together<InputError>(world, [&] {
+    const auto parent = fs::path(config.run.output).parent_path();
+    if (!parent.empty() && !fs::is_directory(parent))
+      throw InputError(fmt::format("run.output = \"{}\": directory '{}' does not exist",
+                                   config.run.output, parent.string()));
+    std::error_code ec;
+    fs::create_directories(work_directory(config), ec);
+    if (ec)
+      throw InputError(fmt::format("cannot create '{}': {}", work_directory(config), ec.message()));
+  });
   check_previous_work(config, world);
   Log::set_group(layout.is_group_leader(), layout.group_index(), layout.n_groups());
   Log::info("{}: {} temperature(s) × {} trajectories, {} steps of {} ps, {} group(s) of {} rank(s)",
@@ -427,22 +443,24 @@ int run_time_local(const io::Config &config, const Communicator &world,
     return 0;
   }
 
-  std::vector<TableRow> rows;
+  TransportTable table;
   {
     CategoryTimers::Scope t(timers, TimerCategory::io);
     io::H5Output out(config.run.output, world);
     write_parameters(out, config);
     write_model_summary(out, *model);
+    std::vector<TableRow> rows;
     for (int temperature : temperatures)
       rows.push_back(assemble_temperature(out, config, layout, tasks, temperature));
-    write_transport(out, rows);
+    table = fit_transport(std::move(rows));
+    write_transport(out, table);
     write_timing(out, timers, world, config);
     out.commit();
   }
   if (world.is_root()) {
     const std::string csv = csv_path_of(config.run.output);
-    atomic_write_text(csv, table_csv(rows));
-    print_table(rows, csv);
+    atomic_write_text(csv, table_csv(table));
+    print_table(table, csv);
   }
   Log::info("{}", timers.report());
   return 0;
@@ -450,70 +468,49 @@ int run_time_local(const io::Config &config, const Communicator &world,
 
 int merge_results(const std::vector<std::string> &inputs, const std::string &output,
                   const Communicator &world) {
+  namespace tg = results::temperature;
   if (inputs.empty())
     throw InputError("merge: no input files given");
   // Root reads every input; all ranks write the merged file collectively (data from root).
-  std::string config_text, hash, problem;
-  std::vector<TableRow> rows;
+  std::string config_text, hash;
   struct Group {
-    std::string name;
-    std::vector<std::pair<std::string, io::DoubleDataset>> datasets;
-    std::vector<std::pair<std::string, std::string>> units;
+    std::vector<io::DoubleDataset> datasets; // tg::all, in order (root only)
     TableRow row;
     std::int64_t segments = 0;
   };
   std::vector<Group> groups;
-  if (world.is_root()) {
-    try {
-      std::set<std::int64_t> seen;
-      for (const auto &path : inputs) {
-        io::H5Input in(path);
-        const std::string h = in.read_attribute_string("/parameters", "config_hash");
-        if (hash.empty()) {
-          hash = h;
-          config_text = in.read_string("/parameters/config");
-        } else if (h != hash) {
-          throw InputError(fmt::format("merge: '{}' was produced by a different configuration "
-                                       "(hash {} vs {} of '{}')",
-                                       path, h, hash, inputs.front()));
-        }
-        const auto idx = in.read_int64("/transport/table/temperature_index").values;
-        for (const auto t : idx) {
-          if (!seen.insert(t).second)
-            throw InputError(
-                fmt::format("merge: temperature index {} appears twice ('{}')", t, path));
-          Group g;
-          g.name = group_name(t);
-          for (const char *d : kTemperatureDatasets) {
-            const std::string name = g.name + "/" + d;
-            g.datasets.emplace_back(d, in.read_double(name));
-            g.units.emplace_back(d, in.read_attribute_string(name, "unit"));
-          }
-          g.row.temperature_index = t;
-          g.row.kT_meV = in.read_attribute_double(g.name, "kT_meV");
-          g.row.trajectories = in.read_attribute_int64(g.name, "n_trajectories");
-          g.segments = in.read_attribute_int64(g.name, "segments");
-          g.row.D = in.read_double(g.name + "/D").values[0];
-          g.row.sigma_D = in.read_double(g.name + "/sigma_D").values[0];
-          g.row.sigma_D_binning = in.read_double(g.name + "/sigma_D_binning").values[0];
-          g.row.D_all_origin = in.read_double(g.name + "/D_all_origin").values[0];
-          groups.push_back(std::move(g));
-        }
+  parallel::on_root_or_fail_together<InputError>(world, [&] {
+    std::set<std::int64_t> seen;
+    for (const auto &path : inputs) {
+      io::H5Input in(path);
+      const std::string h = in.read_attribute_string("/parameters", "config_hash");
+      if (hash.empty()) {
+        hash = h;
+        config_text = in.read_string("/parameters/config");
+      } else if (h != hash) {
+        throw InputError(fmt::format("merge: '{}' was produced by a different configuration "
+                                     "(hash {} vs {} of '{}')",
+                                     path, h, hash, inputs.front()));
       }
-      std::sort(groups.begin(), groups.end(), [](const Group &a, const Group &b) {
-        return a.row.temperature_index < b.row.temperature_index;
-      });
-    } catch (const std::exception &e) {
-      problem = e.what();
+      for (const auto t : in.read_int64("/transport/table/temperature_index").values) {
+        if (!seen.insert(t).second)
+          throw InputError(
+              fmt::format("merge: temperature index {} appears twice ('{}')", t, path));
+        Group g;
+        for (const auto &d : tg::all)
+          g.datasets.push_back(in.read_double(results::path(tg::group(t), d)));
+        std::tie(g.row, g.segments) = read_temperature_row(in, t);
+        groups.push_back(std::move(g));
+      }
     }
-  }
-  if (world.any(!problem.empty())) {
-    world.broadcast(problem);
-    throw InputError(problem);
-  }
+    std::sort(groups.begin(), groups.end(), [](const Group &a, const Group &b) {
+      return a.row.temperature_index < b.row.temperature_index;
+    });
+  });
   world.broadcast(config_text);
   world.broadcast(hash);
   groups.resize(world.broadcast_size(groups.size()));
+  std::vector<TableRow> rows;
   for (auto &g : groups) {
     std::vector<double> r{double(g.row.temperature_index),
                           g.row.kT_meV,
@@ -526,47 +523,32 @@ int merge_results(const std::vector<std::string> &inputs, const std::string &out
     world.broadcast(r);
     g.row = {std::int64_t(r[0]), r[1], r[2], r[3], r[4], r[5], std::int64_t(r[6])};
     g.segments = std::int64_t(r[7]);
-    g.name = group_name(g.row.temperature_index);
     rows.push_back(g.row);
   }
+  const TransportTable table = fit_transport(std::move(rows));
   {
     io::H5Output out(output, world);
     out.write_string("/parameters/config", config_text);
     out.write_attribute("/parameters", "config_hash", hash);
     out.write_attribute("/parameters", "merged_from", std::int64_t(inputs.size()));
-    for (auto &g : groups) {
-      for (std::size_t d = 0; d < std::size(kTemperatureDatasets); ++d) {
-        const bool root = world.is_root();
-        std::int64_t scalar = root && g.datasets[d].second.shape.empty() ? 1 : 0;
-        world.broadcast(std::span<std::int64_t>(&scalar, 1));
-        std::string unit = root ? g.units[d].second : std::string();
-        world.broadcast(unit);
-        const std::string name = g.name + "/" + kTemperatureDatasets[d];
-        if (scalar) {
-          double v = root ? g.datasets[d].second.values.at(0) : 0.0;
-          world.broadcast(std::span<double>(&v, 1));
-          out.write(name, v, unit);
-        } else if (root) {
-          out.write(name, g.datasets[d].second.values, g.datasets[d].second.shape, unit);
-        } else {
-          out.write(name, std::span<const double>{}, io::Shape{}, unit);
-        }
+    for (const auto &g : groups) {
+      const std::string name = tg::group(g.row.temperature_index);
+      for (std::size_t d = 0; d < std::size(tg::all); ++d) {
+        const io::DoubleDataset none;
+        const auto &data = world.is_root() ? g.datasets[d] : none; // shape from root
+        results::write(out, name, tg::all[d], data.values, data.shape);
       }
-      out.write_attribute(g.name, "kT_meV", g.row.kT_meV);
-      out.write_attribute(g.name, "T_K", units::meV_to_kelvin(g.row.kT_meV));
-      out.write_attribute(g.name, "temperature_index", g.row.temperature_index);
-      out.write_attribute(g.name, "n_trajectories", g.row.trajectories);
-      out.write_attribute(g.name, "segments", g.segments);
+      write_temperature_attributes(out, name, g.row, g.segments);
     }
-    write_transport(out, rows);
+    write_transport(out, table);
     out.commit();
   }
   if (world.is_root()) {
     const std::string csv = csv_path_of(output);
-    atomic_write_text(csv, table_csv(rows));
-    fmt::print("merged {} file(s), {} temperature(s) into {}\n", inputs.size(), rows.size(),
+    atomic_write_text(csv, table_csv(table));
+    fmt::print("merged {} file(s), {} temperature(s) into {}\n", inputs.size(), table.rows.size(),
                output);
-    print_table(rows, csv);
+    print_table(table, csv);
   }
   return 0;
 }

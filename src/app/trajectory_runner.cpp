@@ -3,6 +3,7 @@
 #include "ionbath/analysis/fft_msd.hpp"
 #include "ionbath/app/checkpoint.hpp"
 #include "ionbath/app/commands.hpp"
+#include "ionbath/app/results_layout.hpp"
 #include "ionbath/app/runtime.hpp"
 #include "ionbath/app/sweep.hpp"
 #include "ionbath/bath/chebyshev_bath_field.hpp"
@@ -395,19 +396,21 @@ TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &option
         std::span<const double>(all.msd_A2.data(), std::size_t(P)), config.msd.fit_from_ps);
 
     io::H5Output part(files.part, Communicator::self_serial());
-    part.write("/segment_msd", curves.d_A2, {std::int64_t(curves.segments()), P}, "Angstrom2");
-    part.write("/lag", curves.lag_ps, "ps");
-    part.write("/all_origin_msd", std::span<const double>(all.msd_A2.data(), std::size_t(P)),
-               "Angstrom2");
-    part.write("/all_origin_origins",
-               std::span<const std::int64_t>(all.origins.data(), std::size_t(P)), "1");
-    part.write("/D", fit.D_A2_per_ps, "Angstrom2 ps-1");
-    part.write("/sigma_D", fit.sigma_D_A2_per_ps, "Angstrom2 ps-1");
-    part.write("/sigma_D_binning", fit.sigma_D_binning_A2_per_ps, "Angstrom2 ps-1");
-    part.write("/D_all_origin", D_all, "Angstrom2 ps-1");
-    part.write("/hops", std::vector<std::int64_t>{hops}, "1");
+    namespace pf = results::part;
+    results::write(part, "", pf::segment_msd, curves.d_A2,
+                   io::Shape{std::int64_t(curves.segments()), P});
+    results::write(part, "", pf::lag, curves.lag_ps);
+    results::write(part, "", pf::all_origin_msd,
+                   std::span<const double>(all.msd_A2.data(), std::size_t(P)));
+    results::write(part, "", pf::all_origin_origins,
+                   std::span<const std::int64_t>(all.origins.data(), std::size_t(P)));
+    results::write(part, "", pf::D, fit.D_A2_per_ps);
+    results::write(part, "", pf::sigma_D, fit.sigma_D_A2_per_ps);
+    results::write(part, "", pf::sigma_D_binning, fit.sigma_D_binning_A2_per_ps);
+    results::write(part, "", pf::D_all_origin, D_all);
+    results::write(part, "", pf::hops, std::vector<std::int64_t>{hops});
     const Vec3 R = engine->position();
-    part.write("/final_position", std::vector<double>{R.x(), R.y(), R.z()}, "Angstrom");
+    results::write(part, "", pf::final_position, std::vector<double>{R.x(), R.y(), R.z()});
     part.write_attribute("/", "config_hash", io::config_hash(io::canonical(config)));
     part.commit();
   }

@@ -3,6 +3,7 @@
 #include "ionbath/io/hdf5.hpp"
 
 #include "ionbath/core/error.hpp"
+#include "ionbath/parallel/fail_together.hpp"
 
 #include <fmt/format.h>
 #include <hdf5.h>
@@ -163,10 +164,7 @@ public:
         problem = fmt::format("cannot create output file '{}': directory '{}' does not exist",
                               path_, parent.string());
     }
-    if (comm_.any(!problem.empty())) {
-      comm_.broadcast(problem);
-      throw InputError(problem);
-    }
+    parallel::fail_together<InputError>(comm_, std::move(problem));
     Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     if (mpi_)
       checked(H5Pset_fapl_mpio(fapl.get(), *static_cast<const MPI_Comm *>(comm_.native_handle()),
@@ -535,10 +533,7 @@ public:
     std::string problem;
     if (comm_.is_root() && std::rename(tmp_.c_str(), path_.c_str()) != 0)
       problem = fmt::format("cannot rename '{}' to '{}': {}", tmp_, path_, std::strerror(errno));
-    if (comm_.any(!problem.empty())) {
-      comm_.broadcast(problem);
-      throw Hdf5Error(problem);
-    }
+    parallel::fail_together<Hdf5Error>(comm_, std::move(problem));
     committed_ = true;
   }
 
