@@ -66,6 +66,9 @@ int main(int argc, char **argv) {
       ->add_option("--embedded", show_default,
                    "Print the embedded default of a subcommand instead (run or sweep)")
       ->check(CLI::IsMember({"run", "sweep"}));
+  bool key_tables = false;
+  config_cmd->add_flag("--keys", key_tables,
+                       "Print the table of every configuration key (markdown, as in the README)");
   config_cmd->callback([&] {
     if (show_default == "run")
       embedded_default = kDefaultRunToml;
@@ -73,7 +76,7 @@ int main(int argc, char **argv) {
       embedded_default = kDefaultSweepToml;
     action = [&](const io::Config &c) {
       if (world.is_root())
-        fmt::print("{}", io::to_toml(c));
+        fmt::print("{}", key_tables ? io::config_keys_markdown() : io::to_toml(c));
       return 0;
     };
   });

@@ -1,4 +1,10 @@
+// The configuration schema (design.md "Configuration"): every key declared once — its section,
+// spellings, unit, allowed values, one-line doc and the subcommands that use it — with how it is
+// read and written. Parsing, validation, derived defaults, the canonical TOML (`ionbath config`,
+// results files, hashes) and the README's key tables (`ionbath config --keys`) come from it.
 #include "ionbath/io/config.hpp"
+
+#include "toml_input.hpp"
 
 #include "ionbath/core/error.hpp"
 #include "ionbath/core/units.hpp"
@@ -9,11 +15,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <limits>
-#include <optional>
+#include <functional>
 #include <sstream>
 
 namespace ionbath::io {
@@ -69,222 +73,590 @@ std::string_view to_string(units::System system) {
 }
 
 namespace {
+using namespace toml_input;
 
-constexpr double inf = std::numeric_limits<double>::infinity();
-constexpr std::int64_t int_max = std::numeric_limits<int>::max();
-constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
+// The subcommands that use a key (the key tables' "used by" column).
+enum Uses : unsigned { phonons = 1, run = 2, sweep = 4, validate = 8 };
+constexpr unsigned trajectories = run | sweep;
+constexpr unsigned everyone = phonons | run | sweep | validate;
 
-struct SectionKeys {
-  std::string_view section;
-  std::vector<std::string_view> keys;
+using Reader = SectionReader;
+
+struct Key {
+  std::string_view name;
+  std::string_view alternative; // a second spelling in other units (mass_Da), or ""
+  std::string_view unit;        // internal unit, ASCII: the canonical TOML's comment
+  std::string allowed;          // for the key tables
+  std::string_view doc;
+  unsigned used_by;
+  std::function<void(const Reader &, Config &)> read;
+  std::function<std::string(const Config &)> value; // the canonical TOML value
+  std::function<bool(const Config &)> omitted{};    // left out of the canonical form if true
+  std::string_view default_note{};                  // the tables' default when derived
 };
 
-const std::vector<SectionKeys> &schema() {
-  static const std::vector<SectionKeys> s{
-      {"units", {"system"}},
-      {"lattice",
-       {"kind", "a", "mass", "mass_Da", "k1", "k2", "bz_grid", "confinement", "k_parallel",
-        "k_perp"}},
-      {"ion", {"mass", "mass_Da"}},
-      {"interaction", {"kind", "U0", "lambda", "extent"}},
-      {"run",
-       {"method", "kT_meV", "temperature_K", "dt", "steps", "trajectories", "seed", "output",
-        "trajectory_stride", "bath", "drag", "relaxation", "full_scheme"}},
-      {"msd", {"segments", "fit_from_ps"}},
-      {"parallel", {"ranks_per_trajectory"}},
-      {"phonons",
-       {"green_grid", "covariance_grid", "w_range", "drag_rtol", "wt_t_max_ps", "wt_points",
-        "dos_grid", "dos_bins", "path", "path_subdivisions", "output"}},
-      {"validate", {"lattice_n", "output"}},
-  };
-  return s;
+// A section: its keys in canonical order, then the defaults derived from other keys and the
+// checks between keys (run after every section is read).
+struct Section {
+  std::string_view name;
+  std::vector<Key> keys;
+  void (*resolve)(const Reader &, Config &) = nullptr;
+};
+
+// Key factories: `field` returns the member in the Config (const or not).
+template <class Field>
+Key real_key(std::string_view name, Field field, RealRange range, std::string_view doc,
+             unsigned used_by) {
+  return {name,
+          "",
+          range.unit,
+          range.brief(),
+          doc,
+          used_by,
+          [=](const Reader &r, Config &c) { field(c) = r.real(name, field(c), range); },
+          [=](const Config &c) { return number_text(field(c)); }};
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+template <class Field>
+Key integer_key(std::string_view name, Field field, IntRange range, std::string_view doc,
+                unsigned used_by) {
+  return {name,
+          "",
+          "",
+          range.brief(),
+          doc,
+          used_by,
+          [=](const Reader &r, Config &c) {
+            auto &x = field(c);
+            x = static_cast<std::remove_reference_t<decltype(x)>>(r.integer(name, x, range));
+          },
+          [=](const Config &c) { return fmt::format("{}", field(c)); }};
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
+template <class Field>
+Key boolean_key(std::string_view name, Field field, std::string_view doc, unsigned used_by) {
+  return {name,
+          "",
+          "",
+          "true, false",
+          doc,
+          used_by,
+          [=](const Reader &r, Config &c) { field(c) = r.boolean(name, field(c)); },
+          [=](const Config &c) { return field(c) ? "true" : "false"; }};
+}
+
+template <class Field>
+Key path_key(std::string_view name, Field field, std::string_view doc, unsigned used_by) {
+  return {name,
+          "",
+          "",
+          "non-empty path",
+          doc,
+          used_by,
+          [=](const Reader &r, Config &c) { field(c) = r.text(name, field(c)); },
+          [=](const Config &c) { return toml_string(field(c)); }};
+}
+
+template <class Field, class Enum>
+Key choice_key(std::string_view name, Field field, std::vector<Enum> options, std::string_view doc,
+               unsigned used_by) {
+  std::vector<std::string> names;
+  for (const auto option : options)
+    names.push_back(toml_string(to_string(option)));
+  return {name,
+          "",
+          "",
+          fmt::format("{}", fmt::join(names, ", ")),
+          doc,
+          used_by,
+          [=](const Reader &r, Config &c) { field(c) = r.choice(name, field(c), options); },
+          [=](const Config &c) { return toml_string(to_string(field(c))); }};
+}
+
+#define IONBATH_FIELD(path)                                                                        \
+  [](auto &c) -> auto & {                                                                          \
+    return c.path;                                                                                 \
   }
-  return row[b.size()];
-}
-
-// The closest candidate to a misspelt name, if it is plausibly a misspelling (or a prefix).
-std::optional<std::string_view> closest(std::string_view name,
-                                        const std::vector<std::string_view> &candidates) {
-  const auto key = lower(name);
-  std::optional<std::string_view> best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  for (const auto candidate : candidates) {
-    const auto c = lower(candidate);
-    std::size_t d = edit_distance(key, c);
-    if (!key.empty() && (c.starts_with(key) || key.starts_with(c)))
-      d = std::min<std::size_t>(d, 1);
-    if (d < best_distance) {
-      best_distance = d;
-      best = candidate;
-    }
-  }
-  if (best && best_distance <= std::max<std::size_t>(2, best->size() / 3))
-    return best;
-  return std::nullopt;
-}
-
-std::string toml_string(std::string_view s);
-std::string number_text(double x);
-
-// The value as the user wrote it (normalised), shortened if long.
-std::string node_text(const toml::node &node) {
-  std::string text;
-  if (const auto *s = node.as_string())
-    text = toml_string(s->get());
-  else if (const auto *i = node.as_integer())
-    text = fmt::format("{}", i->get());
-  else if (const auto *x = node.as_floating_point())
-    text = number_text(x->get());
-  else if (const auto *b = node.as_boolean())
-    text = b->get() ? "true" : "false";
-  else if (const auto *array = node.as_array()) {
-    std::vector<std::string> items;
-    for (const auto &item : *array)
-      items.push_back(node_text(item));
-    text = fmt::format("[{}]", fmt::join(items, ", "));
-  } else if (node.is_table())
-    text = "{...}";
-  else {
-    std::ostringstream os;
-    node.visit([&os](const auto &n) { os << n; });
-    text = os.str();
-  }
-  if (text.size() > 60)
-    text = text.substr(0, 57) + "...";
-  return text;
-}
-
-std::string type_name(const toml::node &node) {
-  switch (node.type()) {
-  case toml::node_type::string:
-    return "a string";
-  case toml::node_type::integer:
-    return "an integer";
-  case toml::node_type::floating_point:
-    return "a float";
-  case toml::node_type::boolean:
-    return "a boolean";
-  case toml::node_type::array:
-    return "an array";
-  case toml::node_type::table:
-    return "a table";
-  default:
-    return "a date/time";
-  }
-}
-
-std::string number_text(double x) {
-  auto s = fmt::format("{}", x);
-  if (std::isfinite(x) && s.find_first_of(".e") == std::string::npos)
-    s += ".0";
-  return s;
-}
-
-std::string toml_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-        out += fmt::format("\\u{:04X}", static_cast<unsigned char>(c));
-      else
-        out += c;
-    }
-  }
-  return out + "\"";
-}
 
 std::string gib(double bytes) {
   return fmt::format("{:.3g} GiB", bytes / (1024.0 * 1024.0 * 1024.0));
 }
 
-// Allowed interval of a real value, for the check and for the error message.
-struct RealRange {
-  double min = -inf, max = inf;
-  bool min_open = false, max_open = false;
-  std::string_view unit;
-
-  bool contains(double x) const {
-    return std::isfinite(x) && (min_open ? x > min : x >= min) && (max_open ? x < max : x <= max);
-  }
-  std::string describe() const {
-    std::string text;
-    if (max == inf)
-      text = fmt::format("a finite number {} {}", min_open ? ">" : ">=", number_text(min));
-    else if (min == -inf)
-      text = fmt::format("a finite number {} {}", max_open ? "<" : "<=", number_text(max));
-    else
-      text = fmt::format("a number in {}{}, {}{}", min_open ? "(" : "[", number_text(min),
-                         number_text(max), max_open ? ")" : "]");
-    if (!unit.empty())
-      text += fmt::format(" ({})", unit);
-    return text;
-  }
-};
-RealRange positive(std::string_view unit) {
-  return {0.0, inf, true, false, unit};
-}
-RealRange non_negative(std::string_view unit) {
-  return {0.0, inf, false, false, unit};
+void check_memory(const Reader &r, const toml::node *node, std::string_view key, double bytes,
+                  std::string_view what) {
+  if (bytes > max_grid_memory_bytes)
+    r.fail(node, key, node ? node_text(*node) : "",
+           fmt::format("{} would need {} of memory, more than the limit of {}", what, gib(bytes),
+                       gib(max_grid_memory_bytes)));
 }
 
-struct IntRange {
-  std::int64_t min = 0, max = int64_max;
-  std::string describe() const {
-    return max == int64_max ? fmt::format("an integer >= {}", min)
-                            : fmt::format("an integer in [{}, {}]", min, max);
+template <class Field> Key mass_key(Field field, std::string_view doc, unsigned used_by) {
+  return {"mass",
+          "mass_Da",
+          "meV ps^2/A^2",
+          "> 0 (mass_Da: Da, 1 Da = 1/9.648533212 meV ps²/Å²)",
+          doc,
+          used_by,
+          [=](const Reader &r, Config &c) {
+            bool dalton = false;
+            if (const auto *node = r.one_of("mass", "mass_Da", dalton))
+              field(c) =
+                  dalton
+                      ? units::dalton_to_mass(r.real_value(*node, r.key("mass_Da"), positive("Da")))
+                      : r.real_value(*node, r.key("mass"), positive("meV ps^2/A^2"));
+          },
+          [=](const Config &c) { return number_text(field(c)); }};
+}
+
+// Chain springs: read for a chain only, unwritten ones are k1.
+template <class Field>
+Key chain_spring_key(std::string_view name, Field field, std::string_view doc) {
+  return {name,
+          "",
+          "meV/A^2",
+          "≥ 0 (chain only; an unconfined chain needs both > 0)",
+          doc,
+          phonons,
+          [=](const Reader &r, Config &c) {
+            if (c.lattice.kind == LatticeKind::chain)
+              field(c) = r.real(name, c.lattice.k1, non_negative("meV/A^2"));
+          },
+          [=](const Config &c) { return number_text(field(c)); },
+          [](const Config &c) { return c.lattice.kind != LatticeKind::chain; },
+          "k1"};
+}
+
+Key bz_grid_key() {
+  return {
+      "bz_grid",
+      "",
+      "",
+      "3 integers ≥ 1, at least 2 points; mode set memory 3(N−1) × 44 B ≤ 8 GiB; a chain's "
+      "grid is [N, 1, 1]",
+      "BZ sampling of the bath = the periodic supercell of the full model",
+      everyone,
+      [](const Reader &r, Config &c) {
+        const auto *node = r.get("bz_grid");
+        if (!node)
+          return;
+        const auto key = r.key("bz_grid");
+        const auto *array = node->as_array();
+        if (!array || array->size() != 3)
+          r.fail(*node, key,
+                 fmt::format("must be an array of 3 integers [N1, N2, N3], got {}",
+                             array ? fmt::format("{} elements", array->size()) : type_name(*node)));
+        std::array<double, 3> n{};
+        for (std::size_t i = 0; i < 3; ++i)
+          n[i] = double(r.integer_value(*array->get(i), fmt::format("{}[{}]", key, i), {1}));
+        const double modes = 3.0 * (n[0] * n[1] * n[2] - 1.0);
+        check_memory(r, node, key, modes * mode_set_bytes_per_mode,
+                     fmt::format("the mode set of {:.4g} modes", modes));
+        if (n[0] * n[1] * n[2] < 2)
+          r.fail(*node, key, "needs at least 2 grid points (the q = 0 point is dropped)");
+        c.lattice.bz_grid = {int(n[0]), int(n[1]), int(n[2])};
+      },
+      [](const Config &c) { return fmt::format("[{}]", fmt::join(c.lattice.bz_grid, ", ")); },
+      {},
+      "[20, 20, 20]; chain: [200, 1, 1]"};
+}
+
+Key coupling_strength_key() {
+  return {"U0",
+          "",
+          "meV",
+          "> 0 for yukawa; finite and ≠ 0 for gaussian",
+          "strength: U0 exp(−r/λ)/r (r in Å) or U0 exp(−r²/2λ²)",
+          trajectories,
+          [](const Reader &r, Config &c) {
+            auto &U0 = c.interaction.U0;
+            if (c.interaction.kind == InteractionKind::yukawa) {
+              U0 = r.real("U0", U0, positive("meV; the Yukawa potential is repulsive"));
+            } else if (const auto *node = r.get("U0")) {
+              U0 = r.real_value(*node, r.key("U0"), any_finite("meV"));
+              if (U0 == 0.0)
+                r.fail(*node, r.key("U0"), "must be a non-zero finite number (meV)");
+            }
+          },
+          [](const Config &c) { return number_text(c.interaction.U0); }};
+}
+
+Key temperatures_key() {
+  return {"kT_meV",
+          "temperature_K",
+          "meV",
+          "non-empty array, each > 0 (temperature_K: in K)",
+          "the temperatures of the sweep (and of the covariances of `phonons`)",
+          phonons | trajectories,
+          [](const Reader &r, Config &c) {
+            bool kelvin = false;
+            const auto *node = r.one_of("kT_meV", "temperature_K", kelvin);
+            if (!node)
+              return;
+            const auto key = r.key(kelvin ? "temperature_K" : "kT_meV");
+            const auto range = positive(kelvin ? "K" : "meV");
+            const auto *array = node->as_array();
+            if (!array)
+              r.fail(*node, key,
+                     fmt::format("must be an array of numbers, got {}", type_name(*node)));
+            if (array->empty())
+              r.fail(*node, key, "must list at least one temperature");
+            std::vector<double> kT;
+            for (std::size_t i = 0; i < array->size(); ++i) {
+              const double t = r.real_value(*array->get(i), fmt::format("{}[{}]", key, i), range);
+              kT.push_back(kelvin ? units::kelvin_to_meV(t) : t);
+            }
+            c.run.kT_meV = kT;
+          },
+          [](const Config &c) {
+            std::vector<std::string> kT;
+            for (const double t : c.run.kT_meV)
+              kT.push_back(number_text(t));
+            return fmt::format("[{}]", fmt::join(kT, ", "));
+          }};
+}
+
+// A grid of the Richardson-extrapolated zone averages (crystal/zone_average): a multiple of 8,
+// at least 64, within the memory limit.
+template <class Field>
+Key zone_grid_key(std::string_view name, Field field, std::string_view what, std::string_view doc,
+                  unsigned used_by) {
+  return {name,
+          "",
+          "",
+          "multiple of 8, ≥ 64; 48 B × n³ ≤ 8 GiB",
+          doc,
+          used_by,
+          [=](const Reader &r, Config &c) {
+            const auto *node = r.get(name);
+            if (!node)
+              return;
+            const auto key = r.key(name);
+            const auto n = r.integer_value(*node, key, {64});
+            if (n % 8 != 0)
+              r.fail(*node, key,
+                     "must be a multiple of 8 and >= 64 (Richardson extrapolation over N, N/2, "
+                     "N/4, N/8)");
+            check_memory(r, node, key, green_fft_memory_bytes(int(std::min(n, int_max))),
+                         fmt::format("{} on {}^3 points", what, n));
+            field(c) = int(n);
+          },
+          [=](const Config &c) { return fmt::format("{}", field(c)); }};
+}
+
+Key dos_grid_key() {
+  return {"dos_grid",
+          "",
+          "",
+          "integer ≥ 2 (memory limit as bz_grid)",
+          "BZ grid (per dimension) of the density of states",
+          phonons,
+          [](const Reader &r, Config &c) {
+            const auto *node = r.get("dos_grid");
+            if (!node)
+              return;
+            const auto key = r.key("dos_grid");
+            const auto n = r.integer_value(*node, key, {2});
+            const double d = double(n);
+            check_memory(r, node, key, 3.0 * d * d * d * mode_set_bytes_per_mode,
+                         fmt::format("the density-of-states mode set on {}^3 points", n));
+            c.phonons.dos_grid = int(n);
+          },
+          [](const Config &c) { return fmt::format("{}", c.phonons.dos_grid); }};
+}
+
+// [phonons] path: at least two corners [f1, f2, f3], |f_i| ≤ 10.
+Key dispersion_path_key() {
+  return {
+      "path",
+      "",
+      "",
+      "array of ≥ 2 corners [f1, f2, f3], each f in [−10, 10]",
+      "dispersion path corners in fractions of the reciprocal lattice vectors (q_i = 2π f_i); "
+      "unwritten: Γ–X–M–Γ–R for the cubic lattice, Γ–(½,0,0) for a chain",
+      phonons,
+      [](const Reader &r, Config &c) {
+        const auto *node = r.get("path");
+        if (!node)
+          return;
+        const auto key = r.key("path");
+        const auto *array = node->as_array();
+        if (!array || array->size() < 2)
+          r.fail(*node, key,
+                 fmt::format("must be an array of at least 2 corners [f1, f2, f3] (fractions "
+                             "of the reciprocal lattice vectors), got {}",
+                             array ? fmt::format("{} corners", array->size()) : type_name(*node)));
+        c.phonons.path.clear();
+        for (std::size_t i = 0; i < array->size(); ++i) {
+          const auto *corner = array->get(i)->as_array();
+          const auto corner_key = fmt::format("{}[{}]", key, i);
+          if (!corner || corner->size() != 3)
+            r.fail(*array->get(i), corner_key, "must be a corner [f1, f2, f3] of 3 numbers");
+          std::array<double, 3> f{};
+          for (std::size_t k = 0; k < 3; ++k)
+            f[k] = r.real_value(*corner->get(k), fmt::format("{}[{}]", corner_key, k),
+                                {-10.0, 10.0, false, false, ""});
+          c.phonons.path.push_back(f);
+        }
+      },
+      [](const Config &c) {
+        std::vector<std::string> corners;
+        for (const auto &f : c.phonons.path)
+          corners.push_back(
+              fmt::format("[{}, {}, {}]", number_text(f[0]), number_text(f[1]), number_text(f[2])));
+        return fmt::format("[{}]", fmt::join(corners, ", "));
+      },
+      [](const Config &c) { return c.phonons.path.empty(); },
+      "(the lattice kind's)"};
+}
+
+Key full_lattice_size_key() {
+  return {"lattice_n",
+          "",
+          "",
+          "0 or 8..400",
+          "N³ periodic lattice of the full solution; 0: the paper's (50³ fig3, 100³ fig4)",
+          validate,
+          [](const Reader &r, Config &c) {
+            auto &n = c.validate.lattice_n;
+            n = int(r.integer("lattice_n", n, {0, 400}));
+            if (n != 0 && n < 8)
+              r.fail(r.get("lattice_n"), r.key("lattice_n"), fmt::format("{}", n),
+                     "must be 0 (the paper's lattice) or between 8 and 400");
+          },
+          [](const Config &c) { return fmt::format("{}", c.validate.lattice_n); }};
+}
+
+// Derived defaults and checks of a chain: grid [N, 1, 1] (unwritten: 200 × 1 × 1, seed 001
+// Fig. 2's length) and springs that leave no Ω = 0 mode unless confined.
+void resolve_lattice(const Reader &r, Config &c) {
+  auto &l = c.lattice;
+  if (l.kind != LatticeKind::chain)
+    return;
+  if (const auto *node = r.get("bz_grid")) {
+    if (l.bz_grid[1] != 1 || l.bz_grid[2] != 1)
+      r.fail(*node, r.key("bz_grid"), "a chain's BZ grid is [N, 1, 1] (lattice.kind = \"chain\")");
+  } else {
+    l.bz_grid = {200, 1, 1};
   }
-};
+  if (l.confinement == 0 && (l.k_parallel == 0 || l.k_perp == 0)) {
+    const auto name = l.k_parallel == 0 ? "k_parallel" : "k_perp";
+    r.fail(r.get(name), r.key(name), "0",
+           "an unconfined chain needs positive springs in every direction (otherwise its modes "
+           "have Ω = 0): set lattice.confinement > 0 or a positive spring");
+  }
+}
+
+void resolve_run(const Reader &r, Config &c) {
+  if (c.run.trajectory_stride > c.run.steps)
+    r.fail(r.get("trajectory_stride"), r.key("trajectory_stride"),
+           fmt::format("{}", c.run.trajectory_stride),
+           fmt::format("must be in [0, run.steps = {}] (0 writes no trajectory)", c.run.steps));
+}
+
+// Unwritten segments and fit start are derived from the run so that they always fit it: 250
+// segments (2 for runs shorter than 250 steps); the fit from 1 ps, or from half a segment when
+// segments are shorter. Every configuration valid before keeps its values. Written values are
+// checked.
+void resolve_msd(const Reader &r, Config &c) {
+  auto &m = c.msd;
+  const auto &run = c.run;
+  if (!r.get("segments"))
+    m.segments = run.steps >= m.segments ? m.segments : std::min<std::int64_t>(run.steps, 2);
+  else if (m.segments > run.steps)
+    r.fail(r.get("segments"), r.key("segments"), fmt::format("{}", m.segments),
+           fmt::format("must be in [1, run.steps = {}]: every segment needs at least one step",
+                       run.steps));
+  const double segment_ps = double(run.steps / m.segments) * run.dt;
+  if (m.fit_from_ps < segment_ps)
+    return;
+  if (!r.get("fit_from_ps")) {
+    m.fit_from_ps = 0.5 * segment_ps;
+    return;
+  }
+  r.fail(r.get("fit_from_ps"), r.key("fit_from_ps"), number_text(m.fit_from_ps),
+         fmt::format("must be in [0, {}) ps: the fit window has to start inside a segment of "
+                     "run.steps/msd.segments * run.dt = {} ps",
+                     number_text(segment_ps), number_text(segment_ps)));
+}
+
+const std::vector<Section> &schema() {
+  static const std::vector<Section> sections{
+      {"units", {[] {
+         auto k = choice_key(
+             "system", IONBATH_FIELD(units.system),
+             std::vector{units::System::physical, units::System::seed001, units::System::seed003},
+             "unit system of every input and output: physical (meV, Å, ps) or the dimensionless "
+             "systems of seeds 001/003 (physics.md §6.1, §7.1); run, sweep and validate take "
+             "\"physical\" only",
+             everyone);
+         k.omitted = [](const Config &c) { return c.units.system == units::System::physical; };
+         return k;
+       }()}},
+      {"lattice",
+       {[] {
+          auto k = choice_key("kind", IONBATH_FIELD(lattice.kind),
+                              std::vector{LatticeKind::simple_cubic, LatticeKind::chain},
+                              "simple cubic with k1/k2 springs, or a chain along z (seeds 001, "
+                              "003); run, sweep and validate take simple_cubic only",
+                              everyone);
+          k.omitted = [](const Config &c) { return c.lattice.kind == LatticeKind::simple_cubic; };
+          return k;
+        }(),
+        real_key("a", IONBATH_FIELD(lattice.a), positive("A"), "lattice constant", everyone),
+        mass_key(IONBATH_FIELD(lattice.mass), "framework atom mass", everyone),
+        real_key("k1", IONBATH_FIELD(lattice.k1), positive("meV/A^2"), "nearest-neighbour spring",
+                 everyone),
+        real_key("k2", IONBATH_FIELD(lattice.k2), positive("meV/A^2"),
+                 "next-nearest-neighbour spring (simple cubic)", everyone),
+        bz_grid_key(),
+        [] {
+          auto k =
+              real_key("confinement", IONBATH_FIELD(lattice.confinement), non_negative("meV/A^2"),
+                       "on-site spring κ of every atom (0: none; κ > 0 drops no mode at Γ, "
+                       "𝓛 and sound speeds vanish); run, sweep and validate take 0 only",
+                       everyone);
+          k.omitted = [](const Config &c) { return c.lattice.confinement == 0.0; };
+          return k;
+        }(),
+        chain_spring_key("k_parallel", IONBATH_FIELD(lattice.k_parallel),
+                         "chain: longitudinal (z) nearest-neighbour spring"),
+        chain_spring_key("k_perp", IONBATH_FIELD(lattice.k_perp),
+                         "chain: transverse (x, y) nearest-neighbour spring")},
+       resolve_lattice},
+      {"ion", {mass_key(IONBATH_FIELD(ion.mass), "mobile ion mass", trajectories | validate)}},
+      {"interaction",
+       {choice_key("kind", IONBATH_FIELD(interaction.kind),
+                   std::vector{InteractionKind::yukawa, InteractionKind::gaussian},
+                   "ion–framework pair potential: U0 exp(−r/λ)/r or U0 exp(−r²/2λ²)", trajectories),
+        coupling_strength_key(),
+        real_key("lambda", IONBATH_FIELD(interaction.lambda), positive("A"),
+                 "range λ of the pair potential", trajectories),
+        integer_key("extent", IONBATH_FIELD(interaction.extent), {1, 2},
+                    "e → the (2e)³ framework atoms around the ion (1: the 8 corners of its cell)",
+                    trajectories)}},
+      {"run",
+       {choice_key("method", IONBATH_FIELD(run.method),
+                   std::vector{RunMethod::time_local, RunMethod::full},
+                   "time-local (seed 002 Eqs. 18–20) or the whole periodic lattice of bz_grid plus "
+                   "the ion (Eqs. 2–3; one trajectory per rank)",
+                   trajectories),
+        temperatures_key(),
+        real_key("dt", IONBATH_FIELD(run.dt), {0.0, 0.1, true, false, "ps"}, "time step",
+                 trajectories),
+        integer_key("steps", IONBATH_FIELD(run.steps), {1}, "time steps per trajectory",
+                    trajectories),
+        integer_key("trajectories", IONBATH_FIELD(run.trajectories), {1, 1000000},
+                    "independent trajectories per temperature", trajectories),
+        integer_key("seed", IONBATH_FIELD(run.seed), {0},
+                    "key of every random stream (bath phases and amplitudes)", trajectories),
+        path_key("output", IONBATH_FIELD(run.output),
+                 "results file; trajectories are `<stem>_T<i>_traj<k>.h5md`", trajectories),
+        choice_key(
+            "bath", IONBATH_FIELD(run.bath),
+            std::vector{BathStatistics::quantum, BathStatistics::classical, BathStatistics::none},
+            "framework motion: Bose occupations with zero point (seed 002 Eq. 23), "
+            "equipartition, or none (r_H ≡ 0)",
+            trajectories),
+        boolean_key("drag", IONBATH_FIELD(run.drag),
+                    "the drag term 𝓛 of seed 002 Eq. 20 (false: ablation)", trajectories),
+        boolean_key("relaxation", IONBATH_FIELD(run.relaxation),
+                    "the relaxation W(0) of seed 002 Eq. 19 (false: ablation)", trajectories),
+        choice_key("full_scheme", IONBATH_FIELD(run.full_scheme),
+                   std::vector{FullScheme::rk5, FullScheme::verlet},
+                   "integrator of method = \"full\": RK5 (physics.md §0.4) or velocity Verlet",
+                   trajectories),
+        [] {
+          auto k = integer_key("trajectory_stride", IONBATH_FIELD(run.trajectory_stride), {0},
+                               "H5MD every n-th step (sweep: 0 writes none; run always writes, "
+                               "every max(1, n)-th step)",
+                               trajectories);
+          k.allowed = "integer 0..steps";
+          return k;
+        }()},
+       resolve_run},
+      {"msd",
+       {[] {
+          auto k = integer_key("segments", IONBATH_FIELD(msd.segments), {1},
+                               "segments of each trajectory for the MSD and its error bars", sweep);
+          k.allowed = "integer 1..steps";
+          k.default_note = "250; 2 when steps < 250";
+          return k;
+        }(),
+        [] {
+          auto k = real_key("fit_from_ps", IONBATH_FIELD(msd.fit_from_ps), non_negative("ps"),
+                            "fit D on lags ≥ this", sweep);
+          k.allowed = "≥ 0 and less than a segment, (steps / segments) · dt";
+          k.default_note = "1.0; half a segment when segments are shorter";
+          return k;
+        }()},
+       resolve_msd},
+      {"parallel",
+       {integer_key("ranks_per_trajectory", IONBATH_FIELD(parallel.ranks_per_trajectory),
+                    {1, 65536},
+                    "ranks sharing one trajectory's bath mode sum; divides the number of ranks "
+                    "(also -P)",
+                    trajectories)}},
+      {"phonons",
+       {zone_grid_key("green_grid", IONBATH_FIELD(phonons.green_grid), "the W(0) FFT",
+                      "FFT grid of the static response W(0) (Richardson over N..N/8)", everyone),
+        zone_grid_key("covariance_grid", IONBATH_FIELD(phonons.covariance_grid),
+                      "the covariance FFT", "FFT grid of the continuum thermal covariance",
+                      phonons),
+        integer_key("w_range", IONBATH_FIELD(phonons.w_range), {1, 20},
+                    "W_L(0) blocks for L in [−w_range, w_range]³", phonons),
+        real_key("drag_rtol", IONBATH_FIELD(phonons.drag_rtol), {1e-14, 1e-2, false, false, ""},
+                 "relative tolerance of the drag-matrix integral", everyone),
+        real_key("wt_t_max_ps", IONBATH_FIELD(phonons.wt_t_max_ps),
+                 {0.0, 1000.0, true, false, "ps"}, "W(t) on [0, wt_t_max_ps]", phonons),
+        integer_key("wt_points", IONBATH_FIELD(phonons.wt_points), {2, 1000000},
+                    "number of times of W(t)", phonons),
+        dos_grid_key(),
+        integer_key("dos_bins", IONBATH_FIELD(phonons.dos_bins), {1, 1000000},
+                    "histogram bins of the density of states", phonons),
+        dispersion_path_key(),
+        [] {
+          auto k = integer_key("path_subdivisions", IONBATH_FIELD(phonons.path_subdivisions),
+                               {1, 100000}, "points per leg of the dispersion path", phonons);
+          k.omitted = [](const Config &c) {
+            return c.phonons.path_subdivisions == PhononsConfig{}.path_subdivisions;
+          };
+          return k;
+        }(),
+        path_key("output", IONBATH_FIELD(phonons.output), "phonons results file", phonons)}},
+      {"validate",
+       {full_lattice_size_key(),
+        path_key("output", IONBATH_FIELD(validate.output), "validation results file", validate)}},
+  };
+  return sections;
+}
+
+#undef IONBATH_FIELD
+
+std::vector<std::string_view> spellings(const Section &section) {
+  std::vector<std::string_view> names;
+  for (const auto &k : section.keys) {
+    names.push_back(k.name);
+    if (!k.alternative.empty())
+      names.push_back(k.alternative);
+  }
+  return names;
+}
+
+bool spells(const Section &section, std::string_view name) {
+  const auto names = spellings(section);
+  return std::ranges::find(names, name) != names.end();
+}
+
+const Section *find_section(std::string_view name) {
+  for (const auto &s : schema())
+    if (s.name == name)
+      return &s;
+  return nullptr;
+}
 
 class Parser {
 public:
   explicit Parser(std::string_view source) : source_(source) {}
-
-  // "<source>:<line>:<column>: <key> = <value>: <problem>" (location omitted for defaults).
-  [[noreturn]] void fail(const toml::node *node, std::string_view key, std::string_view value,
-                         std::string_view problem) const {
-    std::string where(source_);
-    if (node && node->source().begin)
-      where += fmt::format(":{}:{}", node->source().begin.line, node->source().begin.column);
-    throw InputError(fmt::format("{}: {} = {}: {}", where, key, value, problem));
-  }
-  [[noreturn]] void fail(const toml::node &node, std::string_view key,
-                         std::string_view problem) const {
-    fail(&node, key, node_text(node), problem);
-  }
 
   Config parse(std::string_view text) const {
     toml::table root;
@@ -296,46 +668,38 @@ public:
     }
     check_sections(root);
     Config c;
-    read_units(table(root, "units"), c.units);
-    read_lattice(table(root, "lattice"), c.lattice);
-    read_ion(table(root, "ion"), c.ion);
-    read_interaction(table(root, "interaction"), c.interaction);
-    read_run(table(root, "run"), c.run);
-    read_msd(table(root, "msd"), c.msd, c.run);
-    read_parallel(table(root, "parallel"), c.parallel);
-    read_phonons(table(root, "phonons"), c.phonons);
-    read_validate(table(root, "validate"), c.validate);
+    for (const auto &section : schema()) {
+      const Reader r = reader(root, section);
+      for (const auto &key : section.keys)
+        key.read(r, c);
+    }
+    for (const auto &section : schema())
+      if (section.resolve)
+        section.resolve(reader(root, section), c);
     return c;
   }
 
 private:
-  struct Section {
-    const toml::table *table;
-    std::string_view name;
-    const toml::node *get(std::string_view key) const { return table ? table->get(key) : nullptr; }
-    std::string key(std::string_view k) const { return fmt::format("{}.{}", name, k); }
-  };
-
-  Section table(const toml::table &root, std::string_view name) const {
-    return {root.get_as<toml::table>(name), name};
+  Reader reader(const toml::table &root, const Section &section) const {
+    return {source_, root.get_as<toml::table>(section.name), section.name};
   }
 
   void check_sections(const toml::table &root) const {
     std::vector<std::string_view> names;
     for (const auto &s : schema())
-      names.push_back(s.section);
+      names.push_back(s.name);
     for (const auto &[k, node] : root) {
-      const auto it = std::find_if(schema().begin(), schema().end(),
-                                   [&](const SectionKeys &s) { return s.section == k.str(); });
-      if (it == schema().end()) {
+      const Section *section = find_section(k.str());
+      const Reader r{source_, nullptr, ""};
+      if (!section) {
         if (!node.is_table()) {
           std::string hint;
           for (const auto &s : schema())
-            if (std::find(s.keys.begin(), s.keys.end(), k.str()) != s.keys.end()) {
-              hint = fmt::format("; did you mean to put it in section [{}]?", s.section);
+            if (spells(s, k.str())) {
+              hint = fmt::format("; did you mean to put it in section [{}]?", s.name);
               break;
             }
-          fail(node, k.str(), "key outside any section" + hint);
+          r.fail(node, k.str(), "key outside any section" + hint);
         }
         const auto suggestion = closest(k.str(), names);
         throw InputError(fmt::format(
@@ -345,327 +709,63 @@ private:
             fmt::join(names, "], [")));
       }
       if (!node.is_table())
-        fail(node, k.str(),
-             fmt::format("must be a section [{}], got {}", k.str(), type_name(node)));
-      check_keys(*node.as_table(), *it);
+        r.fail(node, k.str(),
+               fmt::format("must be a section [{}], got {}", k.str(), type_name(node)));
+      check_keys(*node.as_table(), *section);
     }
   }
 
-  void check_keys(const toml::table &t, const SectionKeys &section) const {
+  void check_keys(const toml::table &t, const Section &section) const {
+    const auto valid = spellings(section);
     for (const auto &[k, node] : t) {
-      if (std::find(section.keys.begin(), section.keys.end(), k.str()) != section.keys.end())
+      if (spells(section, k.str()))
         continue;
       std::string hint;
-      if (const auto suggestion = closest(k.str(), section.keys))
+      if (const auto suggestion = closest(k.str(), valid))
         hint = fmt::format("; did you mean '{}'?", *suggestion);
       else
         for (const auto &other : schema())
-          if (std::find(other.keys.begin(), other.keys.end(), k.str()) != other.keys.end()) {
-            hint = fmt::format("; '{}' belongs in section [{}]", k.str(), other.section);
+          if (spells(other, k.str())) {
+            hint = fmt::format("; '{}' belongs in section [{}]", k.str(), other.name);
             break;
           }
-      fail(node, fmt::format("{}.{}", section.section, k.str()),
-           fmt::format("unknown key in section [{}]{} (valid keys: {})", section.section, hint,
-                       fmt::join(section.keys, ", ")));
-    }
-  }
-
-  double real_value(const toml::node &node, std::string_view key, const RealRange &range) const {
-    if (!node.is_number())
-      fail(node, key, fmt::format("must be {}, got {}", range.describe(), type_name(node)));
-    const double x = *node.value<double>();
-    if (!range.contains(x))
-      fail(node, key, fmt::format("must be {}", range.describe()));
-    return x;
-  }
-
-  double real(const Section &s, std::string_view name, double fallback,
-              const RealRange &range) const {
-    const auto *node = s.get(name);
-    return node ? real_value(*node, s.key(name), range) : fallback;
-  }
-
-  std::int64_t integer_value(const toml::node &node, std::string_view key,
-                             const IntRange &range) const {
-    if (!node.is_integer())
-      fail(node, key, fmt::format("must be {}, got {}", range.describe(), type_name(node)));
-    const auto x = node.as_integer()->get();
-    if (x < range.min || x > range.max)
-      fail(node, key, fmt::format("must be {}", range.describe()));
-    return x;
-  }
-
-  std::int64_t integer(const Section &s, std::string_view name, std::int64_t fallback,
-                       const IntRange &range) const {
-    const auto *node = s.get(name);
-    return node ? integer_value(*node, s.key(name), range) : fallback;
-  }
-
-  std::string text(const Section &s, std::string_view name, std::string fallback) const {
-    const auto *node = s.get(name);
-    if (!node)
-      return fallback;
-    if (!node->is_string())
-      fail(*node, s.key(name), fmt::format("must be a string, got {}", type_name(*node)));
-    auto value = node->as_string()->get();
-    if (value.find_first_not_of(" \t") == std::string::npos)
-      fail(*node, s.key(name), "must be a non-empty string");
-    return value;
-  }
-
-  template <class Enum>
-  Enum choice(const Section &s, std::string_view name, Enum fallback,
-              std::initializer_list<Enum> options) const {
-    const auto *node = s.get(name);
-    if (!node)
-      return fallback;
-    std::vector<std::string> names;
-    for (const auto option : options)
-      names.push_back(toml_string(to_string(option)));
-    const auto allowed = fmt::format("must be one of {}", fmt::join(names, ", "));
-    if (!node->is_string())
-      fail(*node, s.key(name), fmt::format("{}, got {}", allowed, type_name(*node)));
-    for (const auto option : options)
-      if (to_string(option) == node->as_string()->get())
-        return option;
-    fail(*node, s.key(name), allowed);
-  }
-
-  // A pair of alternative keys for one quantity: `plain` in internal units, `other` converted.
-  double mass(const Section &s, double fallback) const {
-    const auto *plain = s.get("mass");
-    const auto *da = s.get("mass_Da");
-    if (plain && da)
-      fail(*da, s.key("mass_Da"),
-           fmt::format("conflicts with {} = {}; give only one of them", s.key("mass"),
-                       node_text(*plain)));
-    if (da)
-      return units::dalton_to_mass(real_value(*da, s.key("mass_Da"), positive("Da")));
-    return real(s, "mass", fallback, positive("meV ps^2/A^2"));
-  }
-
-  void check_memory(const toml::node *node, std::string_view key, std::string_view value,
-                    double bytes, std::string_view what) const {
-    if (bytes > max_grid_memory_bytes)
-      fail(node, key, value,
-           fmt::format("{} would need {} of memory, more than the limit of {}", what, gib(bytes),
-                       gib(max_grid_memory_bytes)));
-  }
-
-  void read_units(const Section &s, UnitsConfig &c) const {
-    c.system = choice(s, "system", c.system,
-                      {units::System::physical, units::System::seed001, units::System::seed003});
-  }
-
-  void read_lattice(const Section &s, LatticeConfig &c) const {
-    c.kind = choice(s, "kind", c.kind, {LatticeKind::simple_cubic, LatticeKind::chain});
-    c.a = real(s, "a", c.a, positive("A"));
-    c.mass = mass(s, c.mass);
-    c.k1 = real(s, "k1", c.k1, positive("meV/A^2"));
-    c.k2 = real(s, "k2", c.k2, positive("meV/A^2"));
-    if (const auto *node = s.get("bz_grid")) {
-      const auto key = s.key("bz_grid");
-      const auto *array = node->as_array();
-      if (!array || array->size() != 3)
-        fail(*node, key,
-             fmt::format("must be an array of 3 integers [N1, N2, N3], got {}",
-                         array ? fmt::format("{} elements", array->size()) : type_name(*node)));
-      std::array<double, 3> n{};
-      for (std::size_t i = 0; i < 3; ++i)
-        n[i] = double(integer_value(*array->get(i), fmt::format("{}[{}]", key, i), {1}));
-      const double modes_bytes = 3.0 * (n[0] * n[1] * n[2] - 1.0) * mode_set_bytes_per_mode;
-      check_memory(node, key, node_text(*node), modes_bytes,
-                   fmt::format("the mode set of {:.4g} modes", 3.0 * (n[0] * n[1] * n[2] - 1.0)));
-      if (n[0] * n[1] * n[2] < 2)
-        fail(*node, key, "needs at least 2 grid points (the q = 0 point is dropped)");
-      c.bz_grid = {int(n[0]), int(n[1]), int(n[2])};
-    }
-    c.confinement = real(s, "confinement", c.confinement, non_negative("meV/A^2"));
-    if (c.kind == LatticeKind::chain)
-      read_chain(s, c);
-  }
-
-  // Derived defaults of a chain: springs k1, a BZ grid of 200 × 1 × 1 (seed 001 Fig. 2's length).
-  void read_chain(const Section &s, LatticeConfig &c) const {
-    c.k_parallel = real(s, "k_parallel", c.k1, non_negative("meV/A^2"));
-    c.k_perp = real(s, "k_perp", c.k1, non_negative("meV/A^2"));
-    if (const auto *node = s.get("bz_grid")) {
-      if (c.bz_grid[1] != 1 || c.bz_grid[2] != 1)
-        fail(*node, s.key("bz_grid"), "a chain's BZ grid is [N, 1, 1] (lattice.kind = \"chain\")");
-    } else {
-      c.bz_grid = {200, 1, 1};
-    }
-    if (c.confinement == 0 && (c.k_parallel == 0 || c.k_perp == 0)) {
-      const bool par = c.k_parallel == 0;
-      fail(s.get(par ? "k_parallel" : "k_perp"), s.key(par ? "k_parallel" : "k_perp"), "0",
-           "an unconfined chain needs positive springs in every direction (otherwise its modes "
-           "have Ω = 0): set lattice.confinement > 0 or a positive spring");
-    }
-  }
-
-  void read_ion(const Section &s, IonConfig &c) const { c.mass = mass(s, c.mass); }
-
-  void read_interaction(const Section &s, InteractionConfig &c) const {
-    c.kind = choice(s, "kind", c.kind, {InteractionKind::yukawa, InteractionKind::gaussian});
-    if (c.kind == InteractionKind::yukawa)
-      c.U0 = real(s, "U0", c.U0, positive("meV; the Yukawa potential is repulsive"));
-    else if (const auto *node = s.get("U0")) {
-      c.U0 = real_value(*node, s.key("U0"), {-inf, inf, false, false, "meV"});
-      if (c.U0 == 0.0)
-        fail(*node, s.key("U0"), "must be a non-zero finite number (meV)");
-    }
-    c.lambda = real(s, "lambda", c.lambda, positive("A"));
-    c.extent = int(integer(s, "extent", c.extent, {1, 2}));
-  }
-
-  std::vector<double> temperatures(const Section &s, std::vector<double> fallback) const {
-    const auto *kT = s.get("kT_meV");
-    const auto *K = s.get("temperature_K");
-    if (kT && K)
-      fail(*K, s.key("temperature_K"),
-           fmt::format("conflicts with {} = {}; give only one of them", s.key("kT_meV"),
-                       node_text(*kT)));
-    const auto *node = kT ? kT : K;
-    if (!node)
-      return fallback;
-    const auto key = s.key(kT ? "kT_meV" : "temperature_K");
-    const auto range = positive(kT ? "meV" : "K");
-    const auto *array = node->as_array();
-    if (!array)
-      fail(*node, key, fmt::format("must be an array of numbers, got {}", type_name(*node)));
-    if (array->empty())
-      fail(*node, key, "must list at least one temperature");
-    std::vector<double> out;
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      const double t = real_value(*array->get(i), fmt::format("{}[{}]", key, i), range);
-      out.push_back(kT ? t : units::kelvin_to_meV(t));
-    }
-    return out;
-  }
-
-  void read_run(const Section &s, RunConfig &c) const {
-    c.method = choice(s, "method", c.method, {RunMethod::time_local, RunMethod::full});
-    c.kT_meV = temperatures(s, c.kT_meV);
-    c.dt = real(s, "dt", c.dt, {0.0, 0.1, true, false, "ps"});
-    c.steps = integer(s, "steps", c.steps, {1});
-    c.trajectories = integer(s, "trajectories", c.trajectories, {1, 1000000});
-    c.seed = integer(s, "seed", c.seed, {0});
-    c.output = text(s, "output", c.output);
-    c.trajectory_stride = integer(s, "trajectory_stride", c.trajectory_stride, {0});
-    if (c.trajectory_stride > c.steps)
-      fail(s.get("trajectory_stride"), s.key("trajectory_stride"),
-           fmt::format("{}", c.trajectory_stride),
-           fmt::format("must be in [0, run.steps = {}] (0 writes no trajectory)", c.steps));
-    c.bath = choice(s, "bath", c.bath,
-                    {BathStatistics::quantum, BathStatistics::classical, BathStatistics::none});
-    c.drag = boolean(s, "drag", c.drag);
-    c.relaxation = boolean(s, "relaxation", c.relaxation);
-    c.full_scheme = choice(s, "full_scheme", c.full_scheme, {FullScheme::rk5, FullScheme::verlet});
-  }
-
-  bool boolean(const Section &s, std::string_view name, bool fallback) const {
-    const auto *node = s.get(name);
-    if (!node)
-      return fallback;
-    if (!node->is_boolean())
-      fail(*node, s.key(name), fmt::format("must be true or false, got {}", type_name(*node)));
-    return node->as_boolean()->get();
-  }
-
-  void read_msd(const Section &s, MsdConfig &c, const RunConfig &run) const {
-    c.segments = integer(s, "segments", c.segments, {1});
-    if (c.segments > run.steps)
-      fail(s.get("segments"), s.key("segments"), fmt::format("{}", c.segments),
-           fmt::format("must be in [1, run.steps = {}]: every segment needs at least one step",
-                       run.steps));
-    c.fit_from_ps = real(s, "fit_from_ps", c.fit_from_ps, {0.0, inf, false, false, "ps"});
-    const double segment_ps = double(run.steps / c.segments) * run.dt;
-    if (c.fit_from_ps >= segment_ps)
-      fail(s.get("fit_from_ps"), s.key("fit_from_ps"), number_text(c.fit_from_ps),
-           fmt::format("must be in [0, {}) ps: the fit window has to start inside a segment "
-                       "of run.steps/msd.segments * run.dt = {} ps",
-                       number_text(segment_ps), number_text(segment_ps)));
-  }
-
-  void read_parallel(const Section &s, ParallelConfig &c) const {
-    c.ranks_per_trajectory =
-        int(integer(s, "ranks_per_trajectory", c.ranks_per_trajectory, {1, 65536}));
-  }
-
-  // A Brillouin-zone grid of the Richardson-extrapolated zone averages (crystal/zone_average):
-  // a multiple of 8 and at least 64, within the memory limit.
-  int zone_grid(const Section &s, std::string_view name, int fallback,
-                std::string_view what) const {
-    const auto *node = s.get(name);
-    if (!node)
-      return fallback;
-    const auto key = s.key(name);
-    const auto n = integer_value(*node, key, {64});
-    if (n % 8 != 0)
-      fail(*node, key,
-           "must be a multiple of 8 and >= 64 (Richardson extrapolation over N, N/2, N/4, N/8)");
-    check_memory(node, key, node_text(*node), green_fft_memory_bytes(int(std::min(n, int_max))),
-                 fmt::format("{} on {}^3 points", what, n));
-    return int(n);
-  }
-
-  void read_validate(const Section &s, ValidateConfig &c) const {
-    c.lattice_n = int(integer(s, "lattice_n", c.lattice_n, {0, 400}));
-    if (c.lattice_n != 0 && c.lattice_n < 8)
-      fail(s.get("lattice_n"), s.key("lattice_n"), fmt::format("{}", c.lattice_n),
-           "must be 0 (the paper's lattice) or between 8 and 400");
-    c.output = text(s, "output", c.output);
-  }
-
-  void read_phonons(const Section &s, PhononsConfig &c) const {
-    c.green_grid = zone_grid(s, "green_grid", c.green_grid, "the W(0) FFT");
-    c.covariance_grid = zone_grid(s, "covariance_grid", c.covariance_grid, "the covariance FFT");
-    c.w_range = int(integer(s, "w_range", c.w_range, {1, 20}));
-    c.drag_rtol = real(s, "drag_rtol", c.drag_rtol, {1e-14, 1e-2, false, false, ""});
-    c.wt_t_max_ps = real(s, "wt_t_max_ps", c.wt_t_max_ps, {0.0, 1000.0, true, false, "ps"});
-    c.wt_points = int(integer(s, "wt_points", c.wt_points, {2, 1000000}));
-    if (const auto *node = s.get("dos_grid")) {
-      const auto key = s.key("dos_grid");
-      const auto n = integer_value(*node, key, {2});
-      const double d = double(n);
-      check_memory(node, key, node_text(*node), 3.0 * d * d * d * mode_set_bytes_per_mode,
-                   fmt::format("the density-of-states mode set on {}^3 points", n));
-      c.dos_grid = int(n);
-    }
-    c.dos_bins = int(integer(s, "dos_bins", c.dos_bins, {1, 1000000}));
-    read_path(s, c);
-    c.output = text(s, "output", c.output);
-  }
-
-  // [phonons] path: at least two corners [f1, f2, f3], |f_i| ≤ 10.
-  void read_path(const Section &s, PhononsConfig &c) const {
-    c.path_subdivisions = int(integer(s, "path_subdivisions", c.path_subdivisions, {1, 100000}));
-    const auto *node = s.get("path");
-    if (!node)
-      return;
-    const auto key = s.key("path");
-    const auto *array = node->as_array();
-    if (!array || array->size() < 2)
-      fail(*node, key,
-           fmt::format("must be an array of at least 2 corners [f1, f2, f3] (fractions of the "
-                       "reciprocal lattice vectors), got {}",
-                       array ? fmt::format("{} corners", array->size()) : type_name(*node)));
-    c.path.clear();
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      const auto *corner = array->get(i)->as_array();
-      const auto corner_key = fmt::format("{}[{}]", key, i);
-      if (!corner || corner->size() != 3)
-        fail(*array->get(i), corner_key, "must be a corner [f1, f2, f3] of 3 numbers");
-      std::array<double, 3> f{};
-      for (std::size_t k = 0; k < 3; ++k)
-        f[k] = real_value(*corner->get(k), fmt::format("{}[{}]", corner_key, k),
-                          {-10.0, 10.0, false, false, ""});
-      c.path.push_back(f);
+      const Reader r{source_, nullptr, ""};
+      r.fail(node, fmt::format("{}.{}", section.name, k.str()),
+             fmt::format("unknown key in section [{}]{} (valid keys: {})", section.name, hint,
+                         fmt::join(valid, ", ")));
     }
   }
 
   std::string_view source_;
 };
+
+// Internal ASCII units as the key tables show them (A → Å, ^2 → ²).
+std::string display_unit(std::string_view unit) {
+  std::string out;
+  for (std::size_t i = 0; i < unit.size(); ++i) {
+    const bool alone =
+        (i == 0 || !std::isalpha(static_cast<unsigned char>(unit[i - 1]))) &&
+        (i + 1 == unit.size() || !std::isalpha(static_cast<unsigned char>(unit[i + 1])));
+    if (unit[i] == 'A' && alone)
+      out += "Å";
+    else if (unit.substr(i, 2) == "^2") {
+      out += "²";
+      ++i;
+    } else
+      out += unit[i];
+  }
+  return out;
+}
+
+std::string used_by_text(unsigned used_by) {
+  static constexpr std::pair<Uses, const char *> names[] = {
+      {phonons, "phonons"}, {run, "run"}, {sweep, "sweep"}, {validate, "validate"}};
+  std::vector<std::string> out;
+  for (const auto &[bit, name] : names)
+    if (used_by & bit)
+      out.push_back(name);
+  return fmt::format("{}", fmt::join(out, ", "));
+}
 
 } // namespace
 
@@ -692,81 +792,35 @@ Config load_config(const std::string &path) {
 }
 
 std::string to_toml(const Config &c) {
-  std::vector<std::string> kT;
-  for (const double t : c.run.kT_meV)
-    kT.push_back(number_text(t));
   std::string out;
-  auto line = [&out](std::string_view key, std::string_view value, std::string_view comment) {
-    out += fmt::format("{} = {}{}\n", key, value,
-                       comment.empty() ? "" : fmt::format("  # {}", comment));
-  };
-  const Config seed002 = default_config();
-  if (c.units != seed002.units) {
-    out += "[units]\n";
-    line("system", toml_string(to_string(c.units.system)), "");
-    out += "\n";
+  for (const auto &section : schema()) {
+    std::string lines;
+    for (const auto &key : section.keys)
+      if (!key.omitted || !key.omitted(c))
+        lines += fmt::format("{} = {}{}\n", key.name, key.value(c),
+                             key.unit.empty() ? "" : fmt::format("  # {}", key.unit));
+    if (!lines.empty())
+      out += fmt::format("{}[{}]\n{}", out.empty() ? "" : "\n", section.name, lines);
   }
-  out += "[lattice]\n";
-  if (c.lattice.kind != seed002.lattice.kind)
-    line("kind", toml_string(to_string(c.lattice.kind)), "");
-  line("a", number_text(c.lattice.a), "A");
-  line("mass", number_text(c.lattice.mass), "meV ps^2/A^2");
-  line("k1", number_text(c.lattice.k1), "meV/A^2");
-  line("k2", number_text(c.lattice.k2), "meV/A^2");
-  line("bz_grid", fmt::format("[{}]", fmt::join(c.lattice.bz_grid, ", ")), "");
-  if (c.lattice.confinement != seed002.lattice.confinement)
-    line("confinement", number_text(c.lattice.confinement), "meV/A^2");
-  if (c.lattice.kind == LatticeKind::chain) {
-    line("k_parallel", number_text(c.lattice.k_parallel), "meV/A^2");
-    line("k_perp", number_text(c.lattice.k_perp), "meV/A^2");
+  return out;
+}
+
+std::string config_keys_markdown() {
+  const Config defaults = default_config();
+  std::string out = "| key | default | allowed | unit | used by | meaning |\n"
+                    "|---|---|---|---|---|---|\n";
+  for (const auto &section : schema()) {
+    out += fmt::format("| **[{}]** | | | | | |\n", section.name);
+    for (const auto &k : section.keys) {
+      const std::string name = k.alternative.empty()
+                                   ? fmt::format("`{}`", k.name)
+                                   : fmt::format("`{}` / `{}`", k.name, k.alternative);
+      const std::string fallback =
+          k.default_note.empty() ? k.value(defaults) : std::string(k.default_note);
+      out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, fallback, k.allowed,
+                         display_unit(k.unit), used_by_text(k.used_by), k.doc);
+    }
   }
-  out += "\n[ion]\n";
-  line("mass", number_text(c.ion.mass), "meV ps^2/A^2");
-  out += "\n[interaction]\n";
-  line("kind", toml_string(to_string(c.interaction.kind)), "");
-  line("U0", number_text(c.interaction.U0), "meV");
-  line("lambda", number_text(c.interaction.lambda), "A");
-  line("extent", fmt::format("{}", c.interaction.extent), "");
-  out += "\n[run]\n";
-  line("method", toml_string(to_string(c.run.method)), "");
-  line("kT_meV", fmt::format("[{}]", fmt::join(kT, ", ")), "meV");
-  line("dt", number_text(c.run.dt), "ps");
-  line("steps", fmt::format("{}", c.run.steps), "");
-  line("trajectories", fmt::format("{}", c.run.trajectories), "");
-  line("seed", fmt::format("{}", c.run.seed), "");
-  line("output", toml_string(c.run.output), "");
-  line("bath", toml_string(to_string(c.run.bath)), "");
-  line("drag", c.run.drag ? "true" : "false", "");
-  line("relaxation", c.run.relaxation ? "true" : "false", "");
-  line("full_scheme", toml_string(to_string(c.run.full_scheme)), "");
-  line("trajectory_stride", fmt::format("{}", c.run.trajectory_stride), "");
-  out += "\n[msd]\n";
-  line("segments", fmt::format("{}", c.msd.segments), "");
-  line("fit_from_ps", number_text(c.msd.fit_from_ps), "ps");
-  out += "\n[parallel]\n";
-  line("ranks_per_trajectory", fmt::format("{}", c.parallel.ranks_per_trajectory), "");
-  out += "\n[phonons]\n";
-  line("green_grid", fmt::format("{}", c.phonons.green_grid), "");
-  line("covariance_grid", fmt::format("{}", c.phonons.covariance_grid), "");
-  line("w_range", fmt::format("{}", c.phonons.w_range), "");
-  line("drag_rtol", number_text(c.phonons.drag_rtol), "");
-  line("wt_t_max_ps", number_text(c.phonons.wt_t_max_ps), "ps");
-  line("wt_points", fmt::format("{}", c.phonons.wt_points), "");
-  line("dos_grid", fmt::format("{}", c.phonons.dos_grid), "");
-  line("dos_bins", fmt::format("{}", c.phonons.dos_bins), "");
-  if (!c.phonons.path.empty()) {
-    std::vector<std::string> corners;
-    for (const auto &f : c.phonons.path)
-      corners.push_back(
-          fmt::format("[{}, {}, {}]", number_text(f[0]), number_text(f[1]), number_text(f[2])));
-    line("path", fmt::format("[{}]", fmt::join(corners, ", ")), "");
-  }
-  if (c.phonons.path_subdivisions != seed002.phonons.path_subdivisions)
-    line("path_subdivisions", fmt::format("{}", c.phonons.path_subdivisions), "");
-  line("output", toml_string(c.phonons.output), "");
-  out += "\n[validate]\n";
-  line("lattice_n", fmt::format("{}", c.validate.lattice_n), "");
-  line("output", toml_string(c.validate.output), "");
   return out;
 }
 

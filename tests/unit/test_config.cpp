@@ -265,7 +265,8 @@ TEST(ConfigErrors, IntegerRangesAndRunLength) {
   expect_input_error("[run]\nseed = -3\n", {"run.seed = -3", ">= 0"});
   expect_input_error("[run]\ntrajectories = 0\n", {"run.trajectories = 0", "[1, 1000000]"});
   expect_input_error("[msd]\nsegments = 0\n", {"msd.segments = 0", ">= 1"});
-  expect_input_error("[run]\nsteps = 100\n", {"msd.segments = 250", "run.steps = 100"});
+  expect_input_error("[run]\nsteps = 100\n[msd]\nsegments = 250\n",
+                     {"msd.segments = 250", "run.steps = 100"});
   expect_input_error("[msd]\nfit_from_ps = 20\n", {"msd.fit_from_ps = 20", "12.0 ps"});
   expect_input_error("[msd]\nfit_from_ps = -1.0\n", {"msd.fit_from_ps = -1.0", ">= 0.0"});
   expect_input_error("[interaction]\nextent = 0\n", {"interaction.extent = 0", "[1, 2]"});
@@ -319,4 +320,48 @@ TEST(Config, BathAndAblationSwitches) {
   expect_input_error("[run]\nbath = \"hot\"\n",
                      {"run.bath = \"hot\"", "\"quantum\", \"classical\", \"none\""});
   expect_input_error("[run]\ndrag = 1\n", {"run.drag = 1", "true or false"});
+}
+
+// Issue 10: a key the user did not write never makes a reasonable run fail. The MSD segments and
+// fit start follow the run length; written values are kept and checked.
+TEST(Config, UnwrittenMsdSettingsAreDerivedFromTheRunLength) {
+  const auto c40k = parse_config("[run]\nsteps = 40000\n", "job.toml");
+  EXPECT_EQ(c40k.msd.segments, 250);
+  // 160 steps of 0.005 ps per segment = 0.8 ps < 1 ps: the fit starts at half a segment.
+  EXPECT_DOUBLE_EQ(c40k.msd.fit_from_ps, 0.4);
+  const auto c100 = parse_config("[run]\nsteps = 100\n", "job.toml");
+  EXPECT_EQ(c100.msd.segments, 2); // fewer than 250 steps: 2 segments
+  EXPECT_DOUBLE_EQ(c100.msd.fit_from_ps, 0.125);
+  EXPECT_EQ(parse_config("[run]\nsteps = 1\n", "job.toml").msd.segments, 1);
+  // Every run the seed 002 settings fit keeps them (results and hashes unchanged).
+  for (const char *run : {"steps = 1000000", "steps = 20000\ndt = 0.05"}) {
+    const auto c = parse_config(std::string("[run]\n") + run + "\n", "job.toml");
+    EXPECT_EQ(c.msd, default_config().msd) << run;
+  }
+  // Written values are the user's, and a derived fit start follows written segments.
+  const auto written = parse_config("[run]\nsteps = 40000\n[msd]\nsegments = 20\n", "job.toml");
+  EXPECT_EQ(written.msd.segments, 20);
+  EXPECT_EQ(written.msd.fit_from_ps, 1.0); // segments of 10 ps
+  // The resolved form is a fixed point: it parses to the same configuration.
+  EXPECT_EQ(parse_config(to_toml(c40k), "resolved.toml"), c40k);
+}
+
+// The key tables list every key the parser accepts, once, with its section.
+TEST(Config, KeyTablesListEveryAcceptedKey) {
+  const std::string tables = config_keys_markdown();
+  for (const char *row : {"| **[lattice]** |", "| `mass` / `mass_Da` |", "| `bz_grid` |",
+                          "| `kT_meV` / `temperature_K` |", "| `fit_from_ps` |", "| `lattice_n` |",
+                          "| **[validate]** |"})
+    EXPECT_NE(tables.find(row), std::string::npos) << row << "\n" << tables;
+  // Every key of the canonical form has a row.
+  const auto toml = to_toml(default_config());
+  std::size_t rows = 0;
+  for (std::size_t at = 0; (at = tables.find("\n| `", at)) != std::string::npos; ++at)
+    ++rows;
+  std::size_t keys = 0;
+  for (std::size_t at = 0; (at = toml.find(" = ", at)) != std::string::npos; ++at)
+    ++keys;
+  // The canonical default omits [units] system, lattice kind, confinement, k_parallel, k_perp,
+  // phonons path and path_subdivisions (7 keys); alternatives share their key's row.
+  EXPECT_EQ(rows, keys + 7);
 }

@@ -3,7 +3,9 @@
 // seed 002 model (physics.md §3.4) as defaults, so an empty file is valid. Values are stored in the
 // internal units (meV, Å, ps; mass in meV ps²/Å²): alternatives given in other units (mass_Da,
 // temperature_K) are converted when parsing. Every validation failure is an ionbath::InputError
-// whose message names the source file, the key, the offending value and what is allowed.
+// whose message names the source file, the key, the offending value and what is allowed. Each
+// key is declared once, in src/io/config.cpp schema(): parsing, checks, derived defaults, the
+// canonical TOML and the README key tables (`ionbath config --keys`) come from that declaration.
 #include "ionbath/core/types.hpp"
 #include "ionbath/core/unit_system.hpp"
 
@@ -75,7 +77,7 @@ enum class RunMethod { time_local, full };
 // equipartition, or none (r_H ≡ 0: the zero-temperature framework, dissipation checks).
 enum class BathStatistics { quantum, classical, none };
 // Integrator of the full lattice (method = "full"): the RK5 of physics.md §0.4 or velocity Verlet.
-enum class FullScheme { rk5, verlet }; // "time-local" | "full"
+enum class FullScheme { rk5, verlet }; // "rk5" | "verlet"
 
 // [run] the temperature sweep.
 struct RunConfig {
@@ -86,16 +88,17 @@ struct RunConfig {
   std::int64_t trajectories = 1; // per temperature
   std::int64_t seed = 1;         // ≥ 0
   std::string output = "results.h5";
-  std::int64_t trajectory_stride = 0;
+  std::int64_t trajectory_stride = 0; // 0 → no trajectory file; n → every n-th step (H5MD)
   BathStatistics bath = BathStatistics::quantum;
   bool drag = true;                         // the 𝓛 term of seed 002 Eq. 20 (ablation switch)
   bool relaxation = true;                   // the W(0) term of seed 002 Eq. 19 (ablation switch)
-  FullScheme full_scheme = FullScheme::rk5; // integrator of method = "full" // 0 → no trajectory
-                                            // file; n → every n-th step (H5MD)
+  FullScheme full_scheme = FullScheme::rk5; // integrator of method = "full"
   bool operator==(const RunConfig &) const = default;
 };
 
-// [msd] mean-squared displacement and diffusion fit.
+// [msd] mean-squared displacement and diffusion fit. Unwritten values are derived from the run
+// (config.cpp resolve_msd): 2 segments for runs of fewer than 250 steps, the fit from half a
+// segment when segments are shorter than 1 ps.
 struct MsdConfig {
   std::int64_t segments = 250; // the run is cut into this many segments (seed 002)
   double fit_from_ps = 1.0;    // fit D on lags ≥ this, ps (< segment length)
@@ -163,6 +166,9 @@ Config load_config(const std::string &path);
 // the seed 002 model, so that its canonical form and hash are those of earlier versions);
 // parse_config(to_toml(c), ...) == c.
 std::string to_toml(const Config &config);
+// The key tables of the README (markdown, one row per key, generated from the declaration):
+// `ionbath config --keys`.
+std::string config_keys_markdown();
 // Stable 16-hex-digit FNV-1a 64-bit hash of to_toml(config), for checkpoints.
 std::string config_hash(const Config &config);
 // The configuration with the execution-only settings ([parallel], run.output, phonons.output)
