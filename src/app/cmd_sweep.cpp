@@ -29,17 +29,6 @@ struct TableRow {
   std::int64_t trajectories = 0;
 };
 
-// The (temperature, trajectory) tasks of the selected temperatures in the fixed order, each with
-// its group (round robin): the assignment never changes a result.
-std::vector<parallel::TrajectoryTask> selected_tasks(const io::Config &config,
-                                                     const std::vector<int> &temperatures) {
-  std::vector<parallel::TrajectoryTask> tasks;
-  for (int t : temperatures)
-    for (std::int64_t k = 0; k < config.run.trajectories; ++k)
-      tasks.push_back({t, static_cast<int>(k), static_cast<int>(tasks.size())});
-  return tasks;
-}
-
 std::vector<int> resolve_temperatures(const io::Config &config, const DriverOptions &options) {
   const int n = static_cast<int>(config.run.kT_meV.size());
   if (options.temperature_indices.empty()) {
@@ -263,7 +252,7 @@ std::pair<TableRow, std::int64_t> read_temperature_row(const io::H5Input &in, st
 // the pooled curves and fits. Returns the table row (on every rank).
 TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
                               const parallel::TrajectoryLayout &layout,
-                              const std::vector<parallel::TrajectoryTask> &tasks, int t) {
+                              const parallel::RunPlan &plan, int t) {
   namespace pf = results::part;
   namespace tg = results::temperature;
   const auto &world = layout.world();
@@ -273,10 +262,12 @@ TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
   std::vector<double> seg, all, hops;
   std::array<std::vector<double>, std::size(pf::gathered_scalars)> scalars;
   std::int64_t seg_cols = 0, lag_cols = 0;
-  for (const auto &task : tasks) {
+  for (const auto &run : plan.runs()) {
+    const auto task = trajectory_task(run);
     if (task.temperature_index != t)
       continue;
-    if (layout.is_group_leader() && layout.group_of(task) == layout.group_index()) {
+    if (layout.is_group_leader() &&
+        parallel::RunPlan::group_of(run, layout.n_groups()) == layout.group_index()) {
       io::H5Input part(task_files(config, task).part);
       const auto s = part.read_double(results::path("", pf::segment_msd));
       const auto a = part.read_double(results::path("", pf::all_origin_msd));
@@ -315,7 +306,7 @@ TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
     std::vector<analysis::SegmentCurves> curves;
     double D_all_sum = 0;
     for (std::int64_t k = 0; k < n_traj; ++k) {
-      io::H5Input part(task_files(config, {t, int(k), 0}).part);
+      io::H5Input part(task_files(config, {t, int(k)}).part);
       analysis::SegmentCurves c;
       c.lag_ps = part.read_double(results::path("", pf::lag)).values;
       c.d_A2 = part.read_double(results::path("", pf::segment_msd)).values;
@@ -413,18 +404,11 @@ int run_time_local(const io::Config &config, const Communicator &world,
     model = std::make_unique<TimeLocalModel>(config, layout);
   }
   StopSignal::install();
-  const auto tasks = selected_tasks(config, temperatures);
-  bool interrupted = false;
-  for (const auto &task : tasks) {
-    if (layout.group_of(task) != layout.group_index())
-      continue;
-    if (run_trajectory(config, options, *model, layout.group(), task, timers) ==
-        TaskOutcome::interrupted) {
-      interrupted = true;
-      break;
-    }
-  }
-  if (world.any(interrupted)) {
+  const auto plan = sweep_plan(config, temperatures);
+  const bool interrupted = parallel::execute(plan, layout, [&](const parallel::PlannedRun &run) {
+    return run_trajectory(config, options, *model, layout.group(), trajectory_task(run), timers);
+  });
+  if (interrupted) {
     Log::info("interrupted: checkpoints are in {}; rerun the same command to resume",
               work_directory(config));
     Log::info("{}", timers.report());
@@ -432,10 +416,12 @@ int run_time_local(const io::Config &config, const Communicator &world,
   }
   if (!options.analysis) {
     if (world.is_root()) {
-      for (const auto &task : tasks)
+      for (const auto &run : plan.runs()) {
+        const auto task = trajectory_task(run);
         fmt::print("  trajectory kT = {} meV #{}: {}\n",
                    config.run.kT_meV[std::size_t(task.temperature_index)], task.trajectory_id,
                    task_files(config, task).trajectory);
+      }
       std::error_code ec;
       fs::remove(work_directory(config), ec); // only if empty
     }
@@ -451,7 +437,7 @@ int run_time_local(const io::Config &config, const Communicator &world,
     write_model_summary(out, *model);
     std::vector<TableRow> rows;
     for (int temperature : temperatures)
-      rows.push_back(assemble_temperature(out, config, layout, tasks, temperature));
+      rows.push_back(assemble_temperature(out, config, layout, plan, temperature));
     table = fit_transport(std::move(rows));
     write_transport(out, table);
     write_timing(out, timers, world, config);

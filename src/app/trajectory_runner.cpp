@@ -186,11 +186,23 @@ TimeLocalModel::TimeLocalModel(const io::Config &config, const parallel::Traject
   modes = std::make_unique<crystal::ModeSet>(crystal, grid, begin, end);
 }
 
+parallel::RunPlan sweep_plan(const io::Config &config, const std::vector<int> &temperatures) {
+  std::vector<std::int64_t> trajectories(static_cast<std::size_t>(config.run.trajectories));
+  for (std::size_t k = 0; k < trajectories.size(); ++k)
+    trajectories[k] = std::int64_t(k);
+  return parallel::RunPlan::product({"temperature_index", "trajectory_id"},
+                                    {{temperatures.begin(), temperatures.end()}, trajectories});
+}
+
+TrajectoryTask trajectory_task(const parallel::PlannedRun &run) {
+  return {static_cast<int>(run.coordinates[0]), static_cast<int>(run.coordinates[1])};
+}
+
 std::string work_directory(const io::Config &config) {
   return config.run.output + ".parts";
 }
 
-TaskFiles task_files(const io::Config &config, const parallel::TrajectoryTask &task) {
+TaskFiles task_files(const io::Config &config, const TrajectoryTask &task) {
   const std::string name = fmt::format("T{}_traj{}", task.temperature_index, task.trajectory_id);
   TaskFiles f;
   f.part = (std::filesystem::path(work_directory(config)) / (name + ".h5")).string();
@@ -201,7 +213,7 @@ TaskFiles task_files(const io::Config &config, const parallel::TrajectoryTask &t
 
 TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &options,
                            const TimeLocalModel &model, const Communicator &group,
-                           const parallel::TrajectoryTask &task, CategoryTimers &timers) {
+                           const TrajectoryTask &task, CategoryTimers &timers) {
   const TaskFiles files = task_files(config, task);
   const bool leader = group.is_root();
   const std::string done_marker = options.analysis ? files.part : files.trajectory;

@@ -18,22 +18,4 @@ TrajectoryLayout::TrajectoryLayout(const Communicator &world, int ranks_per_traj
   leaders_ = world.split(group_.rank() == 0 ? 0 : 1, world.rank());
 }
 
-std::vector<TrajectoryTask> TrajectoryLayout::all_tasks(int n_temperatures,
-                                                        int trajectories_per_temperature) {
-  std::vector<TrajectoryTask> tasks;
-  for (int t = 0; t < n_temperatures; ++t)
-    for (int k = 0; k < trajectories_per_temperature; ++k)
-      tasks.push_back({t, k, static_cast<int>(tasks.size())});
-  return tasks;
-}
-
-std::vector<TrajectoryTask> TrajectoryLayout::my_tasks(int n_temperatures,
-                                                       int trajectories_per_temperature) const {
-  std::vector<TrajectoryTask> mine;
-  for (const auto &t : all_tasks(n_temperatures, trajectories_per_temperature))
-    if (group_of(t) == group_index_)
-      mine.push_back(t);
-  return mine;
-}
-
 } // namespace ionbath::parallel

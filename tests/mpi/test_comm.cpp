@@ -60,7 +60,7 @@ TEST(Communicator, SplitBroadcastGather) {
   EXPECT_EQ(world.any(false), false);
 }
 
-#include "ionbath/parallel/layout.hpp"
+#include "ionbath/parallel/run_plan.hpp"
 
 TEST(TrajectoryLayout, EveryTaskRunsOnExactlyOneGroup) {
   const auto world = Communicator::world();
@@ -70,12 +70,14 @@ TEST(TrajectoryLayout, EveryTaskRunsOnExactlyOneGroup) {
     const TrajectoryLayout layout(world, p);
     EXPECT_EQ(layout.n_groups(), world.size() / p);
     EXPECT_EQ(layout.group().size(), p);
-    const auto mine = layout.my_tasks(7, 3);
+    const auto plan = RunPlan::product({"temperature_index", "trajectory_id"},
+                                       {{0, 1, 2, 3, 4, 5, 6}, {0, 1, 2}});
+    const auto mine = plan.runs_of(layout);
     // Count, over the group leaders, how often each task is run.
     std::vector<double> counts(21, 0.0);
     if (layout.is_group_leader())
       for (const auto &t : mine)
-        counts[t.global_index] += 1;
+        counts[static_cast<std::size_t>(t.index)] += 1;
     const auto all = world.allgatherv(counts);
     for (int i = 0; i < 21; ++i) {
       double total = 0;

@@ -8,7 +8,7 @@
 #include "ionbath/crystal/static_response.hpp"
 #include "ionbath/dynamics/pair_potential.hpp"
 #include "ionbath/io/config.hpp"
-#include "ionbath/parallel/layout.hpp"
+#include "ionbath/parallel/run_plan.hpp"
 
 #include <memory>
 #include <optional>
@@ -41,21 +41,30 @@ struct DriverOptions {
   std::vector<int> temperature_indices; // subset of [run] kT_meV to run (empty: all)
 };
 
+// One trajectory of a sweep: the run (temperature_index, trajectory_id) of its plan.
+struct TrajectoryTask {
+  int temperature_index = 0;
+  int trajectory_id = 0;
+};
+// The sweep's plan: the selected temperatures × run.trajectories, trajectory fastest.
+parallel::RunPlan sweep_plan(const io::Config &config, const std::vector<int> &temperatures);
+TrajectoryTask trajectory_task(const parallel::PlannedRun &run);
+
 // File names of one task.
 struct TaskFiles {
   std::string part;       // per-trajectory analysis results (sweep)
   std::string checkpoint; // <part>.ckpt
   std::string trajectory; // H5MD
 };
-TaskFiles task_files(const io::Config &config, const parallel::TrajectoryTask &task);
+TaskFiles task_files(const io::Config &config, const TrajectoryTask &task);
 std::string work_directory(const io::Config &config);
 
-enum class TaskOutcome { finished, skipped, interrupted };
+using TaskOutcome = parallel::RunOutcome;
 
 // Runs (or resumes, or skips if already complete) one trajectory on the ranks of `group`.
 TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &options,
                            const TimeLocalModel &model, const parallel::Communicator &group,
-                           const parallel::TrajectoryTask &task, CategoryTimers &timers);
+                           const TrajectoryTask &task, CategoryTimers &timers);
 
 // `ionbath run` / `ionbath sweep`. Exit code 3: interrupted by a signal, checkpoints written.
 int run_time_local(const io::Config &config, const parallel::Communicator &world,
