@@ -270,8 +270,21 @@ void H5md::read_particles(RawFrame &frame) const {
           fmt::format("{}: {} has {} entries for {} particles", path(), ds, out->size(), atoms_));
   }
   frame.label.clear();
-  if (frame.type.empty()) // no species: the group name
+  if (frame.type.empty()) { // no species: the group name
     frame.label.assign(std::size_t(atoms_), group_.substr(group_.rfind('/') + 1));
+    return;
+  }
+  // ionbath's species numbers index the `labels` attribute (other writers give numbers only).
+  const std::string species = group_ + "/species";
+  if (!in_.exists(species) || !in_.has_attribute(species, "labels"))
+    return;
+  const auto labels = rows_.strings(species, "labels");
+  for (const auto t : frame.type) {
+    if (t < 0 || t >= std::int64_t(labels.size()))
+      throw InputError(fmt::format("{}: species number {} has no entry in {} labels ({})", path(),
+                                   t, species, labels.size()));
+    frame.label.push_back(labels[std::size_t(t)]);
+  }
 }
 
 void H5md::load_block(std::int64_t first) {

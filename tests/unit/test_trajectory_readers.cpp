@@ -385,6 +385,63 @@ TEST(H5mdReader, ReadsOurWriter) {
   }
 }
 
+// Several particles in a periodic box (issue 10): species labels, ids, wrapped positions with
+// image flags. Our reader unwraps them exactly; MDAnalysis (an independent H5MD reader) sees the
+// same particles, wrapped positions, times and box.
+TEST(H5mdReader, ReadsSeveralParticlesInAPeriodicBox) {
+  const auto dir = temp_dir();
+  const std::string path = (dir / "ions.h5md").string();
+  const Vec3 L(6.0, 7.0, 8.0);
+  auto R = [](int f, int i, int axis) { // crosses the box several times
+    return 1.0 + 0.5 * i + axis + (i + 1) * (axis == 1 ? -1.3 : 0.9) * f;
+  };
+  constexpr int frames = 50;
+  {
+    H5mdTrajectoryInfo info{.config_toml = "", .dt_ps = 0.005};
+    info.particles = {"ions", {"Li", "Li", "Na"}, {10, 11, 12}, L};
+    H5mdTrajectoryWriter writer(path, info, H5Output::Mode::create, 0, /*buffer_frames=*/16);
+    for (int f = 0; f < frames; ++f) {
+      std::vector<double> r, v(9, 0.5);
+      for (int i = 0; i < 3; ++i)
+        for (int axis = 0; axis < 3; ++axis)
+          r.push_back(R(f, i, axis));
+      writer.append(4 * f, 0.02 * f, r, v);
+    }
+    writer.commit();
+  }
+  auto reader = open_trajectory(path);
+  EXPECT_TRUE(reader.periodic());
+  EXPECT_EQ(reader.species(), (std::vector<std::string>{"Li", "Li", "Na"}));
+  EXPECT_EQ(reader.ids(), (std::vector<std::int64_t>{10, 11, 12}));
+  const auto c = read_all(reader, 9);
+  ASSERT_EQ(c.frames, frames);
+  for (int f = 0; f < frames; ++f)
+    for (int i = 0; i < 3; ++i)
+      for (int axis = 0; axis < 3; ++axis)
+        EXPECT_NEAR(c.position(f, i, axis), R(f, i, axis), 1e-12) << f << " " << i << " " << axis;
+
+  ASSERT_TRUE(run("/usr/bin/python3 -c 'import MDAnalysis' 2> /dev/null"))
+      << "python3-mdanalysis not found (scripts/setup.sh --for-tests installs it)";
+  write_text(dir / "check.py", fmt::format(R"(
+import warnings
+warnings.simplefilter("ignore")
+import numpy as np
+from MDAnalysis.coordinates.H5MD import H5MDReader
+r = H5MDReader("{}")
+assert r.n_atoms == 3 and r.n_frames == {}, (r.n_atoms, r.n_frames)
+L = np.array([6.0, 7.0, 8.0])
+for f in (0, 17, 49):
+    ts = r[f]
+    true = np.array([[1.0 + 0.5 * i + a + (i + 1) * (-1.3 if a == 1 else 0.9) * f
+                      for a in range(3)] for i in range(3)])
+    assert np.allclose(ts.positions, true - np.floor(true / L) * L, atol=1e-4), ts.positions
+    assert np.allclose(ts.dimensions, [6, 7, 8, 90, 90, 90]), ts.dimensions
+    assert abs(ts.time - 0.02 * f) < 1e-9, ts.time
+)",
+                                           path, frames));
+  EXPECT_TRUE(run("/usr/bin/python3 " + (dir / "check.py").string()));
+}
+
 // h5py writes H5MD in the layouts of LAMMPS `dump h5md` (Debian's lmp lacks the H5MD package)
 // and of MDAnalysis' H5MDWriter: wrapped positions, image flags or none, edges [3] or [3 × 3].
 TEST(H5mdReader, ReadsOtherWritersLayouts) {
