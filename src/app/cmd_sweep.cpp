@@ -405,8 +405,9 @@ int run_time_local(const io::Config &config, const Communicator &world,
   }
   StopSignal::install();
   const auto plan = sweep_plan(config, temperatures);
+  const auto settings = trajectory_settings(config, options);
   const bool interrupted = parallel::execute(plan, layout, [&](const parallel::PlannedRun &run) {
-    return run_trajectory(config, options, *model, layout.group(), trajectory_task(run), timers);
+    return run_trajectory(settings, config, *model, layout.group(), trajectory_task(run), timers);
   });
   if (interrupted) {
     Log::info("interrupted: checkpoints are in {}; rerun the same command to resume",

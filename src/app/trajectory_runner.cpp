@@ -3,6 +3,7 @@
 #include "ionbath/analysis/fft_msd.hpp"
 #include "ionbath/app/checkpoint.hpp"
 #include "ionbath/app/commands.hpp"
+#include "ionbath/app/observers.hpp"
 #include "ionbath/app/results_layout.hpp"
 #include "ionbath/app/runtime.hpp"
 #include "ionbath/app/sweep.hpp"
@@ -150,14 +151,6 @@ private:
   std::unique_ptr<dynamics::FullLatticeIntegrator> integrator_;
 };
 
-// The samples k = 0..steps, split into N_s segments of P samples (physics.md §5.1).
-analysis::SegmentMsdParams segment_params(const io::Config &config) {
-  analysis::SegmentMsdParams p;
-  p.segments = static_cast<int>(config.msd.segments);
-  p.samples_per_segment = static_cast<int>((config.run.steps + 1) / config.msd.segments);
-  p.dt_ps = config.run.dt;
-  return p;
-}
 } // namespace
 
 TimeLocalModel::TimeLocalModel(const io::Config &config, const parallel::TrajectoryLayout &layout)
@@ -211,220 +204,254 @@ TaskFiles task_files(const io::Config &config, const TrajectoryTask &task) {
   return f;
 }
 
-TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &options,
+TrajectorySettings trajectory_settings(const io::Config &config, const DriverOptions &options) {
+  TrajectorySettings s;
+  s.steps = config.run.steps;
+  s.dt_ps = config.run.dt;
+  s.kT_meV = config.run.kT_meV;
+  s.seed = config.run.seed;
+  s.bath = config.run.bath;
+  s.analysis = options.analysis;
+  s.write_trajectories = options.write_trajectories;
+  s.trajectory_stride = std::max<std::int64_t>(1, options.trajectory_stride);
+  s.checkpoint_interval_s = options.checkpoint_interval_s;
+  // The samples k = 0..steps, split into N_s segments of P samples (physics.md §5.1).
+  s.msd.segments = static_cast<int>(config.msd.segments);
+  s.msd.samples_per_segment = static_cast<int>((config.run.steps + 1) / config.msd.segments);
+  s.msd.dt_ps = config.run.dt;
+  s.fit.fit_from_ps = config.msd.fit_from_ps;
+  s.fit.bins = static_cast<int>(std::min<std::int64_t>(10, config.msd.segments));
+  s.config_toml = io::to_toml(io::canonical(config));
+  s.config_hash = io::config_hash(io::canonical(config));
+  return s;
+}
+
+namespace {
+
+// Bath (seed 002 Eq. 23) from the keyed streams: independent of the rank layout.
+bath::ThermalBathParams bath_params(const TrajectorySettings &s, const TrajectoryTask &task) {
+  bath::ThermalBathParams bp;
+  bp.kT_meV = s.kT_meV[static_cast<std::size_t>(task.temperature_index)];
+  bp.seed = static_cast<std::uint64_t>(s.seed);
+  bp.temperature_index = static_cast<std::uint64_t>(task.temperature_index);
+  bp.trajectory_id = static_cast<std::uint64_t>(task.trajectory_id);
+  bp.statistics = s.bath == io::BathStatistics::classical ? bath::Statistics::classical
+                                                          : bath::Statistics::quantum;
+  return bp;
+}
+
+// Restores the engine from the task's checkpoint (read by the leader, the state broadcast to
+// the group); returns the checkpoint on the leader.
+std::optional<Checkpoint> resume(const TrajectorySettings &settings, const TaskFiles &files,
+                                 TrajectoryEngine &engine, const Communicator &group) {
+  const Vec3 R = engine.position(), V = engine.velocity();
+  std::vector<double> state{0, R.x(), R.y(), R.z(), V.x(), V.y(), V.z()};
+  std::optional<Checkpoint> ckpt;
+  if (group.is_root()) {
+    ckpt = Checkpoint::read(files.checkpoint);
+    if (ckpt) {
+      ckpt->require_config(settings.config_hash, files.checkpoint);
+      state = ckpt->get_doubles("state");
+      if (state.size() != 7)
+        throw InputError(fmt::format("checkpoint '{}' has a malformed state", files.checkpoint));
+    }
+  }
+  group.broadcast(state);
+  if (const auto k = static_cast<std::int64_t>(state[0]); k > 0)
+    engine.restore(k, Vec3(state[1], state[2], state[3]), Vec3(state[4], state[5], state[6]),
+                   ckpt ? &*ckpt : nullptr);
+  return ckpt;
+}
+
+// The observers of one trajectory (leader only).
+struct Observers {
+  std::unique_ptr<HopCounter> hops;
+  std::unique_ptr<SegmentMsdObserver> msd;
+  std::unique_ptr<PositionLog> positions;
+  std::unique_ptr<H5mdObserver> h5md;
+
+  std::vector<TrajectoryObserver *> all() const {
+    std::vector<TrajectoryObserver *> out{hops.get()};
+    for (TrajectoryObserver *o :
+         std::initializer_list<TrajectoryObserver *>{msd.get(), positions.get(), h5md.get()})
+      if (o)
+        out.push_back(o);
+    return out;
+  }
+  void observe(const TrajectoryEngine &engine) const {
+    const Vec3 R = engine.position(), V = engine.velocity();
+    const ParticleSample sample{engine.step_index(), {&R, 1}, {&V, 1}};
+    for (auto *o : all())
+      o->observe(sample);
+  }
+};
+
+Observers make_observers(const TrajectorySettings &settings, const TaskFiles &files,
+                         const TrajectoryTask &task, const crystal::Crystal &crystal,
+                         const TrajectoryEngine &engine, const Checkpoint *ckpt) {
+  Observers o;
+  const Vec3 R0 = engine.position();
+  o.hops = std::make_unique<HopCounter>(crystal.lattice_vectors(), std::span(&R0, 1), ckpt);
+  if (settings.analysis) {
+    o.msd = std::make_unique<SegmentMsdObserver>(settings.msd, 1, ckpt);
+    o.positions = std::make_unique<PositionLog>(files.part + ".positions", 1, ckpt);
+  }
+  if (settings.write_trajectories) {
+    io::H5mdTrajectoryInfo info{
+        settings.config_toml, settings.kT_meV[static_cast<std::size_t>(task.temperature_index)],
+        settings.seed,        task.temperature_index,
+        task.trajectory_id,   settings.trajectory_stride,
+        settings.dt_ps};
+    o.h5md = std::make_unique<H5mdObserver>(files.trajectory, info, settings.dt_ps, ckpt);
+  }
+  return o;
+}
+
+void write_checkpoint(const TrajectorySettings &settings, const TaskFiles &files,
+                      const TrajectoryTask &task, const TrajectoryEngine &engine,
+                      const Observers &observers) {
+  Checkpoint c;
+  c.set("config_hash", settings.config_hash);
+  c.set_int("temperature_index", task.temperature_index);
+  c.set_int("trajectory_id", task.trajectory_id);
+  const Vec3 R = engine.position(), V = engine.velocity();
+  c.set_doubles("state", {double(engine.step_index()), R.x(), R.y(), R.z(), V.x(), V.y(), V.z()});
+  engine.save(c);
+  for (auto *o : observers.all())
+    o->save(c);
+  c.write(files.checkpoint);
+}
+
+// The part file of a finished sweep trajectory: segment and all-origin MSD, D with its errors
+// (physics.md §5.1–5.3), hops and the final position.
+void write_part(const TrajectorySettings &settings, const TaskFiles &files,
+                const Observers &observers, const TrajectoryEngine &engine) {
+  const auto curves = observers.msd->particle(0).curves();
+  const auto P = static_cast<std::int64_t>(curves.lags());
+  const auto R_all = observers.positions->read_particle(0);
+  const auto all = analysis::FftMsd(R_all.size()).compute(R_all, settings.dt_ps);
+  const auto fit = analysis::fit_diffusion(curves, settings.fit);
+  const double D_all = analysis::through_origin_D_A2_per_ps(
+      std::span<const double>(all.lag_ps.data(), std::size_t(P)),
+      std::span<const double>(all.msd_A2.data(), std::size_t(P)), settings.fit.fit_from_ps);
+
+  io::H5Output part(files.part, Communicator::self_serial());
+  namespace pf = results::part;
+  results::write(part, "", pf::segment_msd, curves.d_A2,
+                 io::Shape{std::int64_t(curves.segments()), P});
+  results::write(part, "", pf::lag, curves.lag_ps);
+  results::write(part, "", pf::all_origin_msd,
+                 std::span<const double>(all.msd_A2.data(), std::size_t(P)));
+  results::write(part, "", pf::all_origin_origins,
+                 std::span<const std::int64_t>(all.origins.data(), std::size_t(P)));
+  results::write(part, "", pf::D, fit.D_A2_per_ps);
+  results::write(part, "", pf::sigma_D, fit.sigma_D_A2_per_ps);
+  results::write(part, "", pf::sigma_D_binning, fit.sigma_D_binning_A2_per_ps);
+  results::write(part, "", pf::D_all_origin, D_all);
+  results::write(part, "", pf::hops, std::vector<std::int64_t>{observers.hops->hops()});
+  const Vec3 R = engine.position();
+  results::write(part, "", pf::final_position, std::vector<double>{R.x(), R.y(), R.z()});
+  part.write_attribute("/", "config_hash", settings.config_hash);
+  part.commit();
+  observers.positions->remove();
+}
+
+// Steps from the engine's step to settings.steps, observing every sample on the leader;
+// every 1000 steps the group agrees on a checkpoint (interval due) or a stop (signal).
+TaskOutcome step_loop(const TrajectorySettings &settings, const TaskFiles &files,
+                      const TrajectoryTask &task, TrajectoryEngine &engine,
+                      const Observers &observers, const Communicator &group, CategoryTimers &timers,
+                      const std::string &label) {
+  constexpr std::int64_t check_every = 1000;
+  const bool leader = group.is_root();
+  Progress progress(label, settings.steps);
+  progress.update(engine.step_index());
+  auto last_checkpoint = std::chrono::steady_clock::now();
+  for (std::int64_t k = engine.step_index(); k < settings.steps; ++k) {
+    engine.step();
+    if (leader)
+      observers.observe(engine);
+    if ((k + 1) % check_every != 0 || k + 1 >= settings.steps)
+      continue;
+    if (leader)
+      progress.update(k + 1);
+    const double since =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count();
+    const bool stop = group.any(StopSignal::requested());
+    const bool due = group.any(leader && since > settings.checkpoint_interval_s);
+    if (stop || due) {
+      if (leader) {
+        CategoryTimers::Scope t(timers, TimerCategory::io);
+        write_checkpoint(settings, files, task, engine, observers);
+      }
+      last_checkpoint = std::chrono::steady_clock::now();
+    }
+    if (stop) {
+      if (observers.h5md)
+        observers.h5md->suspend();
+      Log::task("{}: interrupted by signal {} at step {}; checkpoint written", label,
+                StopSignal::signal_number(), k + 1);
+      return TaskOutcome::interrupted;
+    }
+  }
+  if (leader)
+    progress.finish();
+  return TaskOutcome::finished;
+}
+
+std::unique_ptr<TrajectoryEngine> make_engine(const io::Config &config, const TimeLocalModel &model,
+                                              const bath::ThermalBathParams &bp,
+                                              const Communicator &group, CategoryTimers &timers) {
+  if (config.run.method == io::RunMethod::full)
+    return std::make_unique<FullLatticeEngine>(config, model, bp);
+  return std::make_unique<TimeLocalEngine>(config, model, bp, group, timers);
+}
+
+} // namespace
+
+TaskOutcome run_trajectory(const TrajectorySettings &settings, const io::Config &config,
                            const TimeLocalModel &model, const Communicator &group,
                            const TrajectoryTask &task, CategoryTimers &timers) {
   const TaskFiles files = task_files(config, task);
   const bool leader = group.is_root();
-  const std::string done_marker = options.analysis ? files.part : files.trajectory;
-  bool done = leader && std::filesystem::exists(done_marker);
-  {
-    std::int64_t flag = done ? 1 : 0;
-    group.broadcast(std::span<std::int64_t>(&flag, 1));
-    if (flag)
-      return TaskOutcome::skipped;
-  }
-  const double kT = config.run.kT_meV[static_cast<std::size_t>(task.temperature_index)];
-  const std::int64_t steps = config.run.steps;
-  const double dt = config.run.dt;
-
-  // Bath (seed 002 Eq. 23) from the keyed streams: independent of the rank layout.
-  bath::ThermalBathParams bp;
-  bp.kT_meV = kT;
-  bp.seed = static_cast<std::uint64_t>(config.run.seed);
-  bp.temperature_index = static_cast<std::uint64_t>(task.temperature_index);
-  bp.trajectory_id = static_cast<std::uint64_t>(task.trajectory_id);
-  bp.statistics = config.run.bath == io::BathStatistics::classical ? bath::Statistics::classical
-                                                                   : bath::Statistics::quantum;
+  std::int64_t done =
+      leader && std::filesystem::exists(settings.analysis ? files.part : files.trajectory);
+  group.broadcast(std::span<std::int64_t>(&done, 1));
+  if (done)
+    return TaskOutcome::skipped;
+  const auto bp = bath_params(settings, task);
   std::unique_ptr<TrajectoryEngine> engine;
   {
     CategoryTimers::Scope t(timers, TimerCategory::setup);
-    if (config.run.method == io::RunMethod::full)
-      engine = std::make_unique<FullLatticeEngine>(config, model, bp);
-    else
-      engine = std::make_unique<TimeLocalEngine>(config, model, bp, group, timers);
+    engine = make_engine(config, model, bp, group, timers);
   }
-  const Mat3 inverse_lattice = model.crystal.lattice_vectors().inverse();
-  auto cell_of = [&](const Vec3 &R) -> Cell { // physics.md §3.2
-    return (inverse_lattice * R).array().ceil().cast<int>();
-  };
-
-  // Observers (leader only).
-  const auto params = segment_params(config);
-  std::unique_ptr<analysis::SegmentMsd> msd;
-  std::vector<double> positions; // every sample, for the all-origin FFT MSD
-  std::unique_ptr<io::H5mdTrajectoryWriter> writer;
-
-  // Resume from a checkpoint (state, observers, output offsets).
-  const Vec3 start_R = engine->position(), start_V = engine->velocity();
-  std::vector<double> state{0,           start_R.x(), start_R.y(), start_R.z(),
-                            start_V.x(), start_V.y(), start_V.z(), 0};
-  std::optional<Checkpoint> ckpt;
+  const auto ckpt = resume(settings, files, *engine, group);
+  Observers observers;
   if (leader) {
-    ckpt = Checkpoint::read(files.checkpoint);
-    if (ckpt) {
-      ckpt->require_config(io::config_hash(io::canonical(config)), files.checkpoint);
-      const auto s = ckpt->get_doubles("state");
-      if (s.size() != 7)
-        throw InputError(fmt::format("checkpoint '{}' has a malformed state", files.checkpoint));
-      std::copy(s.begin(), s.end(), state.begin());
-      state[7] = double(ckpt->get_int("hops"));
-    }
+    observers =
+        make_observers(settings, files, task, model.crystal, *engine, ckpt ? &*ckpt : nullptr);
+    if (!ckpt)
+      observers.observe(*engine); // sample 0
   }
-  group.broadcast(state);
-  const auto start_step = static_cast<std::int64_t>(state[0]);
-  if (start_step > 0)
-    engine->restore(start_step, Vec3(state[1], state[2], state[3]),
-                    Vec3(state[4], state[5], state[6]), ckpt ? &*ckpt : nullptr);
-  std::int64_t hops = static_cast<std::int64_t>(state[7]);
-
-  const std::int64_t stride = std::max<std::int64_t>(1, options.trajectory_stride);
-  if (leader) {
-    if (options.analysis) {
-      msd = ckpt ? std::make_unique<analysis::SegmentMsd>(
-                       analysis::SegmentMsd::restore(ckpt->get_array("msd")))
-                 : std::make_unique<analysis::SegmentMsd>(params);
-      positions.reserve(static_cast<std::size_t>(3 * (steps + 1)));
-      if (ckpt)
-        positions = ckpt->get_array("positions");
-    }
-    if (options.write_trajectories) {
-      io::H5mdTrajectoryInfo info{io::to_toml(io::canonical(config)),
-                                  kT,
-                                  config.run.seed,
-                                  task.temperature_index,
-                                  task.trajectory_id,
-                                  stride,
-                                  dt};
-      writer = std::make_unique<io::H5mdTrajectoryWriter>(
-          files.trajectory, info, ckpt ? io::H5Output::Mode::resume : io::H5Output::Mode::create,
-          ckpt ? ckpt->get_int("frames") : 0);
-    }
-  }
-  auto record = [&](std::int64_t k) {
-    const Vec3 R = engine->position();
-    if (msd) {
-      msd->push(R);
-      positions.insert(positions.end(), {R.x(), R.y(), R.z()});
-    }
-    if (writer && k % stride == 0)
-      writer->append(k, k * dt, R, engine->velocity());
-  };
-  if (start_step == 0 && leader)
-    record(0);
-
-  auto write_checkpoint = [&] {
-    if (!leader)
-      return;
-    CategoryTimers::Scope t(timers, TimerCategory::io);
-    Checkpoint c;
-    c.set("config_hash", io::config_hash(io::canonical(config)));
-    c.set_int("temperature_index", task.temperature_index);
-    c.set_int("trajectory_id", task.trajectory_id);
-    const Vec3 R = engine->position(), V = engine->velocity();
-    c.set_doubles("state",
-                  {double(engine->step_index()), R.x(), R.y(), R.z(), V.x(), V.y(), V.z()});
-    engine->save(c);
-    c.set_int("hops", hops);
-    if (writer)
-      c.set_int("frames", writer->flush());
-    if (msd) {
-      c.set_array("msd", msd->serialize());
-      c.set_array("positions", positions);
-    }
-    c.write(files.checkpoint);
-  };
-
-  const std::string label = fmt::format("kT = {} meV, trajectory {}", kT, task.trajectory_id);
-  Progress progress(label, steps);
-  progress.update(start_step);
-  auto last_checkpoint = std::chrono::steady_clock::now();
-  constexpr std::int64_t check_every = 1000;
-  Cell cell = cell_of(engine->position());
+  const std::string label =
+      fmt::format("kT = {} meV, trajectory {}", bp.kT_meV, task.trajectory_id);
   const double bath_before = timers.seconds(TimerCategory::bath);
   const auto loop_start = std::chrono::steady_clock::now();
-  auto account_loop = [&] { // force = loop time − bath time
-    const double loop_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
-    timers.add(TimerCategory::force, loop_s - (timers.seconds(TimerCategory::bath) - bath_before));
-  };
-  {
-    for (std::int64_t k = start_step; k < steps; ++k) {
-      engine->step();
-      const Cell now = cell_of(engine->position());
-      if (now != cell) {
-        ++hops;
-        cell = now;
-      }
-      if (leader)
-        record(k + 1);
-      if ((k + 1) % check_every == 0 && k + 1 < steps) {
-        if (leader)
-          progress.update(k + 1);
-        const bool stop = group.any(StopSignal::requested());
-        const bool due = group.any(leader && std::chrono::duration<double>(
-                                                 std::chrono::steady_clock::now() - last_checkpoint)
-                                                     .count() > options.checkpoint_interval_s);
-        if (stop || due) {
-          write_checkpoint();
-          last_checkpoint = std::chrono::steady_clock::now();
-        }
-        if (stop) {
-          account_loop();
-          if (writer)
-            writer->suspend();
-          Log::task("{}: interrupted by signal {} at step {}; checkpoint written", label,
-                    StopSignal::signal_number(), k + 1);
-          return TaskOutcome::interrupted;
-        }
-      }
-    }
-  }
-  account_loop();
-  if (!leader)
-    return TaskOutcome::finished;
-  progress.finish();
-  Log::task("{}: {} cell changes, final R = ({:.3f}, {:.3f}, {:.3f}) Å", label, hops,
-            engine->position().x(), engine->position().y(), engine->position().z());
-
+  const auto outcome = step_loop(settings, files, task, *engine, observers, group, timers, label);
+  const double loop_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+  timers.add(TimerCategory::force, loop_s - (timers.seconds(TimerCategory::bath) - bath_before));
+  if (outcome == TaskOutcome::interrupted || !leader)
+    return outcome;
+  const Vec3 R = engine->position();
+  Log::task("{}: {} cell changes, final R = ({:.3f}, {:.3f}, {:.3f}) Å", label,
+            observers.hops->hops(), R.x(), R.y(), R.z());
   CategoryTimers::Scope t(timers, TimerCategory::io);
-  if (writer)
-    writer->commit();
-  if (options.analysis) {
+  if (observers.h5md)
+    observers.h5md->commit();
+  if (settings.analysis) {
     CategoryTimers::Scope ta(timers, TimerCategory::analysis);
-    const auto curves = msd->curves();
-    const auto P = static_cast<std::int64_t>(curves.lags());
-    analysis::FftMsd fft(positions.size() / 3);
-    const auto all =
-        fft.compute(std::span<const Vec3>(reinterpret_cast<const Vec3 *>(positions.data()),
-                                          positions.size() / 3),
-                    dt);
-    analysis::DiffusionFitOptions fo;
-    fo.fit_from_ps = config.msd.fit_from_ps;
-    fo.bins = static_cast<int>(std::min<std::int64_t>(10, config.msd.segments));
-    const auto fit = analysis::fit_diffusion(curves, fo);
-    const double D_all = analysis::through_origin_D_A2_per_ps(
-        std::span<const double>(all.lag_ps.data(), std::size_t(P)),
-        std::span<const double>(all.msd_A2.data(), std::size_t(P)), config.msd.fit_from_ps);
-
-    io::H5Output part(files.part, Communicator::self_serial());
-    namespace pf = results::part;
-    results::write(part, "", pf::segment_msd, curves.d_A2,
-                   io::Shape{std::int64_t(curves.segments()), P});
-    results::write(part, "", pf::lag, curves.lag_ps);
-    results::write(part, "", pf::all_origin_msd,
-                   std::span<const double>(all.msd_A2.data(), std::size_t(P)));
-    results::write(part, "", pf::all_origin_origins,
-                   std::span<const std::int64_t>(all.origins.data(), std::size_t(P)));
-    results::write(part, "", pf::D, fit.D_A2_per_ps);
-    results::write(part, "", pf::sigma_D, fit.sigma_D_A2_per_ps);
-    results::write(part, "", pf::sigma_D_binning, fit.sigma_D_binning_A2_per_ps);
-    results::write(part, "", pf::D_all_origin, D_all);
-    results::write(part, "", pf::hops, std::vector<std::int64_t>{hops});
-    const Vec3 R = engine->position();
-    results::write(part, "", pf::final_position, std::vector<double>{R.x(), R.y(), R.z()});
-    part.write_attribute("/", "config_hash", io::config_hash(io::canonical(config)));
-    part.commit();
+    write_part(settings, files, observers, *engine);
   }
   std::filesystem::remove(files.checkpoint);
   std::filesystem::remove(files.checkpoint + ".prev");

@@ -2,6 +2,7 @@
 // Thermal trajectories of the time-local model (seed 002 Eqs. 18–20) and the diffusivity sweep
 // built from them: the model set-up shared by all trajectories, one trajectory with streaming
 // observers (H5MD, MSD), checkpoints and resume, and the assembly of the results file.
+#include "ionbath/analysis/diffusion_fit.hpp"
 #include "ionbath/analysis/segment_msd.hpp"
 #include "ionbath/crystal/crystal.hpp"
 #include "ionbath/crystal/mode_set.hpp"
@@ -61,8 +62,25 @@ std::string work_directory(const io::Config &config);
 
 using TaskOutcome = parallel::RunOutcome;
 
-// Runs (or resumes, or skips if already complete) one trajectory on the ranks of `group`.
-TaskOutcome run_trajectory(const io::Config &config, const DriverOptions &options,
+// One trajectory's settings, resolved once from the configuration and the driver options.
+struct TrajectorySettings {
+  std::int64_t steps = 0;
+  double dt_ps = 0;
+  std::vector<double> kT_meV; // of the temperature indices
+  std::int64_t seed = 0;
+  io::BathStatistics bath = io::BathStatistics::quantum;
+  bool analysis = true, write_trajectories = false;
+  std::int64_t trajectory_stride = 1; // H5MD every n-th step (≥ 1)
+  double checkpoint_interval_s = 300;
+  analysis::SegmentMsdParams msd;
+  analysis::DiffusionFitOptions fit;
+  std::string config_toml, config_hash; // canonical form: what results depend on
+};
+TrajectorySettings trajectory_settings(const io::Config &config, const DriverOptions &options);
+
+// Runs (or resumes, or skips if already complete) one trajectory on the ranks of `group`; the
+// configuration only builds the trajectory's dynamics (TrajectoryEngine).
+TaskOutcome run_trajectory(const TrajectorySettings &settings, const io::Config &config,
                            const TimeLocalModel &model, const parallel::Communicator &group,
                            const TrajectoryTask &task, CategoryTimers &timers);
 
