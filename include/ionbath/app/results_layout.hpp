@@ -34,8 +34,8 @@ inline std::string group(long long temperature_index) {
   return "/sweep/T_" + std::to_string(temperature_index);
 }
 // Rows of the group's trajectories (n_trajectories × columns).
-inline constexpr Dataset segment_msd{"segment_msd", "Angstrom2"};
-inline constexpr Dataset all_origin_msd{"all_origin_msd", "Angstrom2"};
+inline constexpr Dataset segment_msd = part::segment_msd;
+inline constexpr Dataset all_origin_msd = part::all_origin_msd;
 inline constexpr Dataset trajectory_D{"trajectory_D", "Angstrom2 ps-1"};
 inline constexpr Dataset trajectory_sigma_D{"trajectory_sigma_D", "Angstrom2 ps-1"};
 inline constexpr Dataset trajectory_sigma_D_binning{"trajectory_sigma_D_binning", "Angstrom2 ps-1"};
@@ -45,13 +45,13 @@ inline constexpr Dataset trajectory_cell_changes{"trajectory_cell_changes", "1"}
 inline constexpr Dataset trajectory_scalars[] = {
     trajectory_D, trajectory_sigma_D, trajectory_sigma_D_binning, trajectory_D_all_origin};
 // Pooled over the group's trajectories (physics.md §5.2–5.3).
-inline constexpr Dataset lag{"lag", "ps"};
+inline constexpr Dataset lag = part::lag;
 inline constexpr Dataset msd_mean{"msd_mean", "Angstrom2"};
 inline constexpr Dataset msd_stderr{"msd_stderr", "Angstrom2"};
-inline constexpr Dataset D{"D", "Angstrom2 ps-1"};
-inline constexpr Dataset sigma_D{"sigma_D", "Angstrom2 ps-1"};
-inline constexpr Dataset sigma_D_binning{"sigma_D_binning", "Angstrom2 ps-1"};
-inline constexpr Dataset D_all_origin{"D_all_origin", "Angstrom2 ps-1"};
+inline constexpr Dataset D = part::D;
+inline constexpr Dataset sigma_D = part::sigma_D;
+inline constexpr Dataset sigma_D_binning = part::sigma_D_binning;
+inline constexpr Dataset D_all_origin = part::D_all_origin;
 // Every dataset of the group (what `merge` copies).
 inline constexpr Dataset all[] = {segment_msd,
                                   all_origin_msd,
