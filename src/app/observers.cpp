@@ -22,7 +22,7 @@ HopCounter::HopCounter(const Mat3 &lattice_vectors, std::span<const Vec3> R0_A,
                        const Checkpoint *resume)
     : inverse_lattice_(lattice_vectors.inverse()), hops_(R0_A.size(), 0) {
   for (const auto &R : R0_A)
-    cells_.push_back((inverse_lattice_ * R).array().ceil().cast<int>());
+    cells_.push_back(cell_of(R));
   if (!resume)
     return;
   if (hops_.size() == 1)
@@ -34,7 +34,7 @@ HopCounter::HopCounter(const Mat3 &lattice_vectors, std::span<const Vec3> R0_A,
 
 void HopCounter::observe(const ParticleSample &sample) {
   for (std::size_t i = 0; i < cells_.size(); ++i) {
-    const Cell now = (inverse_lattice_ * sample.R_A[i]).array().ceil().cast<int>();
+    const Cell now = cell_of(sample.R_A[i]);
     if (now != cells_[i]) {
       ++hops_[i];
       cells_[i] = now;

@@ -269,19 +269,12 @@ struct Observers {
   std::unique_ptr<SegmentMsdObserver> msd;
   std::unique_ptr<PositionLog> positions;
   std::unique_ptr<H5mdObserver> h5md;
+  std::vector<TrajectoryObserver *> all; // the present ones, set once (no allocation per step)
 
-  std::vector<TrajectoryObserver *> all() const {
-    std::vector<TrajectoryObserver *> out{hops.get()};
-    for (TrajectoryObserver *o :
-         std::initializer_list<TrajectoryObserver *>{msd.get(), positions.get(), h5md.get()})
-      if (o)
-        out.push_back(o);
-    return out;
-  }
   void observe(const TrajectoryEngine &engine) const {
     const Vec3 R = engine.position(), V = engine.velocity();
     const ParticleSample sample{engine.step_index(), {&R, 1}, {&V, 1}};
-    for (auto *o : all())
+    for (auto *o : all)
       o->observe(sample);
   }
 };
@@ -304,6 +297,10 @@ Observers make_observers(const TrajectorySettings &settings, const TaskFiles &fi
         settings.dt_ps};
     o.h5md = std::make_unique<H5mdObserver>(files.trajectory, info, settings.dt_ps, ckpt);
   }
+  for (TrajectoryObserver *p : std::initializer_list<TrajectoryObserver *>{
+           o.hops.get(), o.msd.get(), o.positions.get(), o.h5md.get()})
+    if (p)
+      o.all.push_back(p);
   return o;
 }
 
@@ -317,7 +314,7 @@ void write_checkpoint(const TrajectorySettings &settings, const TaskFiles &files
   const Vec3 R = engine.position(), V = engine.velocity();
   c.set_doubles("state", {double(engine.step_index()), R.x(), R.y(), R.z(), V.x(), V.y(), V.z()});
   engine.save(c);
-  for (auto *o : observers.all())
+  for (auto *o : observers.all)
     o->save(c);
   c.write(files.checkpoint);
 }

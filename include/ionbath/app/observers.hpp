@@ -42,6 +42,10 @@ public:
   std::int64_t hops() const; // summed over particles
 
 private:
+  Cell cell_of(const Vec3 &R_A) const {
+    return (inverse_lattice_ * R_A).array().ceil().cast<int>();
+  }
+
   Mat3 inverse_lattice_;
   std::vector<Cell> cells_;
   std::vector<std::int64_t> hops_;
