@@ -102,17 +102,27 @@ PositionLog::~PositionLog() {
 }
 
 void PositionLog::observe(const ParticleSample &sample) {
-  std::fwrite(sample.R_A.data(), sizeof(Vec3), particles_, file_);
+  buffer_.insert(buffer_.end(), sample.R_A.begin(), sample.R_A.end());
   ++samples_;
+  if (buffer_.size() >= buffer_samples * particles_)
+    write_buffer();
+}
+
+void PositionLog::write_buffer() {
+  if (std::fwrite(buffer_.data(), sizeof(Vec3), buffer_.size(), file_) != buffer_.size())
+    throw std::runtime_error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  buffer_.clear();
 }
 
 void PositionLog::save(Checkpoint &checkpoint) {
+  write_buffer();
   if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0)
     throw std::runtime_error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
   checkpoint.set_int("position_samples", samples_);
 }
 
 std::vector<Vec3> PositionLog::read_particle(std::size_t i) {
+  write_buffer();
   if (std::fflush(file_) != 0)
     throw std::runtime_error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
   std::FILE *in = std::fopen(path_.c_str(), "rb");

@@ -74,15 +74,19 @@ public:
   PositionLog &operator=(const PositionLog &) = delete;
   void observe(const ParticleSample &sample) override;
   void save(Checkpoint &checkpoint) override;
-  // The positions of particle i over all samples (reads the file back), then
+  // The positions of particle i over all samples (reads the file back).
   std::vector<Vec3> read_particle(std::size_t i);
   void remove(); // deletes the scratch file
 
 private:
+  static constexpr std::size_t buffer_samples = 4096; // written in blocks of this many samples
+  void write_buffer();
+
   std::string path_;
   std::size_t particles_;
   std::FILE *file_ = nullptr;
   std::int64_t samples_ = 0;
+  std::vector<Vec3> buffer_;
 };
 
 // The H5MD trajectory file, every stride-th step.
