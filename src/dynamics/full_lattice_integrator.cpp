@@ -2,7 +2,7 @@
 
 #include "ionbath/core/error.hpp"
 #include "ionbath/dynamics/rk5.hpp"
-#include "ionbath/dynamics/simd.hpp"
+#include "lattice_passes.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -21,138 +21,10 @@ namespace {
 using T = ButcherRk5;
 constexpr int S = T::stages;
 
-// For ẍ = g(x) the RK5 of §0.4 applied to y = (x, ẋ) collapses to stage accelerations g_k alone:
-// stage position x + c_i δt ẋ + δt² Σ_k ā_ik g_k, stage velocity ẋ + δt Σ_k a_ik g_k, and the
-// update x + δt ẋ + δt² Σ_k b̄_k g_k, ẋ + δt Σ_k b_k g_k, with ā = a·a and b̄ = b·a (same numbers
-// as the first-order form up to rounding; no stage velocities need storing).
-struct SecondOrderRk5 {
-  std::array<std::array<double, S>, S> abar{};
-  std::array<double, S> bbar{};
-  constexpr SecondOrderRk5() {
-    for (int i = 0; i < S; ++i)
-      for (int k = 0; k < S; ++k)
-        for (int j = k + 1; j < i; ++j)
-          abar[i][k] += T::a[i][j] * T::a[j][k];
-    for (int k = 0; k < S; ++k)
-      for (int i = k + 1; i < S; ++i)
-        bbar[k] += T::b[i] * T::a[i][k];
-  }
-};
 constexpr SecondOrderRk5 rk2{};
-static_assert(rk2.bbar[S - 1] == 0.0, "the last stage enters the position only through b");
-
-// The line work of one pass for one Cartesian component, fused so that every source is read once
-// per site: with ṙ, the K stage accelerations g_k of the pass's sources and the weights of
-// PassWeights,
-//   positions   P_q = r + w_q0 ṙ + Σ_k w_q,k+1 g_k            (q < Positions)
-//   update      r' = r + u_0 ṙ + Σ_k u_k+1 g_k,  ṙ' = ṙ + Σ_k d_k g_k   (in place)
-//   next stage  P_1 = r' + n ṙ'                                (the next step's second stage)
-// Each term is one multiply–add, added in the order written.
-constexpr int kMaxSources = 4;
-struct PassWeights {
-  std::array<std::array<double, kMaxSources + 1>, 2> position{};
-  std::array<double, kMaxSources + 1> dr{};
-  std::array<double, kMaxSources> dv{};
-  double next = 0;
-};
-// Component x of one line of every array; component c of array a is at c · stride of a (the
-// full fields share one stride, the window's fields have theirs, the accelerations of the sources
-// may be line buffers). Rows of the fields are field_row apart (the padded plane layout).
-struct PassLine {
-  const double *v = nullptr;
-  double *r = nullptr; // read, and written in place by an update
-  double *rdot = nullptr;
-  std::array<const double *, kMaxSources> g{};
-  std::array<double *, 2> position{};
-  double *next = nullptr;
-  std::int64_t field_stride = 0;    // v, r, ṙ, next
-  std::int64_t position_stride = 0; // positions
-  std::array<std::int64_t, kMaxSources> g_stride{};
-  // `rows` consecutive lines: line y of each array at y · (its row stride).
-  int rows = 1;
-  int components = 3; // 3 n_b: component α of basis atom b is array 3b + α
-  std::int64_t field_row = 0;
-  std::array<std::int64_t, kMaxSources> g_row{};
-};
-
-using simd::broadcast;
-using simd::load;
-using simd::Pack2;
-using simd::Pack4;
-using simd::store;
-
-template <class V, int K, int Positions, bool Update, bool Next>
-__attribute__((always_inline)) inline void pass_sites(int x, const PassLine &line,
-                                                      const PassWeights &w) {
-  const V r = load<V>(line.r + x), v = load<V>(line.v + x);
-  V g[K > 0 ? K : 1];
-  for (int k = 0; k < K; ++k)
-    g[k] = load<V>(line.g[k] + x);
-  for (int q = 0; q < Positions; ++q) {
-    V p = r + broadcast<V>(w.position[q][0]) * v;
-    for (int k = 0; k < K; ++k)
-      p += broadcast<V>(w.position[q][k + 1]) * g[k];
-    store(line.position[q] + x, p);
-  }
-  V rn = r, vn = v;
-  if constexpr (Update) {
-    rn += broadcast<V>(w.dr[0]) * v;
-    for (int k = 0; k < K; ++k)
-      rn += broadcast<V>(w.dr[k + 1]) * g[k];
-    for (int k = 0; k < K; ++k)
-      vn += broadcast<V>(w.dv[k]) * g[k];
-    store(line.r + x, rn);
-    store(line.rdot + x, vn);
-  }
-  if constexpr (Next)
-    store(line.next + x, rn + broadcast<V>(w.next) * vn);
-}
-
-template <class Pack, int K, int Positions, bool Update, bool Next>
-__attribute__((always_inline)) inline void pass_line(int n, const PassLine &all,
-                                                     const PassWeights &weights) {
-  constexpr int lanes = sizeof(Pack) / sizeof(double);
-  const PassWeights w = weights; // a local copy: the stores cannot alias it
-  for (int y = 0; y < all.rows; ++y)
-    for (int c = 0; c < all.components; ++c) {
-      PassLine line = all;
-      const std::int64_t f = c * all.field_stride + y * all.field_row;
-      line.v += f;
-      line.r += f;
-      line.rdot = line.rdot ? line.rdot + f : nullptr;
-      for (int k = 0; k < K; ++k)
-        line.g[k] += c * all.g_stride[k] + y * all.g_row[k];
-      for (int q = 0; q < Positions; ++q)
-        line.position[q] += c * all.position_stride + y * all.field_row;
-      line.next = line.next ? line.next + f : nullptr;
-      int x = 0;
-      for (; x + lanes <= n; x += lanes)
-        pass_sites<Pack, K, Positions, Update, Next>(x, line, w);
-      for (; x < n; ++x)
-        pass_sites<double, K, Positions, Update, Next>(x, line, w);
-    }
-}
-
-using PassFunction = void (*)(int, const PassLine &, const PassWeights &);
-
-template <int K, int Positions, bool Update, bool Next>
-void pass_sse2(int n, const PassLine &line, const PassWeights &w) {
-  pass_line<Pack2, K, Positions, Update, Next>(n, line, w);
-}
-#if defined(__GNUC__) && defined(__x86_64__)
-template <int K, int Positions, bool Update, bool Next>
-__attribute__((target("avx2,fma"))) void pass_avx2(int n, const PassLine &line,
-                                                   const PassWeights &w) {
-  pass_line<Pack4, K, Positions, Update, Next>(n, line, w);
-}
-#endif
-template <int K, int Positions, bool Update, bool Next> PassFunction select_pass() {
-#if defined(__GNUC__) && defined(__x86_64__)
-  if (simd::cpu_has_avx2_fma())
-    return pass_avx2<K, Positions, Update, Next>;
-#endif
-  return pass_sse2<K, Positions, Update, Next>;
-}
+using passes::PassFunction;
+using passes::PassLine;
+using passes::PassWeights;
 
 int resolve_threads(int requested) {
 #ifdef _OPENMP
@@ -557,28 +429,8 @@ void FullLatticeIntegrator::step_rk5() {
   for (int j = 0; j < S; ++j)
     P[j] = stage_position(j);
 
-  // Weights of the three passes (sources: pass 0 A_0, A_1; pass 1 A_0 … A_3; pass 2 A_4, A_5).
-  std::array<PassWeights, 3> weights;
-  for (int pass = 0; pass < 3; ++pass) {
-    const int first_source = pass == 2 ? 4 : 0;
-    const int sources = pass == 1 ? 4 : 2;
-    PassWeights &w = weights[pass];
-    for (int q = 0; q < 2 && pass < 2; ++q) {
-      const int j = 2 * pass + 2 + q;
-      w.position[q][0] = h * T::c[j];
-      for (int k = 0; k < sources; ++k)
-        w.position[q][k + 1] = h * h * rk2.abar[j][first_source + k];
-    }
-    w.dr[0] = pass == 1 ? h : 0.0;
-    for (int k = 0; k < sources && pass > 0; ++k) {
-      w.dr[k + 1] = h * h * rk2.bbar[first_source + k];
-      w.dv[k] = h * T::b[first_source + k];
-    }
-    w.next = h * T::c[1];
-  }
-  static const std::array<PassFunction, 4> kernels{
-      select_pass<2, 2, false, false>(), select_pass<4, 2, true, false>(),
-      select_pass<2, 0, true, true>(), select_pass<0, 0, false, true>()};
+  const std::array<PassWeights, 3> weights = passes::rk5_pass_weights(h);
+  const std::array<PassFunction, 4> &kernels = passes::rk5_pass_kernels();
 
   const std::int64_t field = stencil_.padded_sites(), row = stencil_.row_stride();
   if (!second_stage_valid_) {

@@ -22,6 +22,28 @@ struct ButcherRk5 {
                                                 12.0 / 90, 32.0 / 90, 7.0 / 90};
 };
 
+// For ẍ = g(x) the RK5 above applied to y = (x, ẋ) collapses to stage accelerations g_k alone:
+// stage position x + c_i δt ẋ + δt² Σ_k ā_ik g_k, stage velocity ẋ + δt Σ_k a_ik g_k, and the
+// update x + δt ẋ + δt² Σ_k b̄_k g_k, ẋ + δt Σ_k b_k g_k, with ā = a·a and b̄ = b·a (same numbers
+// as the first-order form up to rounding; no stage velocities need storing).
+struct SecondOrderRk5 {
+  static constexpr int S = ButcherRk5::stages;
+  std::array<std::array<double, S>, S> abar{};
+  std::array<double, S> bbar{};
+  constexpr SecondOrderRk5() {
+    using T = ButcherRk5;
+    for (int i = 0; i < S; ++i)
+      for (int k = 0; k < S; ++k)
+        for (int j = k + 1; j < i; ++j)
+          abar[i][k] += T::a[i][j] * T::a[j][k];
+    for (int k = 0; k < S; ++k)
+      for (int i = k + 1; i < S; ++i)
+        bbar[k] += T::b[i] * T::a[i][k];
+  }
+};
+static_assert(SecondOrderRk5{}.bbar[ButcherRk5::stages - 1] == 0.0,
+              "the last stage enters the position only through b");
+
 // One step y(t) → y(t + δt) of ẏ = f(stage, t_stage, y). The stage index i (0-based) lets a
 // right-hand side with tabulated time dependence look up its samples at t + c_i δt.
 // State: a fixed-size vector type with +, += and scalar * (e.g. Eigen::Matrix<double, n, 1>).
