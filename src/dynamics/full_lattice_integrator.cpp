@@ -35,26 +35,6 @@ int resolve_threads(int requested) {
 #endif
 }
 
-// The shortest run of consecutive planes (periodic, n planes) that holds every listed plane: its
-// first plane and its length.
-std::pair<int, int> circular_cover(std::vector<int> planes, int n) {
-  if (planes.empty())
-    return {0, 0};
-  std::sort(planes.begin(), planes.end());
-  planes.erase(std::unique(planes.begin(), planes.end()), planes.end());
-  const std::size_t m = planes.size();
-  int widest = 0, start = planes[0];
-  for (std::size_t i = 0; i < m; ++i) {
-    const int next = planes[(i + 1) % m];
-    const int gap = m == 1 ? n : (next - planes[i] + n) % n; // empty planes + 1
-    if (gap > widest) {
-      widest = gap;
-      start = next;
-    }
-  }
-  return {start, n - widest + 1};
-}
-
 // f(line, thread) for the lines [first, end), OpenMP-parallel over lines when threads > 1.
 template <class F> void for_each_line(int first, int end, int threads, F &&f) {
 #ifdef _OPENMP
@@ -151,35 +131,39 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
   second_stage_ = acceleration_ = {2 * field_size};
   for (int z = 0; z < lattice[2]; ++z)
     full_slot_.push_back(z + stencil_.halo()[2]);
-  if (rk5) {
-    const int n3 = lattice[2], h = stencil_.halo()[2];
-    if (stencil_.reads_planes_anywhere()) {
-      // Seam: pass 1 on the sweep's first h planes and pass 2 on its first 2h planes wait for the
-      // last planes (periodic), and read the window's planes up to 3h − 1. Ring: pass 2 trails
-      // pass 0 by 2h planes, and the ion forces of a pass wait for the planes of the interaction
-      // lists, which start 2h planes into the sweep and must be written before any slot is
-      // reused.
-      window_seam_ = 3 * h;
-      const int ring = std::max(4 * h + 2, interaction_plane_span() + 2);
-      window_slots_ = std::min(n3, window_seam_ + ring);
-      window_reuse_ = window_slots_ < n3;
-      window_component_ = stencil_.plane_stride();
-      window_plane_ = 3 * window_component_;
-      // (The stencil's vector loop may read a few doubles past the last plane.)
-      window_field_ = window_slots_ * window_plane_ + stencil_.line_buffer_length() + 8;
-      window_slot_.assign(static_cast<std::size_t>(n3), 0);
-    } else {
-      window_component_ = stencil_.padded_sites();
-      window_plane_ = stencil_.plane_stride();
-      window_field_ = field_size;
-      window_slot_ = full_slot_;
-    }
-    window_storage_.assign(static_cast<std::size_t>(6 * window_field_), 0.0);
-  }
+  if (rk5)
+    init_rk5_window();
   chunk_rows_ = (lattice[1] + threads_ - 1) / threads_;
   line_scratch_.assign(static_cast<std::size_t>(threads_) * 2 * stencil_.components() *
                            chunk_rows_ * stencil_.line_buffer_length(),
                        0.0);
+}
+
+void FullLatticeIntegrator::init_rk5_window() {
+  const int n3 = lattice()[2], h = stencil_.halo()[2];
+  PlaneWavefrontShape shape{.passes = 3, .planes = n3, .reach = h, .seam = 0, .slots = n3};
+  if (stencil_.reads_planes_anywhere()) {
+    // Seam: pass 1 on the sweep's first h planes and pass 2 on its first 2h planes wait for the
+    // last planes (periodic), and read the window's planes up to 3h − 1. Ring: pass 2 trails
+    // pass 0 by 2h planes, and the ion forces of a pass wait for the planes of the interaction
+    // lists, which start 2h planes into the sweep and must be written before any slot is
+    // reused.
+    shape.seam = 3 * h;
+    const int ring = std::max(4 * h + 2, interaction_plane_span() + 2);
+    shape.slots = std::min(n3, shape.seam + ring);
+    window_component_ = stencil_.plane_stride();
+    window_plane_ = 3 * window_component_;
+    // (The stencil's vector loop may read a few doubles past the last plane.)
+    window_field_ = shape.slots * window_plane_ + stencil_.line_buffer_length() + 8;
+    window_slot_.assign(static_cast<std::size_t>(n3), 0);
+  } else {
+    window_component_ = stencil_.padded_sites();
+    window_plane_ = stencil_.plane_stride();
+    window_field_ = stencil_.components() * stencil_.padded_sites();
+    window_slot_ = full_slot_;
+  }
+  window_storage_.assign(static_cast<std::size_t>(6 * window_field_), 0.0);
+  wavefront_ = PlaneWavefront(shape);
 }
 
 FullLatticeIntegrator::StoredField FullLatticeIntegrator::stored(Field f) {
@@ -398,230 +382,193 @@ void FullLatticeIntegrator::advance(std::int64_t steps) {
     step();
 }
 
-// One RK5 step in S/2 passes, each computing two stages. Stage j's position
-// r + c_j δt ṙ + δt² Σ_k ā_jk A_k never involves A_{j−1} (ā_{j,j−1} = 0), so the positions of
-// stages i and i + 1 are both known before the pass for stages (i, i + 1): that pass applies the
-// stencil to both (plus the ion forces of S), then writes the positions of stages i + 2 and i + 3,
-// or at the end the final update and the next step's second-stage positions r + c_2 δt ṙ.
+// The fields, weights and ion stages of one RK5 step.
+struct FullLatticeIntegrator::Rk5Step {
+  std::array<PassWeights, 3> weights;
+  const std::array<PassFunction, 4> &kernels;
+  StoredField r, v;
+  std::array<StoredField, 2> A; // stage accelerations A_0, A_1
+  std::array<StoredField, S> P; // stage positions (P_0 = r)
+  std::array<Vec3, S> ion_acceleration{};
+};
+
+// One RK5 step in S/2 passes, each computing two stages (physics.md §0.4 in the second-order
+// form of SecondOrderRk5). Stage j's position r + c_j δt ṙ + δt² Σ_k ā_jk A_k never involves
+// A_{j−1} (ā_{j,j−1} = 0), so the positions of stages i and i + 1 are both known before the pass
+// for stages (i, i + 1): that pass applies the stencil to both (plus the ion forces of S,
+// physics.md §4.1), then writes the positions of stages i + 2 and i + 3, or at the end the final
+// update and the next step's second-stage positions r + c_2 δt ṙ.
 //
-// The passes run as a wavefront over the planes n3 = const (tasks (pass, plane)), so a plane's
-// fields are reused from cache by the next pass a few planes behind instead of being streamed
-// from memory once per pass. Task (p, z) needs pass p − 1 on the planes z − h … z + h (h the
-// stencil's reach along axis 3, periodic), and pass p ≥ 1 needs the ion forces of its stages,
-// which read the stage positions of pass p − 1 on the planes the interaction list can touch. The
-// in-place updates of r, ṙ and the next step's P_1 by passes 1 and 2 come after every pass-0 task
-// that reads those planes, periodic neighbours included (implied by the wrapped dependencies), so
-// pass 0 always reads the values of the step's start. The stage accelerations A_0, A_1 and
-// positions P_2 … P_5 live in the window (see the header); where its slots are reused, task
-// (p, z) of pass p < 2 also waits until pass p + 1 has read the plane that held the slot before
-// (the slot's previous plane ± h). Every task computes the same numbers whatever the order, so
-// the result does not depend on the schedule or the threads.
+// The passes run as a plane wavefront (PlaneWavefront, tasks (pass, plane)): task (p, z) needs
+// pass p − 1 on the planes z − h … z + h (h the stencil's reach along axis 3), and pass p ≥ 1
+// opens with the ion forces of its stages, which read the stage positions of pass p − 1 on the
+// planes the interaction list can touch (its gate). The in-place updates of r, ṙ and the next
+// step's P_1 by passes 1 and 2 come after every pass-0 task that reads those planes, periodic
+// neighbours included (implied by the wrapped dependencies), so pass 0 always reads the values of
+// the step's start, and a repeated sweep (pass 0 alone has run) computes the same numbers. Every
+// task computes the same numbers whatever the order, so the result does not depend on the
+// schedule or the threads.
 void FullLatticeIntegrator::step_rk5() {
   static_assert(S == 6, "the pass kernels are laid out for six stages in three pairs");
-  const double h = dt_;
-  const int n2 = lattice()[1], n3 = lattice()[2];
-  const int reach = stencil_.halo()[2];
-  const int buffer = stencil_.line_buffer_length();
-  const int components = stencil_.components();
-  const StoredField r = stored(r_), v = stored(v_);
-  std::array<StoredField, 2> A{stage_acceleration(0), stage_acceleration(1)};
-  std::array<StoredField, S> P; // stage positions (P_0 = r)
+  Rk5Step s{passes::rk5_pass_weights(dt_),
+            passes::rk5_pass_kernels(),
+            stored(r_),
+            stored(v_),
+            {stage_acceleration(0), stage_acceleration(1)},
+            {}};
   for (int j = 0; j < S; ++j)
-    P[j] = stage_position(j);
-
-  const std::array<PassWeights, 3> weights = passes::rk5_pass_weights(h);
-  const std::array<PassFunction, 4> &kernels = passes::rk5_pass_kernels();
-
-  const std::int64_t field = stencil_.padded_sites(), row = stencil_.row_stride();
-  if (!second_stage_valid_) {
-    // The next-stage arithmetic of the last pass, so a restarted run (fresh stage-2 positions) is
-    // bitwise identical to a continuing one.
-    for_each_line(stencil_.lines(), threads_, [&](int l, int) {
-      const std::int64_t o = stencil_.line_start(l);
-      PassLine line;
-      line.components = components;
-      line.r = r.base + o;
-      line.v = v.base + o;
-      line.next = P[1].base + o;
-      line.field_stride = field;
-      kernels[3](stencil_.line_length(), line, weights[2]);
-    });
-    stencil_.fill_halo(P[1].base);
-    second_stage_valid_ = true;
+    s.P[j] = stage_position(j);
+  if (!second_stage_valid_)
+    refresh_second_stage(s);
+  rk5_ion_stages(s, 0);
+  const PlaneWavefrontWork work{[&](int pass, int z) { rk5_plane(s, pass, z); },
+                                [&](int pass) { rk5_ion_stages(s, pass); },
+                                [&](int pass) { return rk5_gate(s, pass); }};
+  try {
+    wavefront_.execute(work, stencil_.reads_planes_anywhere() ? std::span<int>(window_slot_)
+                                                              : std::span<int>());
+  } catch (const PlaneWavefrontTooWide &e) {
+    throw std::runtime_error(fmt::format(
+        "full EOM: the ion's stage positions in step {} reach {} consecutive planes, more than "
+        "the RK5 window of {} planes serves; the time step {} ps is too long for the ion's speed",
+        step_index_, e.span, e.limit, dt_));
   }
+  rk5_ion_update(s);
+}
 
-  std::array<Vec3, S> ion_acceleration;
-  auto stage_ion_position = [&](int j) {
-    Vec3 R_stage = R_ + (T::c[j] * h) * Rdot_;
-    for (int k = 0; k + 1 < j; ++k)
-      R_stage += (h * h * rk2.abar[j][k]) * ion_acceleration[k];
-    return R_stage;
-  };
-  auto evaluate_ion = [&](int pass) {
-    for (int j = 2 * pass; j < 2 * pass + 2; ++j) {
-      interact(P[j], stage_ion_position(j), site_forces_[j], ion_force_);
-      ion_acceleration[j] = ion_inverse_mass_.cwiseProduct(ion_force_);
-    }
-  };
-  // Planes whose stage positions the interaction of pass `pass` reads.
-  auto gate_planes = [&](int pass) {
-    std::vector<int> planes = interaction_planes(stage_ion_position(2 * pass));
-    const std::vector<int> second = interaction_planes(stage_ion_position(2 * pass + 1));
-    planes.insert(planes.end(), second.begin(), second.end());
-    return planes;
-  };
+// The next-stage arithmetic of the last pass, so a restarted run (fresh stage-2 positions) is
+// bitwise identical to a continuing one.
+void FullLatticeIntegrator::refresh_second_stage(const Rk5Step &s) {
+  const std::int64_t field = stencil_.padded_sites();
+  for_each_line(stencil_.lines(), threads_, [&](int l, int) {
+    const std::int64_t o = stencil_.line_start(l);
+    PassLine line;
+    line.components = stencil_.components();
+    line.r = s.r.base + o;
+    line.v = s.v.base + o;
+    line.next = s.P[1].base + o;
+    line.field_stride = field;
+    s.kernels[3](stencil_.line_length(), line, s.weights[2]);
+  });
+  stencil_.fill_halo(s.P[1].base);
+  second_stage_valid_ = true;
+}
 
-  // Task (pass, plane z): the stencil of the pass's two stages on the plane's lines, the ion forces
-  // on its atoms, then the fused line update; afterwards the ghosts of the planes written.
-  auto run_task = [&](int pass, int z) {
-    const int i = 2 * pass;
-    // The plane's lines in one contiguous chunk per thread; each kernel call covers a chunk.
-    for_each_line(0, threads_, threads_, [&](int chunk, int thread) {
-      const int first_row = chunk * n2 / threads_;
-      const int count = (chunk + 1) * n2 / threads_ - first_row;
-      if (count == 0)
-        return;
-      const std::int64_t o = stencil_.in_plane_index(0, first_row);
-      double *scratch =
-          line_scratch_.data() + std::int64_t(thread) * 2 * components * chunk_rows_ * buffer;
-      // Stage accelerations of the chunk: straight into A_j if a later pass needs them, else into
-      // buffers of one row per line.
-      std::array<FieldView, 2> g;
-      const std::int64_t g_row = pass == 0 ? row : buffer;
-      const std::int64_t g_stride = pass == 0 ? A[0].component : chunk_rows_ * buffer;
-      for (int q = 0; q < 2; ++q) {
-        double *rows = pass == 0 ? A[q].at(z) + o : scratch + components * q * chunk_rows_ * buffer;
-        g[q] = {rows, rows + g_stride, rows + 2 * g_stride};
-        stage_lines(P[i + q], z, first_row, count, g[q], g_row, 3 * g_stride);
-        for (int l = 0; l < count; ++l)
-          add_site_accelerations(site_forces_[i + q], z * n2 + first_row + l,
-                                 {g[q][0] + l * g_row, g[q][1] + l * g_row, g[q][2] + l * g_row},
-                                 3 * g_stride);
-      }
-      const std::int64_t state = r.at(z) - r.base + o;
-      PassLine line;
-      line.rows = count;
-      line.components = components;
-      line.r = r.base + state;
-      line.v = v.base + state;
-      line.rdot = v.base + state;
-      line.field_stride = field;
-      line.field_row = row;
-      if (pass == 1) {
-        line.g = {A[0].at(z) + o, A[1].at(z) + o, g[0][0], g[1][0]};
-        line.g_stride = {A[0].component, A[1].component, g_stride, g_stride};
-        line.g_row = {row, row, g_row, g_row};
-      } else {
-        line.g = {g[0][0], g[1][0], nullptr, nullptr};
-        line.g_stride = {g_stride, g_stride, 0, 0};
-        line.g_row = {g_row, g_row, 0, 0};
-      }
-      if (pass < 2) {
-        line.position = {P[i + 2].at(z) + o, P[i + 3].at(z) + o};
-        line.position_stride = P[i + 2].component;
-      }
-      line.next = P[1].base + state;
-      kernels[pass](stencil_.line_length(), line, weights[pass]);
-    });
-    if (pass < 2) {
-      fill_ghosts(P[i + 2], z);
-      fill_ghosts(P[i + 3], z);
-    } else {
-      fill_ghosts(r, z);
-      fill_ghosts(P[1], z);
-    }
-  };
+// R + c_j δt Ṙ + δt² Σ_k ā_jk Ä_k (physics.md §0.4, second-order form).
+Vec3 FullLatticeIntegrator::stage_ion_position(const Rk5Step &s, int j) const {
+  const double h = dt_;
+  Vec3 R_stage = R_ + (T::c[j] * h) * Rdot_;
+  for (int k = 0; k + 1 < j; ++k)
+    R_stage += (h * h * rk2.abar[j][k]) * s.ion_acceleration[k];
+  return R_stage;
+}
 
-  evaluate_ion(0);
-  // Sweep order: start 2h planes before the run of planes the first gate needs, so that the gate
-  // lies inside the wavefront and not among the tasks held back by the periodic wrap. Where the
-  // window's slots are reused, pass 1 must be able to finish the second gate's planes before pass
-  // 2 starts: sweep positions h … seam + ring − 1. An ion that crosses planes within the step
-  // can put that gate outside; the sweep then starts again from a start that covers both gates
-  // (until then only pass 0 has run, which reads r and P_1 alone, so the repeat computes the
-  // same numbers).
-  const int ring = window_slots_ - window_seam_;
-  std::vector<int> cover = gate_planes(1);
-  std::vector<std::array<bool, 3>> done(static_cast<std::size_t>(n3));
-  for (bool swept = false; !swept;) {
-    const auto [start, length] = circular_cover(cover, n3);
-    if (window_reuse_ && length > ring + reach)
-      throw std::runtime_error(fmt::format(
-          "full EOM: the ion's stage positions in step {} reach {} consecutive planes, more than "
-          "the RK5 window of {} planes serves; the time step {} ps is too long for the ion's "
-          "speed",
-          step_index_, length, ring + reach, dt_));
-    const int z0 = ((start - 2 * reach) % n3 + n3) % n3;
-    auto plane_at = [&](int position) { return (z0 + position) % n3; };
-    // Window slots of this sweep: the seam's planes first, then the ring.
-    if (stencil_.reads_planes_anywhere())
-      for (int position = 0; position < n3; ++position)
-        window_slot_[plane_at(position)] =
-            position < window_seam_ ? position : window_seam_ + (position - window_seam_) % ring;
-    std::array<bool, 3> ion_ready{true, false, false};
-    std::array<std::vector<int>, 3> gate;
-    gate[1] = gate_planes(1);
-    std::fill(done.begin(), done.end(), std::array<bool, 3>{false, false, false});
-    std::array<int, 3> cursor{}; // sweep positions before it are done, per pass
-    auto ready = [&](int pass, int position) {
-      const int z = plane_at(position);
-      for (int d = -reach; d <= reach && pass > 0; ++d)
-        if (!done[((z + d) % n3 + n3) % n3][pass - 1])
-          return false;
-      if (window_reuse_ && pass < 2 && position >= window_seam_ + ring)
-        for (int d = -reach; d <= reach; ++d)
-          if (!done[plane_at(position - ring + d)][pass + 1])
-            return false;
-      return true;
-    };
-    swept = true;
-    for (int remaining = 3 * n3; remaining > 0 && swept;) {
-      bool progressed = false;
-      for (int pass = 2; pass >= 0 && !progressed; --pass) {
-        if (!ion_ready[pass]) {
-          if (!ion_ready[pass - 1] || !std::all_of(gate[pass].begin(), gate[pass].end(),
-                                                   [&](int z) { return done[z][pass - 1]; }))
-            continue;
-          evaluate_ion(pass);
-          ion_ready[pass] = true;
-          if (pass + 1 < 3) {
-            gate[pass + 1] = gate_planes(pass + 1);
-            if (window_reuse_ && std::any_of(gate[2].begin(), gate[2].end(), [&](int z) {
-                  const int position = (z - z0 + n3) % n3;
-                  return position < reach || position >= window_seam_ + ring;
-                })) {
-              cover.insert(cover.end(), gate[2].begin(), gate[2].end());
-              swept = false;
-              break;
-            }
-          }
-        }
-        while (cursor[pass] < n3 && done[plane_at(cursor[pass])][pass])
-          ++cursor[pass];
-        for (int position = cursor[pass]; position < n3; ++position) {
-          const int z = plane_at(position);
-          if (!done[z][pass] && ready(pass, position)) {
-            run_task(pass, z);
-            done[z][pass] = true;
-            --remaining;
-            progressed = true;
-            break;
-          }
-        }
-      }
-      if (swept && !progressed)
-        throw std::logic_error("full EOM: RK5 wavefront made no progress");
-    }
+// The ion forces of the two stages of `pass` (physics.md §4.1), from their stage positions.
+void FullLatticeIntegrator::rk5_ion_stages(Rk5Step &s, int pass) {
+  for (int j = 2 * pass; j < 2 * pass + 2; ++j) {
+    interact(s.P[j], stage_ion_position(s, j), site_forces_[j], ion_force_);
+    s.ion_acceleration[j] = ion_inverse_mass_.cwiseProduct(ion_force_);
   }
+}
 
+// Planes whose stage positions the interaction of pass `pass` reads.
+std::vector<int> FullLatticeIntegrator::rk5_gate(const Rk5Step &s, int pass) const {
+  std::vector<int> planes = interaction_planes(stage_ion_position(s, 2 * pass));
+  const std::vector<int> second = interaction_planes(stage_ion_position(s, 2 * pass + 1));
+  planes.insert(planes.end(), second.begin(), second.end());
+  return planes;
+}
+
+// R += δt Ṙ + δt² Σ_k b̄_k Ä_k, Ṙ += δt Σ_k b_k Ä_k (physics.md §0.4, second-order form).
+void FullLatticeIntegrator::rk5_ion_update(const Rk5Step &s) {
+  const double h = dt_;
   Vec3 dR = h * Rdot_;
   Vec3 dRdot = Vec3::Zero();
   for (int k = 0; k < S; ++k) {
-    dR += (h * h * rk2.bbar[k]) * ion_acceleration[k];
-    dRdot += (h * T::b[k]) * ion_acceleration[k];
+    dR += (h * h * rk2.bbar[k]) * s.ion_acceleration[k];
+    dRdot += (h * T::b[k]) * s.ion_acceleration[k];
   }
   R_ += dR;
   Rdot_ += dRdot;
+}
+
+// Task (pass, plane z): the plane's lines in one contiguous chunk per thread, then the ghosts of
+// the planes written.
+void FullLatticeIntegrator::rk5_plane(const Rk5Step &s, int pass, int z) {
+  const int n2 = lattice()[1];
+  for_each_line(0, threads_, threads_, [&](int chunk, int thread) {
+    const int first_row = chunk * n2 / threads_;
+    const int count = (chunk + 1) * n2 / threads_ - first_row;
+    if (count > 0)
+      rk5_chunk(s, pass, z, first_row, count, thread);
+  });
+  const int i = 2 * pass;
+  if (pass < 2) {
+    fill_ghosts(s.P[i + 2], z);
+    fill_ghosts(s.P[i + 3], z);
+  } else {
+    fill_ghosts(s.r, z);
+    fill_ghosts(s.P[1], z);
+  }
+}
+
+// Stage accelerations of `count` rows of plane z from first_row: the stencil of the pass's two
+// stages plus the forces of S on its atoms (physics.md §4.1), straight into A_j if a later pass
+// needs them, else into the thread's buffers of one row per line.
+FullLatticeIntegrator::StageRows FullLatticeIntegrator::rk5_stage_rows(const Rk5Step &s, int pass,
+                                                                       int z, int first_row,
+                                                                       int count, int thread) {
+  const int i = 2 * pass, n2 = lattice()[1], buffer = stencil_.line_buffer_length();
+  const int components = stencil_.components();
+  const std::int64_t o = stencil_.in_plane_index(0, first_row);
+  double *scratch =
+      line_scratch_.data() + std::int64_t(thread) * 2 * components * chunk_rows_ * buffer;
+  StageRows out;
+  out.row = pass == 0 ? stencil_.row_stride() : buffer;
+  out.stride = pass == 0 ? s.A[0].component : chunk_rows_ * buffer;
+  for (int q = 0; q < 2; ++q) {
+    double *rows = pass == 0 ? s.A[q].at(z) + o : scratch + components * q * chunk_rows_ * buffer;
+    FieldView &g = out.g[q];
+    g = {rows, rows + out.stride, rows + 2 * out.stride};
+    stage_lines(s.P[i + q], z, first_row, count, g, out.row, 3 * out.stride);
+    for (int l = 0; l < count; ++l)
+      add_site_accelerations(site_forces_[i + q], z * n2 + first_row + l,
+                             {g[0] + l * out.row, g[1] + l * out.row, g[2] + l * out.row},
+                             3 * out.stride);
+  }
+  return out;
+}
+
+// The fused line update of one chunk (lattice_passes.hpp) from its stage accelerations.
+void FullLatticeIntegrator::rk5_chunk(const Rk5Step &s, int pass, int z, int first_row, int count,
+                                      int thread) {
+  const StageRows g = rk5_stage_rows(s, pass, z, first_row, count, thread);
+  const std::int64_t row = stencil_.row_stride();
+  const std::int64_t o = stencil_.in_plane_index(0, first_row);
+  const std::int64_t state = s.r.at(z) - s.r.base + o;
+  PassLine line;
+  line.rows = count;
+  line.components = stencil_.components();
+  line.r = s.r.base + state;
+  line.v = s.v.base + state;
+  line.rdot = s.v.base + state;
+  line.field_stride = stencil_.padded_sites();
+  line.field_row = row;
+  if (pass == 1) {
+    line.g = {s.A[0].at(z) + o, s.A[1].at(z) + o, g.g[0][0], g.g[1][0]};
+    line.g_stride = {s.A[0].component, s.A[1].component, g.stride, g.stride};
+    line.g_row = {row, row, g.row, g.row};
+  } else {
+    line.g = {g.g[0][0], g.g[1][0], nullptr, nullptr};
+    line.g_stride = {g.stride, g.stride, 0, 0};
+    line.g_row = {g.row, g.row, 0, 0};
+  }
+  if (pass < 2) {
+    line.position = {s.P[2 * pass + 2].at(z) + o, s.P[2 * pass + 3].at(z) + o};
+    line.position_stride = s.P[2 * pass + 2].component;
+  }
+  line.next = s.P[1].base + state;
+  s.kernels[pass](stencil_.line_length(), line, s.weights[pass]);
 }
 
 std::vector<int> FullLatticeIntegrator::interaction_planes(const Vec3 &R) const {

@@ -12,6 +12,7 @@
 #include "ionbath/crystal/crystal.hpp"
 #include "ionbath/dynamics/lattice_stencil.hpp"
 #include "ionbath/dynamics/pair_potential.hpp"
+#include "ionbath/dynamics/plane_wavefront.hpp"
 
 #include <cstdint>
 #include <span>
@@ -166,7 +167,25 @@ private:
   // Upper bound of the number of consecutive planes (periodic) the interaction lists of two
   // stages of one RK5 pass read.
   int interaction_plane_span() const;
+  // RK5 (physics.md §0.4) in three passes over a plane wavefront; Rk5Step (defined in the .cpp)
+  // holds one step's fields, weights and ion stages.
+  struct Rk5Step;
+  // Stage accelerations of a chunk of rows of one plane: g[q] for the pass's stages, rows `row`
+  // and components `stride` doubles apart (atom b at 3b · stride).
+  struct StageRows {
+    std::array<FieldView, 2> g;
+    std::int64_t row = 0, stride = 0;
+  };
+  void init_rk5_window();
   void step_rk5();
+  void refresh_second_stage(const Rk5Step &s);
+  Vec3 stage_ion_position(const Rk5Step &s, int j) const;
+  void rk5_ion_stages(Rk5Step &s, int pass);
+  std::vector<int> rk5_gate(const Rk5Step &s, int pass) const;
+  void rk5_ion_update(const Rk5Step &s);
+  void rk5_plane(const Rk5Step &s, int pass, int z);
+  StageRows rk5_stage_rows(const Rk5Step &s, int pass, int z, int first_row, int count, int thread);
+  void rk5_chunk(const Rk5Step &s, int pass, int z, int first_row, int count, int thread);
   void step_verlet();
   // Verlet: acceleration at the current positions, then ṙ += kick · acceleration.
   void verlet_acceleration_and_kick(double kick_ps);
@@ -192,17 +211,16 @@ private:
   bool second_stage_valid_ = false; // RK5: r + c_2 δt ṙ is in second_stage_
 
   // RK5 window: stage accelerations A_0, A_1 and stage positions 2 … 5, written and read within
-  // a few planes of the wavefront. With the simple-cubic kernel they live in `window_slots_`
-  // plane slots per field: the first `window_seam_` planes of the sweep keep their own slots
-  // (the periodic wrap reads them at the end of the step), the others share a ring of
-  // window_slots_ − window_seam_ slots. With the generic kernel (ghost planes at fixed offsets)
+  // a few planes of the wavefront. With the simple-cubic kernel they live in `slots`
+  // plane slots per field: the first `seam` planes of the sweep keep their own slots (the
+  // periodic wrap reads them at the end of the step), the others share a ring of slots − seam
+  // slots (PlaneWavefrontShape). With the generic kernel (ghost planes at fixed offsets)
   // they are full padded fields.
   AlignedVector<double> window_storage_;
   std::int64_t window_field_ = 0; // doubles between the window's fields
   std::int64_t window_component_ = 0, window_plane_ = 0;
-  int window_seam_ = 0, window_slots_ = 0;
-  bool window_reuse_ = false;    // slots are reused within a step (window_slots_ < N3)
   std::vector<int> window_slot_; // storage slot of plane z in this step's sweep
+  PlaneWavefront wavefront_;     // its seam and slots: the window's
 
   int chunk_rows_ = 1;               // most lines of one plane a thread handles in one call
   std::vector<double> line_scratch_; // per thread: 6 n_b × chunk_rows_ stencil line buffers
