@@ -291,7 +291,7 @@ double FullLatticeIntegrator::interact(const ConstStoredField &r, const Vec3 &R,
                                  displacement(l, b) - R);
           };
           if constexpr (std::is_same_v<L, PeriodicCorners>) {
-            const Cell p = ceil_cell(R);
+            const Cell p = anchor_cell(inverse_lattice_vectors_, R);
             for (int o = 0; o < 8; ++o) {
               const Cell n = p - Cell(1 - (o & 1), 1 - (o >> 1 & 1), 1 - (o >> 2 & 1));
               std::int64_t l;
@@ -303,7 +303,7 @@ double FullLatticeIntegrator::interact(const ConstStoredField &r, const Vec3 &R,
             // the one-atom lattice near R − τ_b.
             const double radius2 = list.radius_A * list.radius_A;
             for (int b = 0; b < stencil_.n_basis(); ++b) {
-              const Cell p = ceil_cell(R - basis_positions_[b]);
+              const Cell p = anchor_cell(inverse_lattice_vectors_, R - basis_positions_[b]);
               for (const Cell &o : candidate_offsets_) {
                 std::int64_t l;
                 const Vec3 s = pair_separation(p + o, b, l);
@@ -319,12 +319,6 @@ double FullLatticeIntegrator::interact(const ConstStoredField &r, const Vec3 &R,
     return std::tie(a.lin, a.atom) < std::tie(b.lin, b.atom);
   });
   return energy;
-}
-
-Cell FullLatticeIntegrator::ceil_cell(const Vec3 &R) const {
-  const Vec3 f = inverse_lattice_vectors_ * R;
-  return {static_cast<int>(std::ceil(f.x())), static_cast<int>(std::ceil(f.y())),
-          static_cast<int>(std::ceil(f.z()))};
 }
 
 void FullLatticeIntegrator::add_site_accelerations(const std::vector<SiteForce> &forces, int line,
@@ -582,11 +576,11 @@ std::vector<int> FullLatticeIntegrator::interaction_planes(const Vec3 &R) const 
           for (const Cell &n : list.sites)
             planes.push_back(wrap3(n.z()));
         } else if constexpr (std::is_same_v<L, PeriodicCorners>) {
-          const int p = ceil_cell(R).z();
+          const int p = anchor_cell(inverse_lattice_vectors_, R).z();
           planes = {wrap3(p - 1), wrap3(p)};
         } else {
           for (const Vec3 &tau : basis_positions_) {
-            const int p = ceil_cell(R - tau).z();
+            const int p = anchor_cell(inverse_lattice_vectors_, R - tau).z();
             for (const Cell &o : candidate_offsets_)
               planes.push_back(wrap3(p + o.z()));
           }

@@ -119,7 +119,7 @@ void TimeLocalIntegrator::restore(std::int64_t step_index, const Vec3 &R_A,
 }
 
 Cell TimeLocalIntegrator::current_cell() const {
-  return (inverse_lattice_vectors_ * R_).array().ceil().cast<int>(); // physics.md §3.2
+  return anchor_cell(inverse_lattice_vectors_, R_); // physics.md §3.2
 }
 
 void TimeLocalIntegrator::choose_sites() {

@@ -7,6 +7,7 @@
 #include "ionbath/analysis/segment_msd.hpp"
 #include "ionbath/app/checkpoint.hpp"
 #include "ionbath/core/types.hpp"
+#include "ionbath/dynamics/interaction_list.hpp"
 #include "ionbath/io/h5md.hpp"
 
 #include <cstdint>
@@ -42,9 +43,7 @@ public:
   std::int64_t hops() const; // summed over particles
 
 private:
-  Cell cell_of(const Vec3 &R_A) const {
-    return (inverse_lattice_ * R_A).array().ceil().cast<int>();
-  }
+  Cell cell_of(const Vec3 &R_A) const { return dynamics::anchor_cell(inverse_lattice_, R_A); }
 
   Mat3 inverse_lattice_;
   std::vector<Cell> cells_;

@@ -10,6 +10,7 @@
 #include "ionbath/core/aligned.hpp"
 #include "ionbath/core/types.hpp"
 #include "ionbath/crystal/crystal.hpp"
+#include "ionbath/dynamics/interaction_list.hpp"
 #include "ionbath/dynamics/lattice_stencil.hpp"
 #include "ionbath/dynamics/pair_potential.hpp"
 #include "ionbath/dynamics/plane_wavefront.hpp"
@@ -151,8 +152,6 @@ private:
   // Index of cell lin(n) in a padded component array (LatticeStencil layout).
   std::int64_t slot(std::int64_t lin) const;
   Vec3 minimum_image(const Vec3 &s) const;
-  // p = ceil(A⁻¹ R), componentwise: the cell whose far corner is nearest R (physics.md §4.1).
-  Cell ceil_cell(const Vec3 &R) const;
   // The list S for lattice displacements `r` and ion position R (physics.md §4.1): forces on its
   // atoms into `forces` (sorted by cell, then atom), the force on the ion, and Σ_{S} U (returned,
   // meV).

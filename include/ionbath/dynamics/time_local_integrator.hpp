@@ -5,6 +5,7 @@
 #include "ionbath/core/types.hpp"
 #include "ionbath/crystal/crystal.hpp"
 #include "ionbath/crystal/static_response.hpp"
+#include "ionbath/dynamics/interaction_list.hpp"
 #include "ionbath/dynamics/pair_potential.hpp"
 
 #include <array>
