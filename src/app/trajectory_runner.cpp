@@ -85,8 +85,7 @@ public:
                                                           reducer);
     }
     timed_ = std::make_unique<TimedBathField>(*field_, timers);
-    dynamics::InteractionList interaction;
-    interaction.extent = config.interaction.extent;
+    const auto interaction = dynamics::InteractionList::corners(config.interaction.extent);
     dynamics::TimeLocalOptions ablation;
     ablation.drag = config.run.drag;
     ablation.relaxation = config.run.relaxation;
@@ -124,7 +123,8 @@ public:
                          : dynamics::FullScheme::velocity_verlet;
     integrator_ = std::make_unique<dynamics::FullLatticeIntegrator>(
         model.crystal, config.lattice.bz_grid, *model.potential,
-        Vec3::Constant(1.0 / config.ion.mass), dynamics::PeriodicCorners{}, config.run.dt, options);
+        Vec3::Constant(1.0 / config.ion.mass), dynamics::InteractionList::corners(), config.run.dt,
+        options);
     if (config.run.bath != io::BathStatistics::none) {
       const bath::ThermalBath thermal(modes_, bp);
       const auto motion = bath::lattice_thermal_motion(thermal);

@@ -66,7 +66,7 @@ std::vector<double> inverse_masses(const crystal::Crystal &crystal) {
 FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, GridShape lattice,
                                              const PairPotential &potential,
                                              const Vec3 &ion_inverse_mass,
-                                             FullInteraction interaction, double dt_ps,
+                                             InteractionList interaction, double dt_ps,
                                              FullLatticeOptions options)
     : potential_(potential), stencil_(crystal, lattice, inverse_masses(crystal), options.kernel),
       lattice_vectors_(crystal.lattice_vectors()),
@@ -83,45 +83,8 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
     masses_.push_back(atom.mass);
     basis_positions_.push_back(atom.position);
   }
-  if (const auto *fixed = std::get_if<FixedSites>(&interaction_)) {
-    if (fixed->sites.empty())
-      throw InputError("full EOM: the fixed interaction list is empty");
-    if (!fixed->basis.empty() && fixed->basis.size() != fixed->sites.size())
-      throw InputError(fmt::format("full EOM: the fixed list has {} sites but {} basis indices",
-                                   fixed->sites.size(), fixed->basis.size()));
-    for (const int b : fixed->basis)
-      if (b < 0 || b >= crystal.n_basis())
-        throw InputError(fmt::format("full EOM: basis index {} of the fixed list is not in [0, {})",
-                                     b, crystal.n_basis()));
-  }
-  if (std::holds_alternative<PeriodicCorners>(interaction_) && crystal.n_basis() != 1)
-    throw InputError(fmt::format(
-        "full EOM: the 8-corner list is the simple-cubic one-atom protocol; crystal '{}' has {} "
-        "atoms per cell (use a cutoff list)",
-        crystal.name(), crystal.n_basis()));
-  if (std::holds_alternative<PeriodicCorners>(interaction_))
-    for (int axis = 0; axis < 3; ++axis)
-      if (lattice[axis] < 2)
-        throw InputError("full EOM: the 8-corner list needs at least 2 cells along every axis");
-  if (const auto *cut = std::get_if<PeriodicCutoff>(&interaction_)) {
-    if (!(cut->radius_A > 0))
-      throw InputError(
-          fmt::format("full EOM: cutoff radius must be positive, got {} Å", cut->radius_A));
-    // Cells that can hold an atom within the radius of R (one cell of margin for displacements).
-    std::array<int, 3> reach{};
-    for (int axis = 0; axis < 3; ++axis) {
-      reach[axis] =
-          static_cast<int>(std::ceil(cut->radius_A * inverse_lattice_vectors_.row(axis).norm())) +
-          1;
-      if (2 * reach[axis] + 2 > lattice[axis])
-        throw InputError(fmt::format("full EOM: cutoff {} Å needs at least {} cells along axis {}",
-                                     cut->radius_A, 2 * reach[axis] + 2, axis + 1));
-    }
-    for (int z = -reach[2] - 1; z <= reach[2]; ++z)
-      for (int y = -reach[1] - 1; y <= reach[1]; ++y)
-        for (int x = -reach[0] - 1; x <= reach[0]; ++x)
-          candidate_offsets_.emplace_back(x, y, z);
-  }
+  check_interaction(crystal, lattice);
+  candidate_offsets_ = interaction_.box_offsets(inverse_lattice_vectors_);
 
   const std::int64_t field_size = stencil_.components() * stencil_.padded_sites();
   const bool rk5 = options_.scheme == FullScheme::rk5;
@@ -139,6 +102,34 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
                        0.0);
 }
 
+// The list S must fit the crystal and the lattice (physics.md §4.1): basis indices of a fixed list
+// in range, the corners for one-atom crystals, and a moving list's box of 2e_j cells no wider
+// than the lattice.
+void FullLatticeIntegrator::check_interaction(const crystal::Crystal &crystal,
+                                              const GridShape &lattice) const {
+  for (const int b : interaction_.basis())
+    if (b >= crystal.n_basis())
+      throw InputError(fmt::format("full EOM: basis index {} of the fixed list is not in [0, {})",
+                                   b, crystal.n_basis()));
+  const auto kind = interaction_.kind();
+  if (kind == InteractionList::Kind::corners && crystal.n_basis() != 1)
+    throw InputError(fmt::format(
+        "full EOM: the corner list is the simple-cubic one-atom protocol; crystal '{}' has {} "
+        "atoms per cell (use a cutoff list)",
+        crystal.name(), crystal.n_basis()));
+  const auto e = interaction_.box(inverse_lattice_vectors_);
+  for (int axis = 0; axis < 3; ++axis) {
+    if (2 * e[axis] <= lattice[axis])
+      continue;
+    if (kind == InteractionList::Kind::corners)
+      throw InputError(fmt::format("full EOM: the corner list of extent {} needs at least {} "
+                                   "cells along every axis",
+                                   e[axis], 2 * e[axis]));
+    throw InputError(fmt::format("full EOM: cutoff {} Å needs at least {} cells along axis {}",
+                                 interaction_.radius_A(), 2 * e[axis], axis + 1));
+  }
+}
+
 void FullLatticeIntegrator::init_rk5_window() {
   const int n3 = lattice()[2], h = stencil_.halo()[2];
   PlaneWavefrontShape shape{.passes = 3, .planes = n3, .reach = h, .seam = 0, .slots = n3};
@@ -149,7 +140,8 @@ void FullLatticeIntegrator::init_rk5_window() {
     // lists, which start 2h planes into the sweep and must be written before any slot is
     // reused.
     shape.seam = 3 * h;
-    const int ring = std::max(4 * h + 2, interaction_plane_span() + 2);
+    const int ring = std::max(
+        4 * h + 2, interaction_.plane_span(inverse_lattice_vectors_, basis_positions_, n3) + 2);
     shape.slots = std::min(n3, shape.seam + ring);
     window_component_ = stencil_.plane_stride();
     window_plane_ = 3 * window_component_;
@@ -271,50 +263,44 @@ double FullLatticeIntegrator::interact(const ConstStoredField &r, const Vec3 &R,
     forces.push_back({l, b, -g});
     ion_force += g;
   };
-  std::visit(
-      [&](const auto &list) {
-        using L = std::decay_t<decltype(list)>;
-        if constexpr (std::is_same_v<L, FixedSites>) {
-          for (std::size_t i = 0; i < list.sites.size(); ++i) {
-            const Cell &n = list.sites[i];
-            const int b = list.basis.empty() ? 0 : list.basis[i];
-            const std::int64_t l = lin(wrap(n));
-            add(l, b,
-                lattice_vectors_ * n.cast<double>() + basis_positions_[b] + displacement(l, b) - R);
-          }
-        } else {
-          // Minimum-image separation of atom (n, b), label wrapped into the lattice.
-          auto pair_separation = [&](const Cell &n, int b, std::int64_t &l) {
-            const Cell w = wrap(n);
-            l = lin(w);
-            return minimum_image(lattice_vectors_ * w.cast<double>() + basis_positions_[b] +
-                                 displacement(l, b) - R);
-          };
-          if constexpr (std::is_same_v<L, PeriodicCorners>) {
-            const Cell p = anchor_cell(inverse_lattice_vectors_, R);
-            for (int o = 0; o < 8; ++o) {
-              const Cell n = p - Cell(1 - (o & 1), 1 - (o >> 1 & 1), 1 - (o >> 2 & 1));
-              std::int64_t l;
-              const Vec3 s = pair_separation(n, 0, l);
-              add(l, 0, s);
-            }
-          } else {
-            // Sublattice b is the Bravais lattice shifted by τ_b: its cells near R are those of
-            // the one-atom lattice near R − τ_b.
-            const double radius2 = list.radius_A * list.radius_A;
-            for (int b = 0; b < stencil_.n_basis(); ++b) {
-              const Cell p = anchor_cell(inverse_lattice_vectors_, R - basis_positions_[b]);
-              for (const Cell &o : candidate_offsets_) {
-                std::int64_t l;
-                const Vec3 s = pair_separation(p + o, b, l);
-                if (s.squaredNorm() < radius2)
-                  add(l, b, s);
-              }
-            }
-          }
+  if (interaction_.kind() == InteractionList::Kind::fixed) {
+    const auto &sites = interaction_.sites();
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+      const Cell &n = sites[i];
+      const int b = interaction_.basis_of(i);
+      const std::int64_t l = lin(wrap(n));
+      add(l, b, lattice_vectors_ * n.cast<double>() + basis_positions_[b] + displacement(l, b) - R);
+    }
+  } else {
+    // Minimum-image separation of atom (n, b), label wrapped into the lattice.
+    auto pair_separation = [&](const Cell &n, int b, std::int64_t &l) {
+      const Cell w = wrap(n);
+      l = lin(w);
+      return minimum_image(lattice_vectors_ * w.cast<double>() + basis_positions_[b] +
+                           displacement(l, b) - R);
+    };
+    if (interaction_.kind() == InteractionList::Kind::corners) {
+      const Cell p = anchor_cell(inverse_lattice_vectors_, R);
+      for (const Cell &o : candidate_offsets_) {
+        std::int64_t l;
+        const Vec3 s = pair_separation(p + o, 0, l);
+        add(l, 0, s);
+      }
+    } else {
+      // Sublattice b is the Bravais lattice shifted by τ_b: its cells near R are those of the
+      // one-atom lattice near R − τ_b.
+      const double radius2 = interaction_.radius_A() * interaction_.radius_A();
+      for (int b = 0; b < stencil_.n_basis(); ++b) {
+        const Cell p = anchor_cell(inverse_lattice_vectors_, R - basis_positions_[b]);
+        for (const Cell &o : candidate_offsets_) {
+          std::int64_t l;
+          const Vec3 s = pair_separation(p + o, b, l);
+          if (s.squaredNorm() < radius2)
+            add(l, b, s);
         }
-      },
-      interaction_);
+      }
+    }
+  }
   std::sort(forces.begin(), forces.end(), [](const SiteForce &a, const SiteForce &b) {
     return std::tie(a.lin, a.atom) < std::tie(b.lin, b.atom);
   });
@@ -467,8 +453,11 @@ void FullLatticeIntegrator::rk5_ion_stages(Rk5Step &s, int pass) {
 
 // Planes whose stage positions the interaction of pass `pass` reads.
 std::vector<int> FullLatticeIntegrator::rk5_gate(const Rk5Step &s, int pass) const {
-  std::vector<int> planes = interaction_planes(stage_ion_position(s, 2 * pass));
-  const std::vector<int> second = interaction_planes(stage_ion_position(s, 2 * pass + 1));
+  std::vector<int> planes = interaction_.planes_touched(
+      inverse_lattice_vectors_, basis_positions_, stage_ion_position(s, 2 * pass), lattice()[2]);
+  const std::vector<int> second =
+      interaction_.planes_touched(inverse_lattice_vectors_, basis_positions_,
+                                  stage_ion_position(s, 2 * pass + 1), lattice()[2]);
   planes.insert(planes.end(), second.begin(), second.end());
   return planes;
 }
@@ -563,66 +552,6 @@ void FullLatticeIntegrator::rk5_chunk(const Rk5Step &s, int pass, int z, int fir
   }
   line.next = s.P[1].base + state;
   s.kernels[pass](stencil_.line_length(), line, s.weights[pass]);
-}
-
-std::vector<int> FullLatticeIntegrator::interaction_planes(const Vec3 &R) const {
-  const int n3 = lattice()[2];
-  auto wrap3 = [&](int z) { return (z % n3 + n3) % n3; };
-  std::vector<int> planes;
-  std::visit(
-      [&](const auto &list) {
-        using L = std::decay_t<decltype(list)>;
-        if constexpr (std::is_same_v<L, FixedSites>) {
-          for (const Cell &n : list.sites)
-            planes.push_back(wrap3(n.z()));
-        } else if constexpr (std::is_same_v<L, PeriodicCorners>) {
-          const int p = anchor_cell(inverse_lattice_vectors_, R).z();
-          planes = {wrap3(p - 1), wrap3(p)};
-        } else {
-          for (const Vec3 &tau : basis_positions_) {
-            const int p = anchor_cell(inverse_lattice_vectors_, R - tau).z();
-            for (const Cell &o : candidate_offsets_)
-              planes.push_back(wrap3(p + o.z()));
-          }
-        }
-      },
-      interaction_);
-  std::sort(planes.begin(), planes.end());
-  planes.erase(std::unique(planes.begin(), planes.end()), planes.end());
-  return planes;
-}
-
-int FullLatticeIntegrator::interaction_plane_span() const {
-  const int n3 = lattice()[2];
-  return std::visit(
-      [&](const auto &list) {
-        using L = std::decay_t<decltype(list)>;
-        if constexpr (std::is_same_v<L, FixedSites>) {
-          std::vector<int> planes;
-          for (const Cell &n : list.sites)
-            planes.push_back((n.z() % n3 + n3) % n3);
-          return circular_cover(planes, n3).second;
-        } else {
-          // Two stages of one step are less than a cell apart: their cells differ by at most one
-          // plane.
-          if constexpr (std::is_same_v<L, PeriodicCorners>)
-            return 3;
-          int low = 0, high = 0;
-          for (const Cell &o : candidate_offsets_) {
-            low = std::min(low, o.z());
-            high = std::max(high, o.z());
-          }
-          // The sublattices' cells p_b = ceil(A⁻¹(R − τ_b)) spread over the planes of −f_b,z.
-          int shift_low = 0, shift_high = 0;
-          for (const Vec3 &tau : basis_positions_) {
-            const double f = -(inverse_lattice_vectors_ * tau).z();
-            shift_low = std::min(shift_low, static_cast<int>(std::floor(f)));
-            shift_high = std::max(shift_high, static_cast<int>(std::ceil(f)));
-          }
-          return high - low + 2 + shift_high - shift_low;
-        }
-      },
-      interaction_);
 }
 
 void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {

@@ -26,7 +26,7 @@ ReflectionResult run_reflection(const crystal::Crystal &crystal, const Reflectio
   const Yukawa U(p.U0_meV_A, p.screening_length_A);
   const int n = p.lattice_n;
   FullLatticeIntegrator full(crystal, {n, n, n}, U, Vec3(0, 0, 1 / p.ion_mass),
-                             FixedSites{{Cell::Zero()}}, p.dt_ps, p.options);
+                             InteractionList::fixed({Cell::Zero()}), p.dt_ps, p.options);
   full.set_ion_state(Vec3(0, 0, -p.start_in_lengths * p.screening_length_A),
                      Vec3(0, 0, p.speed_A_per_ps));
   const double t_max =
@@ -104,12 +104,12 @@ DissipationResult run_dissipation(const crystal::Crystal &crystal, const Dissipa
   const Vec3 R0(0, 0, p.start_z_A), Rdot0(0, 0, p.start_speed_A_per_ps);
   const int n = p.lattice_n;
 
-  FullLatticeIntegrator full(crystal, {n, n, n}, U, inverse_mass, FixedSites{chain}, p.dt_ps,
-                             p.options);
+  FullLatticeIntegrator full(crystal, {n, n, n}, U, inverse_mass, InteractionList::fixed(chain),
+                             p.dt_ps, p.options);
   full.set_ion_state(R0, Rdot0);
   bath::StaticFramework frame(p.dt_ps);
   TimeLocalIntegrator local(crystal, static_response, drag_matrix, U, frame, inverse_mass,
-                            InteractionList{1, chain});
+                            InteractionList::fixed(chain));
   local.set_state(R0, Rdot0);
 
   auto mechanical_energy = [&](const Vec3 &R, const Vec3 &Rdot) {

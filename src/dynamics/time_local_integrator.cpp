@@ -82,23 +82,27 @@ TimeLocalIntegrator::TimeLocalIntegrator(const crystal::Crystal &crystal,
     : lattice_vectors_(crystal.lattice_vectors()),
       inverse_lattice_vectors_(crystal.lattice_vectors().inverse()),
       force_law_(potential, drag_matrix, options), bath_(bath), inverse_mass_(inverse_mass),
-      moving_list_(interaction.fixed_sites.empty()), field_shift_(options.reference_field_shift),
+      moving_list_(interaction.moving()), field_shift_(options.reference_field_shift),
       dt_(4.0 * bath.quarter_dt_ps()) {
   if (!(dt_ > 0))
     throw InputError(fmt::format("time-local EOM: time step must be positive, got {} ps", dt_));
+  if (interaction.kind() == InteractionList::Kind::cutoff)
+    throw InputError("time-local EOM: the cutoff list is not supported (use the corners or a "
+                     "fixed list)");
+  if (std::any_of(interaction.basis().begin(), interaction.basis().end(),
+                  [](int b) { return b != 0; }))
+    throw InputError("time-local EOM: the fixed list must hold basis atom 0 only");
   if (moving_list_) {
-    const int e = interaction.extent;
-    if (e < 1 || 8 * e * e * e > max_interaction_sites)
+    const int e = interaction.extent();
+    if (8 * e * e * e > max_interaction_sites)
       throw InputError(fmt::format("time-local EOM: extent must be 1 or 2, got {}", e));
-    for (int z = -e; z < e; ++z)
-      for (int y = -e; y < e; ++y)
-        for (int x = -e; x < e; ++x)
-          offsets_[site_count_++] = Cell(x, y, z); // x fastest, as the lattice DOF order
+    for (const Cell &o : interaction.box_offsets(inverse_lattice_vectors_))
+      offsets_[site_count_++] = o; // x fastest, as the lattice DOF order
   } else {
-    if (interaction.fixed_sites.size() > max_interaction_sites)
+    if (interaction.sites().size() > max_interaction_sites)
       throw InputError(fmt::format("time-local EOM: at most {} interaction sites, got {}",
-                                   max_interaction_sites, interaction.fixed_sites.size()));
-    for (const Cell &n : interaction.fixed_sites)
+                                   max_interaction_sites, interaction.sites().size()));
+    for (const Cell &n : interaction.sites())
       offsets_[site_count_++] = n;
     sites_ = offsets_;
   }

@@ -30,8 +30,8 @@ void full_steps(benchmark::State &state, FullScheme scheme) {
   const int n = static_cast<int>(state.range(0));
   const GridShape g{n, n, n};
   const Yukawa U(4000.0, 0.5);
-  FullLatticeIntegrator full(kCubic, g, U, Vec3::Constant(1 / 0.7), PeriodicCorners{}, 5e-3,
-                             {.scheme = scheme});
+  FullLatticeIntegrator full(kCubic, g, U, Vec3::Constant(1 / 0.7), InteractionList::corners(),
+                             5e-3, {.scheme = scheme});
   full.set_lattice_state(random_field(3 * grid_points(g), 0.1),
                          random_field(3 * grid_points(g), 2.0));
   // At the centre of a cell in the middle of the lattice (a = 3 Å).

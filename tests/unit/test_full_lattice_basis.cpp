@@ -84,14 +84,15 @@ struct SupercellMap {
         }
     return out;
   }
-  FixedSites fixed_list(const std::vector<Cell> &sites) const {
-    FixedSites list;
+  InteractionList fixed_list(const std::vector<Cell> &sites) const {
+    std::vector<Cell> cells;
+    std::vector<int> basis;
     for (const Cell &x : sites) {
       const auto [cell, b] = atom(x);
-      list.sites.push_back(cell);
-      list.basis.push_back(b);
+      cells.push_back(cell);
+      basis.push_back(b);
     }
-    return list;
+    return InteractionList::fixed(cells, basis);
   }
 };
 
@@ -199,9 +200,9 @@ FullLatticeIntegrator cubic_system(const SupercellMap &map, bool supercell, Full
     cube.emplace_back(o & 1, o >> 1 & 1, o >> 2 & 1);
   const crystal::Crystal c = supercell ? crystal::supercell(kCubic, map.multiplier) : kCubic;
   const GridShape g = supercell ? map.cells() : map.physical;
-  FullInteraction list = cutoff      ? FullInteraction{PeriodicCutoff{3.2}}
-                         : supercell ? FullInteraction{map.fixed_list(cube)}
-                                     : FullInteraction{FixedSites{cube}};
+  InteractionList list = cutoff      ? InteractionList::cutoff(3.2)
+                         : supercell ? map.fixed_list(cube)
+                                     : InteractionList::fixed(cube);
   FullLatticeIntegrator full(c, g, U, kFree, list, 4e-3, {.scheme = scheme});
   const std::int64_t values = 3 * grid_points(map.physical);
   auto r = random_field(values, 3), v = random_field(values, 4, 2.0);
@@ -260,11 +261,11 @@ TEST(FullLatticeBasis, SupercellTrajectoryEqualsOneAtomTrajectory) {
 TEST(FullLatticeBasis, CornerListIsRefusedForSeveralAtomsPerCell) {
   const Gaussian U(300.0, 0.8);
   EXPECT_THROW(FullLatticeIntegrator(crystal::supercell(kCubic, {2, 1, 1}), {4, 4, 4}, U, kFree,
-                                     PeriodicCorners{}, 4e-3),
+                                     InteractionList::corners(), 4e-3),
                InputError);
-  EXPECT_THROW(
-      FullLatticeIntegrator(rocksalt(), {4, 4, 4}, U, kFree, FixedSites{{Cell::Zero()}, {2}}, 4e-3),
-      InputError);
+  EXPECT_THROW(FullLatticeIntegrator(rocksalt(), {4, 4, 4}, U, kFree,
+                                     InteractionList::fixed({Cell::Zero()}, {2}), 4e-3),
+               InputError);
 }
 
 namespace {
@@ -274,13 +275,14 @@ namespace {
 FullLatticeIntegrator rocksalt_system(FullScheme scheme, double dt, const PairPotential &U,
                                       int threads = 1) {
   const GridShape g{6, 6, 6};
-  FixedSites cube;
+  std::vector<Cell> cells;
+  std::vector<int> basis;
   for (int o = 0; o < 8; ++o) {
     const auto [cell, b] = rocksalt_atom(Cell(1 + (o & 1), 1 + (o >> 1 & 1), 1 + (o >> 2 & 1)));
-    cube.sites.push_back(cell);
-    cube.basis.push_back(b);
+    cells.push_back(cell);
+    basis.push_back(b);
   }
-  FullLatticeIntegrator full(rocksalt(), g, U, kFree, cube, dt,
+  FullLatticeIntegrator full(rocksalt(), g, U, kFree, InteractionList::fixed(cells, basis), dt,
                              {.scheme = scheme, .threads = threads});
   const std::int64_t values = 3 * full.atoms();
   full.set_lattice_state(random_field(values, 7), random_field(values, 8, 2.0));
@@ -383,7 +385,7 @@ TEST(FullLatticeBasis, RocksaltOpticalModeOscillatesAtItsFrequency) {
               mass[3 * i + k] = m;
             }
           }
-    FullLatticeIntegrator full(c, g, U, kFree, FixedSites{{Cell::Zero()}}, 2e-3);
+    FullLatticeIntegrator full(c, g, U, kFree, InteractionList::fixed({Cell::Zero()}), 2e-3);
     full.set_lattice_state(r, v);
     full.set_ion_state(kFarAway, Vec3::Zero());
     full.advance(600);

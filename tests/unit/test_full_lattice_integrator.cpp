@@ -75,7 +75,8 @@ FullLatticeIntegrator colliding_system(FullScheme scheme, double dt, Vec3 invers
   std::vector<Cell> cube;
   for (int o = 0; o < 8; ++o)
     cube.emplace_back(o & 1, o >> 1 & 1, o >> 2 & 1);
-  FullLatticeIntegrator full(kCubic, g, kU, inverse_mass, FixedSites{cube}, dt, {.scheme = scheme});
+  FullLatticeIntegrator full(kCubic, g, kU, inverse_mass, InteractionList::fixed(cube), dt,
+                             {.scheme = scheme});
   full.set_lattice_state(start.r_A, start.v_A_per_ps);
   full.set_ion_state(Vec3(1.2, 1.6, 1.4), Vec3(6.0, -2.0, 3.0));
   return full;
@@ -179,7 +180,7 @@ TEST(FullLatticeIntegrator, LatticeReproducesThermalFieldOverThousandSteps) {
   const crystal::ModeSet modes(kCubic, g);
   const bath::ThermalBath bath(modes, {.kT_meV = 25.0, .seed = 5});
   const auto start = bath::lattice_thermal_motion(bath);
-  FullLatticeIntegrator full(kCubic, g, kU, kFree, FixedSites{{Cell(0, 0, 0)}}, dt);
+  FullLatticeIntegrator full(kCubic, g, kU, kFree, InteractionList::fixed({Cell(0, 0, 0)}), dt);
   full.set_lattice_state(start.r_A, start.v_A_per_ps);
   full.set_ion_state(kFarAway, Vec3::Zero());
   full.advance(1000);
@@ -261,7 +262,7 @@ TEST(FullLatticeIntegrator, PlaneWaveOscillatesAtModeFrequency) {
           for (int c = 0; c < 3; ++c)
             r[3 * s + c] = eps * eta[c] * std::cos(q.dot(Vec3(x, y, z)));
         }
-    FullLatticeIntegrator full(kCubic, g, kU, kFree, FixedSites{{Cell(0, 0, 0)}}, 2e-3);
+    FullLatticeIntegrator full(kCubic, g, kU, kFree, InteractionList::fixed({Cell(0, 0, 0)}), 2e-3);
     full.set_lattice_state(r, v);
     full.set_ion_state(kFarAway, Vec3::Zero());
     full.advance(500);
@@ -277,8 +278,8 @@ TEST(FullLatticeIntegrator, MovingCornerListUsesMinimumImageAndWrappedLabels) {
   // §4.1 third bullet: the eight corners of the cell of R; R and R + box give the same dynamics.
   const GridShape g{6, 6, 6};
   const Vec3 R(4.4, 7.6, 13.4), Rdot(15.0, 0.5, -0.3); // 79 meV > 45 meV face barrier
-  FullLatticeIntegrator inside(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3);
-  FullLatticeIntegrator outside(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3);
+  FullLatticeIntegrator inside(kCubic, g, kU, kFree, InteractionList::corners(), 5e-3);
+  FullLatticeIntegrator outside(kCubic, g, kU, kFree, InteractionList::corners(), 5e-3);
   inside.set_ion_state(R, Rdot);
   outside.set_ion_state(R + Vec3(-18.0, 36.0, 18.0), Rdot);
   auto sites = inside.interaction_sites();
@@ -306,8 +307,8 @@ TEST(FullLatticeIntegrator, CutoffListMatchesCornersAtCellCentre) {
   // At the cell centre the 8 corners lie at 2.598 Å, the next atoms at 4.97 Å: a 3 Å cutoff
   // selects the corners, and both lists give the same first step.
   const GridShape g{8, 8, 8};
-  FullLatticeIntegrator corners(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3);
-  FullLatticeIntegrator cutoff(kCubic, g, kU, kFree, PeriodicCutoff{3.0}, 5e-3);
+  FullLatticeIntegrator corners(kCubic, g, kU, kFree, InteractionList::corners(), 5e-3);
+  FullLatticeIntegrator cutoff(kCubic, g, kU, kFree, InteractionList::cutoff(3.0), 5e-3);
   for (auto *f : {&corners, &cutoff})
     f->set_ion_state(Vec3(22.5, 22.5, 22.5), Vec3(0.1, 0.2, 0.3));
   EXPECT_EQ(cutoff.interaction_sites().size(), 8u);
@@ -341,7 +342,7 @@ TEST(FullLatticeIntegrator, Rk5StateResetMidRunMatchesFreshStart) {
 // A generic thermal-like state on a g lattice: random displacements and velocities, a moving ion.
 FullLatticeIntegrator generic_system(FullScheme scheme, const GridShape &g, int threads = 1) {
   const std::int64_t n = grid_points(g);
-  FullLatticeIntegrator full(kCubic, g, kU, kFree, PeriodicCorners{}, 5e-3,
+  FullLatticeIntegrator full(kCubic, g, kU, kFree, InteractionList::corners(), 5e-3,
                              {.scheme = scheme, .threads = threads});
   full.set_lattice_state(random_field(n, 3), random_field(n, 4));
   full.set_ion_state(Vec3(10.2, 9.6, 7.4), Vec3(6.0, -2.0, 3.0));
@@ -396,8 +397,7 @@ TEST(FullLatticeIntegrator, Rk5WavefrontDoesNotDependOnWhereItStarts) {
   };
   const auto r = random_field(n, 21), v = random_field(n, 22);
   const Vec3 R(10.5, 10.6, 10.4), Rdot(0.5, -0.3, 14.0); // 69 meV > 45 meV face barrier
-  for (const FullInteraction &list :
-       {FullInteraction{PeriodicCorners{}}, FullInteraction{PeriodicCutoff{2.9}}}) {
+  for (const InteractionList &list : {InteractionList::corners(), InteractionList::cutoff(2.9)}) {
     std::vector<std::vector<double>> final_r;
     std::vector<Vec3> final_R;
     for (const int k : {0, 3, 5}) {
@@ -431,9 +431,8 @@ TEST(FullLatticeIntegrator, Rk5PlaneWindowMatchesWholeLatticeStageFields) {
   for (int o = 0; o < 8; ++o)
     spread.emplace_back(2 + (o & 1), 2 + (o >> 1 & 1), 8 + (o >> 2 & 1));
   const Vec3 R(7.4, 7.7, 25.6), Rdot(0.5, -0.3, 14.0); // in the cell (2..3, 2..3, 8..9)
-  for (const FullInteraction &list :
-       {FullInteraction{PeriodicCorners{}}, FullInteraction{PeriodicCutoff{2.9}},
-        FullInteraction{FixedSites{spread}}}) {
+  for (const InteractionList &list :
+       {InteractionList::corners(), InteractionList::cutoff(2.9), InteractionList::fixed(spread)}) {
     FullLatticeIntegrator window(kCubic, g, kU, kFree, list, 5e-3);
     FullLatticeIntegrator whole(kCubic, g, kU, kFree, list, 5e-3,
                                 {.kernel = StencilKernel::generic});
@@ -464,8 +463,8 @@ TEST(FullLatticeIntegrator, Rk5SweepCoversAnIonCrossingPlanesWithinTheStep) {
   const auto r = random_field(n, 41), v = random_field(n, 42);
   const Vec3 R(7.4, 7.7, 25.6);
   for (const double speed : {-800.0, 800.0}) {
-    FullLatticeIntegrator window(kCubic, g, kU, kFree, PeriodicCorners{}, 1e-2);
-    FullLatticeIntegrator whole(kCubic, g, kU, kFree, PeriodicCorners{}, 1e-2,
+    FullLatticeIntegrator window(kCubic, g, kU, kFree, InteractionList::corners(), 1e-2);
+    FullLatticeIntegrator whole(kCubic, g, kU, kFree, InteractionList::corners(), 1e-2,
                                 {.kernel = StencilKernel::generic});
     for (auto *full : {&window, &whole}) {
       full->set_lattice_state(r, v);
@@ -476,7 +475,7 @@ TEST(FullLatticeIntegrator, Rk5SweepCoversAnIonCrossingPlanesWithinTheStep) {
     EXPECT_LT(max_abs(window.lattice_displacements_A(), whole.lattice_displacements_A()), 1e-11);
     EXPECT_LT((window.ion_position_A() - whole.ion_position_A()).norm(), 1e-10);
   }
-  FullLatticeIntegrator window(kCubic, g, kU, kFree, PeriodicCorners{}, 1e-2);
+  FullLatticeIntegrator window(kCubic, g, kU, kFree, InteractionList::corners(), 1e-2);
   window.set_lattice_state(r, v);
   window.set_ion_state(R, Vec3(0.0, 0.0, 3000.0)); // 30 Å = 10 planes per step
   EXPECT_THROW(window.step(), std::runtime_error);

@@ -168,7 +168,7 @@ TEST(TimeLocalIntegrator, AtRestAtTheCellCentreStaysAtRest) { // §3.6 fact 1
   for (const int extent : {1, 2}) {
     bath::StaticFramework frame(5e-3);
     TimeLocalIntegrator ion(kCubic, extent == 1 ? kW1 : reference_static_response(3), kDrag, U,
-                            frame, kFree, {extent, {}});
+                            frame, kFree, InteractionList::corners(extent));
     ion.set_state(kCentre, Vec3::Zero());
     ion.advance(1000);
     EXPECT_EQ(ion.step_index(), 1000);
@@ -226,11 +226,11 @@ TEST(TimeLocalIntegrator, CollinearFig4GeometryDecaysAt0133PerPs) {
   const Yukawa U(150, 0.5);
   const double expected = 0.18647 / (2 * M);
   const Vec3 R0(0, 0, 10.5), d(0, 0, 0.01);
-  const DecayRun bare = measure_decay(U, kW7, kAlongZ, {1, collinear_sites()},
+  const DecayRun bare = measure_decay(U, kW7, kAlongZ, InteractionList::fixed(collinear_sites()),
                                       {.relaxation = false}, R0, d, 20, true);
   EXPECT_NEAR(bare.rate_per_ps, expected, 0.01 * expected);
-  const DecayRun relaxed =
-      measure_decay(U, kW7, kAlongZ, {1, collinear_sites()}, {}, R0, d, 20, false);
+  const DecayRun relaxed = measure_decay(U, kW7, kAlongZ, InteractionList::fixed(collinear_sites()),
+                                         {}, R0, d, 20, false);
   EXPECT_NEAR(relaxed.rate_per_ps, expected, 0.05 * expected);
   EXPECT_NEAR(relaxed.rate_per_ps, 0.133, 0.05 * 0.133);
 }
@@ -392,14 +392,19 @@ TEST(TimeLocalIntegrator, GeneralBravaisLatticeCellFromInverseLatticeVectors) { 
 TEST(TimeLocalIntegrator, RejectsUnsupportedInteractionLists) {
   const Yukawa U(4000, 0.5);
   bath::StaticFramework frame(5e-3);
-  EXPECT_THROW(TimeLocalIntegrator(kCubic, kW1, kDrag, U, frame, kFree, {3, {}}), InputError);
-  EXPECT_THROW(TimeLocalIntegrator(kCubic, kW1, kDrag, U, frame, kFree, {2, {}}), InputError)
+  EXPECT_THROW(
+      TimeLocalIntegrator(kCubic, kW1, kDrag, U, frame, kFree, InteractionList::corners(3)),
+      InputError);
+  EXPECT_THROW(
+      TimeLocalIntegrator(kCubic, kW1, kDrag, U, frame, kFree, InteractionList::corners(2)),
+      InputError)
       << "extent 2 needs W blocks up to |L| = 3";
-  EXPECT_THROW(TimeLocalIntegrator(kCubic, kW1, kDrag, U, frame, kFree, {1, collinear_sites()}),
+  EXPECT_THROW(TimeLocalIntegrator(kCubic, kW1, kDrag, U, frame, kFree,
+                                   InteractionList::fixed(collinear_sites())),
                InputError);
   EXPECT_THROW(TimeLocalIntegrator(kCubic, kW1, kDrag, U, frame, kFree,
-                                   {1, std::vector<Cell>(65, Cell::Zero())}),
+                                   InteractionList::fixed(std::vector<Cell>(65, Cell::Zero()))),
                InputError);
-  EXPECT_NO_THROW(
-      TimeLocalIntegrator(kCubic, kW1, kDrag, U, frame, kFree, {2, {}}, {.relaxation = false}));
+  EXPECT_NO_THROW(TimeLocalIntegrator(kCubic, kW1, kDrag, U, frame, kFree,
+                                      InteractionList::corners(2), {.relaxation = false}));
 }

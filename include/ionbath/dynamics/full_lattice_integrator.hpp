@@ -17,30 +17,9 @@
 
 #include <cstdint>
 #include <span>
-#include <variant>
 #include <vector>
 
 namespace ionbath::dynamics {
-
-// Interaction lists of physics.md §4.1.
-// A fixed list: the atoms (n, b) (n any integers, labels wrapped into the lattice for the
-// displacement), separations x_{nb} − R = A n + τ_b + r_wrap(n),b − R taken literally (no minimum
-// image). basis: the basis atom of each site (empty: atom 0 of every cell).
-struct FixedSites {
-  std::vector<Cell> sites;
-  std::vector<int> basis = {};
-};
-// The moving 8-corner list of the periodic protocol (one-atom crystals): at every force evaluation
-// (every RK stage), p = ceil(A⁻¹R) from the unwrapped R, n_j ∈ {p_j − 1, p_j}, labels wrapped,
-// minimum-image separations. R itself stays unwrapped.
-struct PeriodicCorners {};
-// Every atom (of every basis sublattice) whose minimum-image separation from R is shorter than
-// radius_A (the potential is cut, not shifted: the energy jumps by U(radius) when an atom crosses
-// the sphere).
-struct PeriodicCutoff {
-  double radius_A = 0;
-};
-using FullInteraction = std::variant<FixedSites, PeriodicCorners, PeriodicCutoff>;
 
 enum class FullScheme {
   rk5,            // Butcher's RK5 (physics.md §0.4), the reference integrator
@@ -67,11 +46,16 @@ struct FullEnergy {
 
 class FullLatticeIntegrator {
 public:
+  // The interaction list S (physics.md §4.1): a fixed list takes the separations
+  // x_{nb} − R = A n + τ_b + r_wrap(n),b − R literally (n any integers, labels wrapped into the
+  // lattice for the displacement, no minimum image); the moving lists (the corners, for one-atom
+  // crystals, and the cutoff) are chosen at every force evaluation (every RK stage) from the
+  // unwrapped R, labels wrapped, minimum-image separations. R itself stays unwrapped.
   // ion_inverse_mass: per-component 1/M (Å²/(meV ps²)); 0 freezes the component.
   // The potential must outlive the integrator. Initial state: everything at rest, R = 0.
   FullLatticeIntegrator(const crystal::Crystal &crystal, GridShape lattice,
                         const PairPotential &potential, const Vec3 &ion_inverse_mass,
-                        FullInteraction interaction, double dt_ps, FullLatticeOptions options = {});
+                        InteractionList interaction, double dt_ps, FullLatticeOptions options = {});
 
   // Lattice displacements (Å) and velocities (Å/ps), 3 n_b N each in DOF order
   // 3 (n_b lin(n) + b) + c.
@@ -161,11 +145,7 @@ private:
   // line_acceleration[c] + b · atom_stride).
   void add_site_accelerations(const std::vector<SiteForce> &forces, int line,
                               FieldView line_acceleration, std::int64_t atom_stride) const;
-  // Planes n3 of the atoms the interaction list may read for ion position R (sorted, unique).
-  std::vector<int> interaction_planes(const Vec3 &R) const;
-  // Upper bound of the number of consecutive planes (periodic) the interaction lists of two
-  // stages of one RK5 pass read.
-  int interaction_plane_span() const;
+  void check_interaction(const crystal::Crystal &crystal, const GridShape &lattice) const;
   // RK5 (physics.md §0.4) in three passes over a plane wavefront; Rk5Step (defined in the .cpp)
   // holds one step's fields, weights and ion stages.
   struct Rk5Step;
@@ -196,8 +176,8 @@ private:
   std::vector<double> masses_;        // m_b
   std::vector<Vec3> basis_positions_; // τ_b
   Vec3 ion_inverse_mass_;
-  FullInteraction interaction_;
-  std::vector<Cell> candidate_offsets_; // cutoff list: cells around p to test
+  InteractionList interaction_;
+  std::vector<Cell> candidate_offsets_; // moving lists: the box of cells around p to test
   double dt_;
   FullLatticeOptions options_;
   int threads_ = 1;

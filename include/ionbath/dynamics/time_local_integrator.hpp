@@ -18,15 +18,6 @@ namespace ionbath::dynamics {
 // Largest interaction list: extent 2 gives 4³ atoms.
 inline constexpr int max_interaction_sites = 64;
 
-// Which framework atoms S the particle interacts with (physics.md §3.2, §4.3).
-struct InteractionList {
-  // Moving list: n_j ∈ [p_j − e, p_j + e − 1] with p = ceil(A⁻¹R), chosen once per RK step from
-  // the state at the step start; e = 1 gives the 8 corners of the cell containing R.
-  int extent = 1;
-  // Non-empty: this fixed list is used at all times instead (e.g. 8 collinear atoms, §4.3 (b)).
-  std::vector<Cell> fixed_sites;
-};
-
 // Ablation switches and the reference code's field-time quirk (physics.md §3.3).
 struct TimeLocalOptions {
   bool drag = true;       // 𝓛 term of Eq. 20; off: R_eff = R
@@ -73,6 +64,9 @@ Eigen::MatrixXd static_response_coupling(const crystal::StaticResponseTable &tab
 // allocation per step.
 class TimeLocalIntegrator {
 public:
+  // interaction: the corners of extent 1 or 2 (S chosen once per RK step from the state at the
+  // step start, physics.md §3.2) or a fixed list of at most max_interaction_sites atoms of cells
+  // (basis atom 0), separations taken literally.
   // inverse_mass: per-component 1/M (Å²/(meV ps²)); 0 freezes a component (1D protocols).
   // crystal: equilibrium positions A n. static_response: W(0) blocks, needed with relaxation.
   // drag_matrix: 𝓛 (ps Å²/meV). The potential and the bath must outlive the integrator.
