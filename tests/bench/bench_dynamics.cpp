@@ -33,7 +33,7 @@ void time_local_steps(benchmark::State &state, int extent, TimeLocalOptions opti
   const Yukawa U(4000.0, 0.5);
   bath::StaticFramework frame(5e-3);
   TimeLocalIntegrator ion(crystal, W, 3.29077e-5 * Mat3::Identity(), U, frame,
-                          Vec3::Constant(1 / 0.7), {extent, {}}, options);
+                          Vec3::Constant(1 / 0.7), InteractionList::corners(extent), options);
   // A thermal-speed start (≈ 25 meV kinetic energy) that oscillates inside the cell.
   ion.set_state(Vec3(1.5, 1.5, 1.5), Vec3(4.0, -3.0, 5.0));
   for (auto _ : state) {
