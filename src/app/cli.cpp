@@ -124,7 +124,7 @@ int main(int argc, char **argv) {
       o.trajectory_stride = std::max<std::int64_t>(1, c.run.trajectory_stride);
       o.checkpoint_interval_s = checkpoint_interval_s;
       o.temperature_indices = temperature_indices;
-      return run_time_local(c, world, o);
+      return run_thermal_trajectories(c, world, o);
     };
   };
 

@@ -340,13 +340,18 @@ TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
   return row;
 }
 
-void write_model_summary(io::H5Output &out, const TimeLocalModel &model) {
-  out.write("/phonons/drag_matrix", std::span<const double>(model.drag_matrix.data(), 9), {3, 3},
-            "ps Angstrom2 meV-1");
-  const Mat3 &w = model.static_response(Cell::Zero());
-  out.write("/phonons/W0_onsite", std::span<const double>(w.data(), 9), {3, 3}, "Angstrom2 meV-1");
+// The model's W(0) and 𝓛 (time-local method only) and the number of BZ modes.
+void write_model_summary(io::H5Output &out, const TrajectoryModel &model,
+                         const io::Config &config) {
+  if (model.method == io::RunMethod::time_local) {
+    out.write("/phonons/drag_matrix", std::span<const double>(model.drag_matrix.data(), 9), {3, 3},
+              "ps Angstrom2 meV-1");
+    const Mat3 &w = model.static_response(Cell::Zero());
+    out.write("/phonons/W0_onsite", std::span<const double>(w.data(), 9), {3, 3},
+              "Angstrom2 meV-1");
+  }
   out.write("/phonons/n_modes",
-            std::vector<std::int64_t>{crystal::ModeSet::total_modes(model.modes->grid())}, "1");
+            std::vector<std::int64_t>{crystal::ModeSet::total_modes(config.lattice.bz_grid)}, "1");
 }
 
 void write_timing(io::H5Output &out, const CategoryTimers &timers, const Communicator &world,
@@ -369,8 +374,8 @@ void write_timing(io::H5Output &out, const CategoryTimers &timers, const Communi
 
 } // namespace
 
-int run_time_local(const io::Config &config, const Communicator &world,
-                   const DriverOptions &options) {
+int run_thermal_trajectories(const io::Config &config, const Communicator &world,
+                             const DriverOptions &options) {
   CategoryTimers timers;
   const auto temperatures = resolve_temperatures(config, options);
   if (options.analysis && config.msd.segments < 2)
@@ -398,10 +403,10 @@ int run_time_local(const io::Config &config, const Communicator &world,
             options.analysis ? "sweep" : "run", temperatures.size(), config.run.trajectories,
             config.run.steps, config.run.dt, layout.n_groups(), layout.group().size());
 
-  std::unique_ptr<TimeLocalModel> model;
+  std::unique_ptr<TrajectoryModel> model;
   {
     CategoryTimers::Scope t(timers, TimerCategory::setup);
-    model = std::make_unique<TimeLocalModel>(config, layout);
+    model = std::make_unique<TrajectoryModel>(config, layout);
   }
   StopSignal::install();
   const auto plan = sweep_plan(config, temperatures);
@@ -435,7 +440,7 @@ int run_time_local(const io::Config &config, const Communicator &world,
     CategoryTimers::Scope t(timers, TimerCategory::io);
     io::H5Output out(config.run.output, world);
     write_parameters(out, config);
-    write_model_summary(out, *model);
+    write_model_summary(out, *model, config);
     std::vector<TableRow> rows;
     for (int temperature : temperatures)
       rows.push_back(assemble_temperature(out, config, layout, plan, temperature));

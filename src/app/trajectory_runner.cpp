@@ -67,7 +67,7 @@ public:
 // Seed 002 Eqs. 18–20 with the Chebyshev bath (mode sums shared by the ranks of the group).
 class TimeLocalEngine final : public TrajectoryEngine {
 public:
-  TimeLocalEngine(const io::Config &config, const TimeLocalModel &model,
+  TimeLocalEngine(const io::Config &config, const TrajectoryModel &model,
                   const bath::ThermalBathParams &bp, const Communicator &group,
                   CategoryTimers &timers) {
     const double dt = config.run.dt;
@@ -76,7 +76,7 @@ public:
     } else {
       thermal_ = std::make_unique<bath::ThermalBath>(*model.modes, bp);
       const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(config.lattice.bz_grid),
-                                            TimeLocalModel::reduction_block_modes};
+                                            TrajectoryModel::reduction_block_modes};
       auto reducer = [&group, blocks](std::span<const double> local, std::size_t width,
                                       std::span<double> out) {
         group.ordered_block_sum(blocks, local, width, out);
@@ -114,13 +114,11 @@ private:
 // initial state from the same keyed bath (FFT, §2.3), moving periodic 8-corner list.
 class FullLatticeEngine final : public TrajectoryEngine {
 public:
-  FullLatticeEngine(const io::Config &config, const TimeLocalModel &model,
+  FullLatticeEngine(const io::Config &config, const TrajectoryModel &model,
                     const bath::ThermalBathParams &bp)
       : modes_(model.crystal, config.lattice.bz_grid) {
     dynamics::FullLatticeOptions options;
-    options.scheme = config.run.full_scheme == io::FullScheme::rk5
-                         ? dynamics::FullScheme::rk5
-                         : dynamics::FullScheme::velocity_verlet;
+    options.scheme = config.run.full_scheme;
     integrator_ = std::make_unique<dynamics::FullLatticeIntegrator>(
         model.crystal, config.lattice.bz_grid, *model.potential,
         Vec3::Constant(1.0 / config.ion.mass), dynamics::InteractionList::corners(), config.run.dt,
@@ -153,9 +151,11 @@ private:
 
 } // namespace
 
-TimeLocalModel::TimeLocalModel(const io::Config &config, const parallel::TrajectoryLayout &layout)
-    : crystal(make_crystal(config.lattice)), drag_matrix(Mat3::Zero()),
+TrajectoryModel::TrajectoryModel(const io::Config &config, const parallel::TrajectoryLayout &layout)
+    : method(config.run.method), crystal(make_crystal(config.lattice)),
       potential(make_potential(config.interaction)) {
+  if (method == io::RunMethod::full)
+    return; // the full engine builds its own thermal state (FullLatticeEngine)
   const auto &world = layout.world();
   const int range = std::max(1, 2 * config.interaction.extent - 1); // physics.md §3.2
   if (world.is_root()) {
@@ -235,8 +235,8 @@ bath::ThermalBathParams bath_params(const TrajectorySettings &s, const Trajector
   bp.seed = static_cast<std::uint64_t>(s.seed);
   bp.temperature_index = static_cast<std::uint64_t>(task.temperature_index);
   bp.trajectory_id = static_cast<std::uint64_t>(task.trajectory_id);
-  bp.statistics = s.bath == io::BathStatistics::classical ? bath::Statistics::classical
-                                                          : bath::Statistics::quantum;
+  // Unused without a thermal framework (BathStatistics::none).
+  bp.statistics = io::thermal_statistics(s.bath).value_or(Statistics::quantum);
   return bp;
 }
 
@@ -396,7 +396,8 @@ TaskOutcome step_loop(const TrajectorySettings &settings, const TaskFiles &files
   return TaskOutcome::finished;
 }
 
-std::unique_ptr<TrajectoryEngine> make_engine(const io::Config &config, const TimeLocalModel &model,
+std::unique_ptr<TrajectoryEngine> make_engine(const io::Config &config,
+                                              const TrajectoryModel &model,
                                               const bath::ThermalBathParams &bp,
                                               const Communicator &group, CategoryTimers &timers) {
   if (config.run.method == io::RunMethod::full)
@@ -407,7 +408,7 @@ std::unique_ptr<TrajectoryEngine> make_engine(const io::Config &config, const Ti
 } // namespace
 
 TaskOutcome run_trajectory(const TrajectorySettings &settings, const io::Config &config,
-                           const TimeLocalModel &model, const Communicator &group,
+                           const TrajectoryModel &model, const Communicator &group,
                            const TrajectoryTask &task, CategoryTimers &timers) {
   const TaskFiles files = task_files(config, task);
   const bool leader = group.is_root();

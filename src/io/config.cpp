@@ -36,6 +36,12 @@ std::string_view to_string(InteractionKind kind) {
   return kind == InteractionKind::yukawa ? "yukawa" : "gaussian";
 }
 
+std::optional<Statistics> thermal_statistics(BathStatistics bath) {
+  if (bath == BathStatistics::none)
+    return std::nullopt;
+  return bath == BathStatistics::quantum ? Statistics::quantum : Statistics::classical;
+}
+
 std::string_view to_string(BathStatistics bath) {
   switch (bath) {
   case BathStatistics::quantum:
@@ -46,10 +52,6 @@ std::string_view to_string(BathStatistics bath) {
     break;
   }
   return "none";
-}
-
-std::string_view to_string(FullScheme scheme) {
-  return scheme == FullScheme::rk5 ? "rk5" : "verlet";
 }
 
 std::string_view to_string(RunMethod method) {
@@ -562,7 +564,7 @@ const std::vector<Section> &schema() {
         boolean_key("relaxation", IONBATH_FIELD(run.relaxation),
                     "the relaxation W(0) of seed 002 Eq. 19 (false: ablation)", trajectories),
         choice_key("full_scheme", IONBATH_FIELD(run.full_scheme),
-                   std::vector{FullScheme::rk5, FullScheme::verlet},
+                   std::vector{dynamics::FullScheme::rk5, dynamics::FullScheme::velocity_verlet},
                    "integrator of method = \"full\": RK5 (physics.md §0.4) or velocity Verlet",
                    trajectories),
         [] {

@@ -20,16 +20,20 @@ namespace ionbath::app {
 
 class CategoryTimers;
 
-// Everything a trajectory needs that does not depend on temperature or seed. W(0) and 𝓛 are
-// computed once on the world root and broadcast; each rank holds the ModeSet slice of its
-// position in the trajectory group (fixed 2048-mode reduction blocks).
-struct TimeLocalModel {
-  TimeLocalModel(const io::Config &config, const parallel::TrajectoryLayout &layout);
+// Everything a trajectory of the configured method needs that does not depend on temperature or
+// seed: the crystal and the potential; for the time-local method also W(0) and 𝓛 (computed once
+// on the world root and broadcast) and the ModeSet slice of this rank's position in the
+// trajectory group (fixed 2048-mode reduction blocks). The full method builds its own thermal
+// state and uses none of these.
+struct TrajectoryModel {
+  TrajectoryModel(const io::Config &config, const parallel::TrajectoryLayout &layout);
 
+  io::RunMethod method;
   crystal::Crystal crystal;
-  crystal::StaticResponseTable static_response;
-  Mat3 drag_matrix;
   std::unique_ptr<dynamics::PairPotential> potential;
+  // Time-local only (empty, zero and null for method = "full").
+  crystal::StaticResponseTable static_response;
+  Mat3 drag_matrix = Mat3::Zero();
   std::unique_ptr<crystal::ModeSet> modes;
   static constexpr std::int64_t reduction_block_modes = 2048;
 };
@@ -81,12 +85,12 @@ TrajectorySettings trajectory_settings(const io::Config &config, const DriverOpt
 // Runs (or resumes, or skips if already complete) one trajectory on the ranks of `group`; the
 // configuration only builds the trajectory's dynamics (TrajectoryEngine).
 TaskOutcome run_trajectory(const TrajectorySettings &settings, const io::Config &config,
-                           const TimeLocalModel &model, const parallel::Communicator &group,
+                           const TrajectoryModel &model, const parallel::Communicator &group,
                            const TrajectoryTask &task, CategoryTimers &timers);
 
 // `ionbath run` / `ionbath sweep`. Exit code 3: interrupted by a signal, checkpoints written.
-int run_time_local(const io::Config &config, const parallel::Communicator &world,
-                   const DriverOptions &options);
+int run_thermal_trajectories(const io::Config &config, const parallel::Communicator &world,
+                             const DriverOptions &options);
 
 // `ionbath merge`: combine the results files of partial sweeps into one file and table.
 int merge_results(const std::vector<std::string> &inputs, const std::string &output,

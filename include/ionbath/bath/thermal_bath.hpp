@@ -15,6 +15,7 @@
 // Any rank can draw any mode, so the bath of a trajectory does not depend on the rank layout or
 // on the slice of the ModeSet. In the common-random-numbers mode every temperature uses the same
 // key, hence the same uniforms: identical phases and monotonically related occupations.
+#include "ionbath/core/statistics.hpp"
 #include "ionbath/crystal/mode_set.hpp"
 
 #include <array>
@@ -24,10 +25,7 @@
 
 namespace ionbath::bath {
 
-enum class Statistics {
-  quantum,  // Bose occupations with zero-point motion (physics.md §2.1)
-  classical // equipartition: mode energy E ~ Exp(kT), A² = 2E/Ω², ⟨A²⟩ = 2kT/Ω²
-};
+using ionbath::Statistics; // A² = 2E/Ω² with E ~ Exp(kT) for classical
 
 enum class RandomStreams {
   per_temperature, // key (seed, temperature index): independent baths per temperature

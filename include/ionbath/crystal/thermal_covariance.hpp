@@ -1,15 +1,13 @@
 #pragma once
 // Equal-time thermal covariance of the framework motion (seed 002 Eq. 24 at t = 0; physics.md §1.8,
 // §2.5 fact 2): displacement C_L(0) = <r_{n+L} r_nᵀ> in Å² and velocity <ṙ_{n+L} ṙ_nᵀ> in Å²/ps².
+#include "ionbath/core/statistics.hpp"
 #include "ionbath/crystal/mode_set.hpp"
 #include "ionbath/crystal/static_response.hpp"
 
 namespace ionbath::crystal {
 
-enum class Statistics {
-  quantum,  // ħ/(2Ω) coth(Ω/2Ω_T) per mode, zero-point motion included (seed 002 Eq. 24)
-  classical // kT/Ω² per mode: C → kT W(0), velocity → (kT/m) δ_{L0} I
-};
+using ionbath::Statistics; // classical: C → kT W(0), velocity → (kT/m) δ_{L0} I
 
 struct ThermalCovarianceTable {
   StaticResponseTable displacement; // Å²

@@ -10,6 +10,7 @@
 #include "ionbath/core/aligned.hpp"
 #include "ionbath/core/types.hpp"
 #include "ionbath/crystal/crystal.hpp"
+#include "ionbath/dynamics/full_scheme.hpp"
 #include "ionbath/dynamics/interaction_list.hpp"
 #include "ionbath/dynamics/lattice_stencil.hpp"
 #include "ionbath/dynamics/pair_potential.hpp"
@@ -20,11 +21,6 @@
 #include <vector>
 
 namespace ionbath::dynamics {
-
-enum class FullScheme {
-  rk5,            // Butcher's RK5 (physics.md §0.4), the reference integrator
-  velocity_verlet // symplectic, second order: bounded energy error for long thermal runs
-};
 
 struct FullLatticeOptions {
   FullScheme scheme = FullScheme::rk5;

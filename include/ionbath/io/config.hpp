@@ -6,11 +6,14 @@
 // whose message names the source file, the key, the offending value and what is allowed. Each
 // key is declared once, in src/io/config.cpp schema(): parsing, checks, derived defaults, the
 // canonical TOML and the README key tables (`ionbath config --keys`) come from that declaration.
+#include "ionbath/core/statistics.hpp"
 #include "ionbath/core/types.hpp"
 #include "ionbath/core/unit_system.hpp"
+#include "ionbath/dynamics/full_scheme.hpp"
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,8 +79,8 @@ enum class RunMethod { time_local, full };
 // Thermal framework motion: Bose amplitudes with zero point (seed 002 Eq. 23), classical
 // equipartition, or none (r_H ≡ 0: the zero-temperature framework, dissipation checks).
 enum class BathStatistics { quantum, classical, none };
-// Integrator of the full lattice (method = "full"): the RK5 of physics.md §0.4 or velocity Verlet.
-enum class FullScheme { rk5, verlet }; // "rk5" | "verlet"
+// The mode statistics of a thermal framework; none for BathStatistics::none.
+std::optional<Statistics> thermal_statistics(BathStatistics bath);
 
 // [run] the temperature sweep.
 struct RunConfig {
@@ -90,9 +93,9 @@ struct RunConfig {
   std::string output = "results.h5";
   std::int64_t trajectory_stride = 0; // 0 → no trajectory file; n → every n-th step (H5MD)
   BathStatistics bath = BathStatistics::quantum;
-  bool drag = true;                         // the 𝓛 term of seed 002 Eq. 20 (ablation switch)
-  bool relaxation = true;                   // the W(0) term of seed 002 Eq. 19 (ablation switch)
-  FullScheme full_scheme = FullScheme::rk5; // integrator of method = "full"
+  bool drag = true;       // the 𝓛 term of seed 002 Eq. 20 (ablation switch)
+  bool relaxation = true; // the W(0) term of seed 002 Eq. 19 (ablation switch)
+  dynamics::FullScheme full_scheme = dynamics::FullScheme::rk5; // "rk5" | "verlet"
   bool operator==(const RunConfig &) const = default;
 };
 
