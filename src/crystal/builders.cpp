@@ -40,6 +40,16 @@ Crystal seed001_chain(double nu, double omega_parallel, double omega_perp) {
                units::seed001_units());
 }
 
+Crystal seed001_cubic(double k1, double k2) {
+  const Crystal plain = Crystal::simple_cubic(2.0, 1.0, k1, k2);
+  const units::UnitSystem u = units::seed001_units();
+  std::vector<Bond> bonds = plain.bonds();
+  for (Bond &b : bonds)
+    b.phi *= u.energy_in(1.0);
+  return Crystal(plain.lattice_vectors(), plain.basis(), std::move(bonds), {},
+                 fmt::format("seed001-cubic(k1={},k2={})", k1, k2), u);
+}
+
 Crystal seed003_chain(double alpha, double omega_fast) {
   return chain({alpha, 1.0, 1.0, (omega_fast * omega_fast - 1.0) / 4.0, 0.0},
                units::seed003_units());

@@ -21,6 +21,9 @@ Crystal chain(const ChainParameters &p, const units::UnitSystem &units = units::
 
 // Seed 001 §III chain in seed-001 units: α = 2, m = 1, κ = ν², k∥ = ω∥², k⊥ = ω⊥².
 Crystal seed001_chain(double nu, double omega_parallel, double omega_perp);
+// Seed 001's 3D lattice in seed-001 units: simple cubic α = 2, m = 1, linearized nearest (k1) and
+// next-nearest (k2) springs in units of K (Figs. 4–6: k1 = 15, k2 = 5).
+Crystal seed001_cubic(double k1, double k2);
 // Seed 003 chain in seed-003 units: α, m = 1, κ = 1, k = (ω_fast² − 1)/4, longitudinal springs
 // only.
 Crystal seed003_chain(double alpha, double omega_fast);
