@@ -24,6 +24,7 @@ std::vector<AtomOnPath> atoms_on_path(const crystal::Crystal &crystal,
     AtomOnPath p;
     p.along = relative.dot(u);
     p.perpendicular = relative - p.along * u;
+    p.distance = p.perpendicular.norm();
     p.fractional = a.cell.cast<double>() + crystal.fractional_position(a.basis);
     p.basis = a.basis;
     p.mass = crystal.basis()[static_cast<std::size_t>(a.basis)].mass;

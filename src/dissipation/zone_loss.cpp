@@ -50,7 +50,9 @@ public:
     for (int u = 0; u < br.omega2.size(); ++u)
       sum += branch(q, br.omega2[u], [&](int b, const Vec3 &g_re, const Vec3 &g_im) {
         const Eigen::Vector3cd e = br.e.col(u).segment<3>(3 * b);
-        return e.conjugate().dot(g_re.cast<Complex>() + Complex(0, 1) * g_im.cast<Complex>());
+        return e.dot(g_re.cast<Complex>() +
+                     Complex(0, 1) *
+                         g_im.cast<Complex>()); // e^† g (Eigen conjugates the left side)
       });
     return sum;
   }
@@ -64,9 +66,9 @@ private:
     const double k = std::sqrt(omega2) / speed_;
     Complex amplitude = 0;
     for (const AtomOnPath &a : atoms_) {
-      const double b = a.perpendicular.norm();
-      const PathTransformValue t = interaction_(b, k);
-      const Vec3 g_re = b > 0 ? Vec3(t.d_distance / b * a.perpendicular) : Vec3::Zero();
+      const PathTransformValue t = interaction_(a.distance, k);
+      const Vec3 g_re =
+          a.distance > 0 ? Vec3(t.d_distance / a.distance * a.perpendicular) : Vec3::Zero();
       const Vec3 g_im = -k * t.value * u_;
       const Complex phase = std::polar(1.0, -q.dot(a.fractional) - k * a.along);
       amplitude += phase * project(a.basis, g_re, g_im) / std::sqrt(a.mass);

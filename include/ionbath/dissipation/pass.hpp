@@ -25,6 +25,7 @@ struct StraightPath {
 struct AtomOnPath {
   Vec3 fractional = Vec3::Zero(); // n + f_b, lattice coordinates (the Bloch phase)
   Vec3 perpendicular = Vec3::Zero();
+  double distance = 0; // |perpendicular|
   double along = 0;
   int basis = 0;
   double mass = 1;
