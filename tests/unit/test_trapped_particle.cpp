@@ -1,0 +1,132 @@
+// Seed 001 Fig. 6: a particle trapped between 8 collinear atoms, full lattice against the
+// time-local EOM of Eq. 26 (physics.md §6.4–6.5).
+#include "ionbath/core/units.hpp"
+#include "ionbath/crystal/builders.hpp"
+#include "ionbath/crystal/drag_matrix.hpp"
+#include "ionbath/dissipation/trapped_particle.hpp"
+#include "ionbath/dynamics/time_local_integrator.hpp"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+using namespace ionbath;
+using namespace ionbath::dissipation;
+using ionbath::units::pi;
+
+namespace {
+constexpr double kEnergy = 4.0 * pi * pi; // 1 ħΩ in seed-001 internal units
+
+struct Fig6 {
+  crystal::Crystal cubic = crystal::seed001_cubic(15.0, 5.0);
+  dynamics::Gaussian potential{kEnergy * 1.0, 0.5};
+  PassLayout layout = pass_layout(cubic, PassGeometry::line8, 0.0, 0.5);
+  crystal::StaticResponseTable response = crystal::static_response_fft(cubic, 160, 7);
+  Mat3 drag = crystal::drag_matrix(cubic);
+};
+
+const Fig6 &fig6() {
+  static const Fig6 f;
+  return f;
+}
+
+std::vector<Vec3> positions(const Fig6 &f) {
+  std::vector<Vec3> x;
+  for (const auto &a : f.layout.atoms)
+    x.push_back(f.cubic.equilibrium_position(a.cell, a.basis));
+  return x;
+}
+
+Eigen::MatrixXd coupling(const Fig6 &f) {
+  std::vector<Cell> cells;
+  for (const auto &a : f.layout.atoms)
+    cells.push_back(a.cell);
+  return dynamics::static_response_coupling(f.response, cells);
+}
+
+// U − f gᵀ W g, the softened potential of Eq. 26.
+double softened_potential(const Fig6 &f, const Eigen::MatrixXd &W, double softening,
+                          const Vec3 &R) {
+  const auto x = positions(f);
+  Eigen::VectorXd g(3 * Eigen::Index(x.size()));
+  double U = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const auto t = f.potential.terms(R - x[i]);
+    U += t.value;
+    g.segment<3>(3 * Eigen::Index(i)) = t.gradient;
+  }
+  return U - softening * g.dot(W * g);
+}
+} // namespace
+
+// Without drag the Eq. 26 force is minus the gradient of the softened potential (central
+// differences, 3D, off the axis).
+TEST(TrappedParticle, ForceIsTheGradientOfTheSoftenedPotential) {
+  const Fig6 &f = fig6();
+  const auto W = coupling(f);
+  const auto x = positions(f);
+  const Vec3 R(0.13, -0.07, 6.6);
+  for (const double softening : {0.5, 1.0}) {
+    const Vec3 F =
+        softened_time_local_force(f.potential, x, W, Mat3::Zero(), softening, R, Vec3::Zero());
+    for (int c = 0; c < 3; ++c) {
+      const double h = 1e-5;
+      const Vec3 d = h * Vec3::Unit(c);
+      const double numeric = -(softened_potential(f, W, softening, R + d) -
+                               softened_potential(f, W, softening, R - d)) /
+                             (2 * h);
+      EXPECT_NEAR(F[c], numeric, 1e-6 * F.norm()) << c;
+    }
+  }
+}
+
+// The drag term only removes energy: with 𝓛 = 0 the softened energy is conserved to RK5
+// accuracy; with 𝓛 the crossing speeds decay monotonically.
+TEST(TrappedParticle, TimeLocalEnergyAndDecay) {
+  const Fig6 &f = fig6();
+  TrappedSettings s;
+  s.start_z = 3.5 * 2.0;
+  s.duration = 10;
+  s.record_every = 1;
+  const auto free = trapped_time_local(f.cubic, f.potential, f.layout, f.response, Mat3::Zero(), s);
+  const auto W = coupling(f);
+  const auto energy = [&](std::size_t i) {
+    return 0.5 * free.velocity[i] * free.velocity[i] +
+           softened_potential(f, W, s.softening_factor, Vec3(0, 0, free.z[i]));
+  };
+  const double e0 = energy(0);
+  for (std::size_t i = 0; i < free.time.size(); i += 97)
+    EXPECT_NEAR(energy(i), e0, 1e-9 * e0);
+  const auto damped = trapped_time_local(f.cubic, f.potential, f.layout, f.response, f.drag, s);
+  const auto envelope = decay_envelope(damped);
+  ASSERT_GE(envelope.speed.size(), 5u);
+  for (std::size_t i = 1; i < envelope.speed.size(); ++i)
+    EXPECT_LT(envelope.speed[i], envelope.speed[i - 1]);
+  EXPECT_LT(envelope.speed.back(), 0.99 * s.speed);
+}
+
+// Full lattice vs time-local over the first oscillation (≈ 3 crossings) on a lattice whose echo
+// has not returned: the trajectories agree to 0.06 l of an amplitude of ≈ 0.85 l (measured 0.05;
+// the difference is a slowly growing phase lag), and better with the softening ½ of the
+// relaxation energy than with the script's 1 (measured 0.15; physics.md §6.4).
+TEST(TrappedParticle, FullAgreesWithTimeLocal) {
+  const Fig6 &f = fig6();
+  TrappedSettings s;
+  s.start_z = 3.5 * 2.0;
+  s.duration = 1.0; // the echo returns after ≈ 1.0 on 32³ (echo_check)
+  s.lattice = {32, 32, 32};
+  const auto full = trapped_full(f.cubic, f.potential, f.layout, s);
+  const auto half = trapped_time_local(f.cubic, f.potential, f.layout, f.response, f.drag, s);
+  s.softening_factor = 1.0;
+  const auto one = trapped_time_local(f.cubic, f.potential, f.layout, f.response, f.drag, s);
+  ASSERT_EQ(full.z.size(), half.z.size());
+  double dev_half = 0, dev_one = 0;
+  for (std::size_t i = 0; i < full.z.size(); ++i) {
+    dev_half = std::max(dev_half, std::abs(full.z[i] - half.z[i]));
+    dev_one = std::max(dev_one, std::abs(full.z[i] - one.z[i]));
+  }
+  RecordProperty("max_dev_half", std::to_string(dev_half));
+  RecordProperty("max_dev_one", std::to_string(dev_one));
+  std::printf("max |z_full - z_tl|: f = 1/2: %.4g, f = 1: %.4g\n", dev_half, dev_one);
+  EXPECT_LT(dev_half, 0.06);
+  EXPECT_LT(dev_half, dev_one);
+}
