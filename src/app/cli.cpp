@@ -64,8 +64,9 @@ int main(int argc, char **argv) {
   std::string show_default;
   config_cmd
       ->add_option("--embedded", show_default,
-                   "Print the embedded default of a subcommand instead (run or sweep)")
-      ->check(CLI::IsMember({"run", "sweep"}));
+                   "Print the embedded default of a subcommand instead (run, sweep, loss or "
+                   "loss-3d)")
+      ->check(CLI::IsMember({"run", "sweep", "loss", "loss-3d"}));
   bool key_tables = false;
   config_cmd->add_flag("--keys", key_tables,
                        "Print the table of every configuration key (markdown, as in the README)");
@@ -74,6 +75,10 @@ int main(int argc, char **argv) {
       embedded_default = kDefaultRunToml;
     else if (show_default == "sweep")
       embedded_default = kDefaultSweepToml;
+    else if (show_default == "loss")
+      embedded_default = kDefaultLossChainToml;
+    else if (show_default == "loss-3d")
+      embedded_default = kDefaultLossCubicToml;
     action = [&](const io::Config &c) {
       if (world.is_root())
         fmt::print("{}", key_tables ? io::config_keys_markdown() : io::to_toml(c));
@@ -166,6 +171,26 @@ int main(int argc, char **argv) {
       if (!output.empty())
         c.validate.output = output;
       return run_validate(c, validate_case, world);
+    };
+  });
+
+  auto *loss_cmd = cli.add_subcommand(
+      "loss", "Single-pass energy loss of seed 001: Eq. 14 (chain), the Eq. 13 zone integral, the "
+              "Eq. 23 low-speed drag and the simulated pass over speeds x lambda x offsets, or the "
+              "trapped particle of Fig. 6 (geometry line8) -> HDF5 and a CSV table. Without a "
+              "configuration: the chain scan and the 3D low-speed constants. Rerunning an "
+              "interrupted scan resumes it");
+  loss_cmd->add_option("config", config_path, "TOML configuration (default: embedded defaults)");
+  loss_cmd->add_option("-o,--output", output, "Results file (default: [loss] output)");
+  loss_cmd->callback([&] {
+    embedded_default = kDefaultLossChainToml;
+    action = [&](io::Config c) {
+      if (!output.empty())
+        c.loss.output = output;
+      int rc = run_loss(c, world);
+      if (rc == 0 && config_path.empty()) // the second embedded scan
+        rc = run_loss(resolve_config("", kDefaultLossCubicToml), world);
+      return rc;
     };
   });
 

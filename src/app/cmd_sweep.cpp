@@ -218,11 +218,6 @@ void print_table(const TransportTable &table, const std::string &csv_path) {
   std::fflush(stdout);
 }
 
-std::string csv_path_of(const std::string &output) {
-  const fs::path p(output);
-  return (p.parent_path() / p.stem()).string() + ".csv";
-}
-
 // The attributes of /sweep/T_i (`merge` reads them back with read_temperature_row).
 void write_temperature_attributes(io::H5Output &out, const std::string &g, const TableRow &row,
                                   std::int64_t segments) {

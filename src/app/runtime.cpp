@@ -134,4 +134,9 @@ std::string read_text_file(const std::string &path) {
   return ss.str();
 }
 
+std::string csv_path_of(const std::string &output) {
+  const std::filesystem::path p(output);
+  return (p.parent_path() / p.stem()).string() + ".csv";
+}
+
 } // namespace ionbath::app

@@ -4,6 +4,9 @@
 #include "ionbath/core/units.hpp"
 #include "ionbath/crystal/dynamical_matrix.hpp"
 
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <array>
 #include <complex>
 #include <cubature.h>
 #include <fmt/format.h>
@@ -15,36 +18,42 @@ namespace {
 
 using Complex = std::complex<double>;
 
+// Φ_d summed over the bonds of one offset d of a one-atom crystal, divided by the mass.
+struct OffsetBlock {
+  Cell offset;
+  Mat3 d;
+};
+
 // The integrand of seed 001 Eq. 13 at one reduced wave vector.
+//
+// One atom per cell: D(q) = (1/m)[Φ_0 + Σ_d Φ_d cos(q·d)] is real symmetric (Φ_{−d} = Φ_dᵀ), built
+// from the pairs (d, −d) with Bloch phases from per-axis tables, and diagonalized in closed form
+// (or read off when every block is diagonal), with no heap allocation. With real η the
+// summand is Σ_u ½[(η_u·Re g)² + (η_u·Im g)²]/(m v²) for a single listed atom (no phase).
 class ForcedModeAbsorption {
 public:
   ForcedModeAbsorption(const crystal::Crystal &crystal, const PathTransform &interaction,
                        const std::vector<AtomOnPath> &atoms, const Vec3 &direction, double speed)
-      : dyn_(crystal), interaction_(interaction), atoms_(atoms), u_(direction.normalized()),
-        speed_(speed), one_atom_(crystal.n_basis() == 1) {
+      : crystal_(crystal), dyn_(crystal), interaction_(interaction), atoms_(atoms),
+        u_(direction.normalized()), speed_(speed), one_atom_(crystal.n_basis() == 1) {
     for (int axis = 0; axis < 3; ++axis)
       for (const crystal::Bond &b : crystal.bonds())
         if (b.offset[axis] != 0) {
           axes_.push_back(axis);
           break;
         }
+    if (one_atom_)
+      prepare_one_atom();
   }
 
   const std::vector<int> &axes() const { return axes_; }
 
   double operator()(const double *reduced_coordinates) const {
+    if (one_atom_)
+      return one_atom_value(reduced_coordinates);
     Vec3 q = Vec3::Zero();
     for (std::size_t j = 0; j < axes_.size(); ++j)
       q[axes_[j]] = reduced_coordinates[j];
-    if (one_atom_) {
-      const auto modes = dyn_.modes(q);
-      double sum = 0;
-      for (int u = 0; u < 3; ++u)
-        sum += branch(q, modes.omega2[u], [&](int, const Vec3 &g_re, const Vec3 &g_im) {
-          return Complex(modes.eta.col(u).dot(g_re), modes.eta.col(u).dot(g_im));
-        });
-      return sum;
-    }
     const auto br = dyn_.branches(q);
     double sum = 0;
     for (int u = 0; u < br.omega2.size(); ++u)
@@ -57,7 +66,129 @@ public:
     return sum;
   }
 
+  // Reduced axes j (positions in axes()) whose reflection q_j → −q_j provably leaves the
+  // integrand unchanged (see zone_loss).
+  std::vector<bool> reflection_symmetric_axes() const {
+    std::vector<bool> out(axes_.size(), false);
+    if (!one_atom_ || atoms_.size() != 1)
+      return out;
+    const Mat3 &lattice = crystal_.lattice_vectors();
+    const Mat3 inverse = lattice.inverse();
+    double scale = onsite_.cwiseAbs().maxCoeff();
+    for (const OffsetBlock &b : blocks_)
+      scale = std::max(scale, b.d.cwiseAbs().maxCoeff());
+    const double tol = 1e-12 * std::max(scale, 1e-300);
+    const AtomOnPath &a = atoms_.front();
+    for (std::size_t j = 0; j < axes_.size(); ++j) {
+      Mat3 flip = Mat3::Identity();
+      flip(axes_[j], axes_[j]) = -1;
+      const Mat3 r = lattice * flip * inverse; // the Cartesian operation
+      if ((r * r.transpose() - Mat3::Identity()).cwiseAbs().maxCoeff() > 1e-12)
+        continue; // not an orthogonal operation of this lattice
+      bool ok = ((r * onsite_ * r.transpose() - onsite_).cwiseAbs().maxCoeff() <= tol);
+      // The bond set: Φ_{Ad} = R Φ_d Rᵀ for every offset (pairs ±d are stored once).
+      for (const OffsetBlock &b : blocks_) {
+        if (!ok)
+          break;
+        const Cell image = flip.cast<int>() * b.offset;
+        const Mat3 *match = nullptr;
+        for (const OffsetBlock &c : blocks_)
+          if (c.offset == image || c.offset == -image)
+            match = &c.d;
+        ok = match && ((r * b.d * r.transpose() - *match).cwiseAbs().maxCoeff() <= tol);
+      }
+      // The force keeps its two directions: R b̂ = ±b̂, R û = ±û.
+      const auto keeps = [&](const Vec3 &v) {
+        const double n = v.norm();
+        return n == 0 || std::min((r * v - v).norm(), (r * v + v).norm()) <= 1e-12 * n;
+      };
+      ok = ok && keeps(a.perpendicular) && keeps(u_);
+      out[j] = ok;
+    }
+    return out;
+  }
+
 private:
+  void prepare_one_atom() {
+    const double m = crystal_.mass();
+    onsite_ = crystal_.onsite_block() / m;
+    for (const crystal::Bond &b : crystal_.bonds()) {
+      // Store d and −d together: Φ_d cos(q·d) + Φ_{−d} cos(q·d), both symmetrized.
+      Cell key = b.offset;
+      for (int i = 0; i < 3; ++i)
+        if (key[i] != 0) {
+          if (key[i] < 0)
+            key = -key;
+          break;
+        }
+      if (key == Cell::Zero()) { // a self term left in the list (not expected)
+        onsite_ += 0.5 * (b.phi + b.phi.transpose()) / m;
+        continue;
+      }
+      auto it = std::find_if(blocks_.begin(), blocks_.end(),
+                             [&](const OffsetBlock &o) { return o.offset == key; });
+      if (it == blocks_.end()) {
+        blocks_.push_back({key, Mat3::Zero()});
+        it = blocks_.end() - 1;
+      }
+      it->d += 0.5 * (b.phi + b.phi.transpose()) / m;
+    }
+    onsite_ = 0.5 * (onsite_ + onsite_.transpose());
+    reach_ = crystal_.stencil_reach();
+    diagonal_ = onsite_.isDiagonal(0.0);
+    for (const OffsetBlock &b : blocks_)
+      diagonal_ = diagonal_ && b.d.isDiagonal(0.0);
+  }
+
+  Mat3 one_atom_matrix(const Vec3 &q) const {
+    Mat3 d = onsite_;
+    if (reach_ <= kMaxTableReach) {
+      // phase[axis][n + reach] = e^{i q_axis n}
+      std::array<std::array<Complex, 2 * kMaxTableReach + 1>, 3> phase;
+      for (int axis = 0; axis < 3; ++axis) {
+        const Complex step = std::polar(1.0, q[axis]);
+        phase[axis][reach_] = 1.0;
+        for (int n = 1; n <= reach_; ++n) {
+          phase[axis][reach_ + n] = phase[axis][reach_ + n - 1] * step;
+          phase[axis][reach_ - n] = std::conj(phase[axis][reach_ + n]);
+        }
+      }
+      for (const OffsetBlock &b : blocks_) {
+        const Complex p = phase[0][reach_ + b.offset.x()] * phase[1][reach_ + b.offset.y()] *
+                          phase[2][reach_ + b.offset.z()];
+        d += b.d * p.real();
+      }
+    } else {
+      for (const OffsetBlock &b : blocks_)
+        d += b.d * std::cos(q.dot(b.offset.cast<double>()));
+    }
+    return d;
+  }
+
+  double one_atom_value(const double *reduced_coordinates) const {
+    Vec3 q = Vec3::Zero();
+    for (std::size_t j = 0; j < axes_.size(); ++j)
+      q[axes_[j]] = reduced_coordinates[j];
+    const Mat3 d = one_atom_matrix(q);
+    Vec3 omega2;
+    Mat3 eta;
+    if (diagonal_) {
+      omega2 = d.diagonal();
+      eta.setIdentity();
+    } else {
+      Eigen::SelfAdjointEigenSolver<Mat3> es;
+      es.computeDirect(d); // closed form (the iterative solver is ~2× slower here)
+      omega2 = es.eigenvalues();
+      eta = es.eigenvectors();
+    }
+    double sum = 0;
+    for (int u = 0; u < 3; ++u)
+      sum += branch(q, omega2[u], [&](int, const Vec3 &g_re, const Vec3 &g_im) {
+        return Complex(eta.col(u).dot(g_re), eta.col(u).dot(g_im));
+      });
+    return sum;
+  }
+
   // ½ |Σ_i phase_i e_{b_i,u}^† g_i / √m|² / v² for one branch; project(b, Re g, Im g) = e_b^† g.
   template <class Project>
   double branch(const Vec3 &q, double omega2, const Project &project) const {
@@ -70,12 +201,18 @@ private:
       const Vec3 g_re =
           a.distance > 0 ? Vec3(t.d_distance / a.distance * a.perpendicular) : Vec3::Zero();
       const Vec3 g_im = -k * t.value * u_;
-      const Complex phase = std::polar(1.0, -q.dot(a.fractional) - k * a.along);
-      amplitude += phase * project(a.basis, g_re, g_im) / std::sqrt(a.mass);
+      const Complex projected = project(a.basis, g_re, g_im) / std::sqrt(a.mass);
+      // One listed atom: the phase drops out of the modulus.
+      amplitude +=
+          atoms_.size() == 1 ? projected
+                             : std::polar(1.0, -q.dot(a.fractional) - k * a.along) * projected;
     }
     return 0.5 * std::norm(amplitude) / (speed_ * speed_);
   }
 
+  static constexpr int kMaxTableReach = 4;
+
+  const crystal::Crystal &crystal_;
   crystal::DynamicalMatrix dyn_;
   const PathTransform &interaction_;
   const std::vector<AtomOnPath> &atoms_;
@@ -83,6 +220,11 @@ private:
   double speed_;
   bool one_atom_;
   std::vector<int> axes_;
+  // One atom per cell: D(q) = onsite_ + Σ blocks_ cos(q·d).
+  Mat3 onsite_ = Mat3::Zero();
+  std::vector<OffsetBlock> blocks_;
+  int reach_ = 0;
+  bool diagonal_ = false;
 };
 
 struct CubatureData {
@@ -90,10 +232,12 @@ struct CubatureData {
   long evaluations = 0;
 };
 
-int zone_integrand(unsigned, const double *q, void *data, unsigned, double *out) {
+int zone_integrand(unsigned ndim, std::size_t npt, const double *q, void *data, unsigned,
+                   double *out) {
   auto &d = *static_cast<CubatureData *>(data);
-  ++d.evaluations;
-  out[0] = (*d.f)(q);
+  d.evaluations += static_cast<long>(npt);
+  for (std::size_t i = 0; i < npt; ++i)
+    out[i] = (*d.f)(q + i * ndim);
   return 0;
 }
 
@@ -105,6 +249,12 @@ void check_speed(double speed) {
 } // namespace
 
 // seed 001 Eq. (13)
+//
+// Symmetry: for one atom per cell and one listed atom the integrand is
+// f(q) = Σ_u [(η_u·Re g)² + (η_u·Im g)²] with Re g ∥ b̂, Im g ∥ û. If the reflection A of reduced
+// axis j is an orthogonal Cartesian operation R with Φ_{Ad} = R Φ_d Rᵀ, R Φ_0 Rᵀ = Φ_0 (checked
+// above), then D(Aq) = Rᵀ D(q) R, η(Aq) = Rᵀ η(q), and f(Aq) = f(q) whenever R b̂ = ±b̂ and
+// R û = ±û. Such axes are integrated over [0, π) only.
 ZoneLoss zone_loss(const crystal::Crystal &crystal, const PathTransform &interaction,
                    const std::vector<AtomOnPath> &atoms, const Vec3 &direction, double speed,
                    double rel_tol) {
@@ -120,14 +270,20 @@ ZoneLoss zone_loss(const crystal::Crystal &crystal, const PathTransform &interac
     return out;
   }
   CubatureData data{&f};
-  // The zone centred on Γ: at low speed the integrand lives near Γ, where the first rule samples.
-  const std::vector<double> lo(static_cast<std::size_t>(d), -pi),
-      hi(static_cast<std::size_t>(d), pi);
+  // The zone centred on Γ (at low speed the integrand lives near Γ, where the first rule
+  // samples), or its half q_j ∈ [0, π) on the reflection-symmetric axes.
+  const std::vector<bool> symmetric = f.reflection_symmetric_axes();
+  std::vector<double> lo(static_cast<std::size_t>(d), -pi), hi(static_cast<std::size_t>(d), pi);
+  double volume = 1;
+  for (std::size_t j = 0; j < lo.size(); ++j) {
+    if (symmetric[j])
+      lo[j] = 0;
+    volume *= hi[j] - lo[j];
+  }
   double value = 0, error = 0;
-  if (hcubature(1, zone_integrand, &data, static_cast<unsigned>(d), lo.data(), hi.data(), 0, 0,
-                rel_tol, ERROR_INDIVIDUAL, &value, &error) != 0)
+  if (hcubature_v(1, zone_integrand, &data, static_cast<unsigned>(d), lo.data(), hi.data(), 0, 0,
+                  rel_tol, ERROR_INDIVIDUAL, &value, &error) != 0)
     throw std::runtime_error("zone loss: hcubature failed");
-  const double volume = std::pow(2.0 * pi, d);
   out.loss = value / volume;
   out.error_estimate = error / volume;
   out.evaluations = data.evaluations;

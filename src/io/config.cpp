@@ -74,13 +74,55 @@ std::string_view to_string(units::System system) {
   return "physical";
 }
 
+std::string_view to_string(LossMethod method) {
+  switch (method) {
+  case LossMethod::analytic:
+    return "analytic";
+  case LossMethod::zone:
+    return "zone";
+  case LossMethod::low_speed:
+    return "low_speed";
+  case LossMethod::simulated:
+    break;
+  }
+  return "simulated";
+}
+
+std::string_view to_string(EchoGuard guard) {
+  return guard == EchoGuard::warn ? "warn" : "refuse";
+}
+
+std::vector<LossMethod> default_loss_methods(const Config &c) {
+  using G = dissipation::PassGeometry;
+  switch (c.loss.geometry) {
+  case G::chain:
+    if (c.units.system == units::System::seed001 && c.lattice.mass == 1.0)
+      return {LossMethod::analytic, LossMethod::zone, LossMethod::simulated};
+    return {LossMethod::zone, LossMethod::simulated};
+  case G::line8:
+    return {};
+  case G::single:
+  case G::square:
+  case G::cube:
+    break;
+  }
+  return {LossMethod::zone, LossMethod::low_speed, LossMethod::simulated};
+}
+
+double default_loss_Phi0(dissipation::PassGeometry geometry) {
+  using G = dissipation::PassGeometry;
+  if (geometry == G::line8)
+    return 1.0;
+  return geometry == G::square || geometry == G::cube ? 0.0025 : 0.01;
+}
+
 namespace {
 using namespace toml_input;
 
 // The subcommands that use a key (the key tables' "used by" column).
-enum Uses : unsigned { phonons = 1, run = 2, sweep = 4, validate = 8 };
+enum Uses : unsigned { phonons = 1, run = 2, sweep = 4, validate = 8, loss = 16 };
 constexpr unsigned trajectories = run | sweep;
-constexpr unsigned everyone = phonons | run | sweep | validate;
+constexpr unsigned everyone = phonons | run | sweep | validate | loss;
 
 using Reader = SectionReader;
 
@@ -282,6 +324,27 @@ Key coupling_strength_key() {
           [](const Config &c) { return number_text(c.interaction.U0); }};
 }
 
+// A non-empty TOML array of numbers, each in `range`.
+std::vector<double> real_array(const Reader &r, const toml::node &node, const std::string &key,
+                               const RealRange &range, std::string_view what) {
+  const auto *array = node.as_array();
+  if (!array)
+    r.fail(node, key, fmt::format("must be an array of numbers, got {}", type_name(node)));
+  if (array->empty())
+    r.fail(node, key, fmt::format("must list at least one {}", what));
+  std::vector<double> values;
+  for (std::size_t i = 0; i < array->size(); ++i)
+    values.push_back(r.real_value(*array->get(i), fmt::format("{}[{}]", key, i), range));
+  return values;
+}
+
+std::string real_array_text(const std::vector<double> &values) {
+  std::vector<std::string> text;
+  for (const double v : values)
+    text.push_back(number_text(v));
+  return fmt::format("[{}]", fmt::join(text, ", "));
+}
+
 Key temperatures_key() {
   return {"kT_meV",
           "temperature_K",
@@ -295,26 +358,14 @@ Key temperatures_key() {
             if (!node)
               return;
             const auto key = r.key(kelvin ? "temperature_K" : "kT_meV");
-            const auto range = positive(kelvin ? "K" : "meV");
-            const auto *array = node->as_array();
-            if (!array)
-              r.fail(*node, key,
-                     fmt::format("must be an array of numbers, got {}", type_name(*node)));
-            if (array->empty())
-              r.fail(*node, key, "must list at least one temperature");
-            std::vector<double> kT;
-            for (std::size_t i = 0; i < array->size(); ++i) {
-              const double t = r.real_value(*array->get(i), fmt::format("{}[{}]", key, i), range);
-              kT.push_back(kelvin ? units::kelvin_to_meV(t) : t);
-            }
+            std::vector<double> kT =
+                real_array(r, *node, key, positive(kelvin ? "K" : "meV"), "temperature");
+            if (kelvin)
+              for (double &t : kT)
+                t = units::kelvin_to_meV(t);
             c.run.kT_meV = kT;
           },
-          [](const Config &c) {
-            std::vector<std::string> kT;
-            for (const double t : c.run.kT_meV)
-              kT.push_back(number_text(t));
-            return fmt::format("[{}]", fmt::join(kT, ", "));
-          }};
+          [](const Config &c) { return real_array_text(c.run.kT_meV); }};
 }
 
 // A grid of the Richardson-extrapolated zone averages (crystal/zone_average): a multiple of 8,
@@ -428,10 +479,176 @@ Key full_lattice_size_key() {
           [](const Config &c) { return fmt::format("{}", c.validate.lattice_n); }};
 }
 
+// [loss] keys. Each is left out of the canonical form while it has its default (so the
+// canonical form and hash of configurations without [loss] are those of earlier versions).
+template <class Field> Key unless_changed(Key k, Field field) {
+  k.omitted = [field](const Config &c) {
+    static const Config defaults{};
+    return field(c) == field(defaults);
+  };
+  return k;
+}
+
+// The geometry is left out while it is the derived one (chain for a chain lattice, else single).
+Key omitted_when_derived(Key k) {
+  k.omitted = [](const Config &c) {
+    return c.loss.geometry == (c.lattice.kind == LatticeKind::chain
+                                   ? dissipation::PassGeometry::chain
+                                   : dissipation::PassGeometry::single);
+  };
+  k.default_note = "\"single\"; \"chain\" on a chain lattice";
+  return k;
+}
+
+template <class Field>
+Key real_list_key(std::string_view name, Field field, RealRange range, std::string_view doc) {
+  return unless_changed(Key{name, "", range.unit,
+                            fmt::format("non-empty array, each {}", range.brief()), doc, loss,
+                            [=](const Reader &r, Config &c) {
+                              if (const auto *node = r.get(name))
+                                field(c) = real_array(r, *node, r.key(name), range, "value");
+                            },
+                            [=](const Config &c) { return real_array_text(field(c)); }},
+                        field);
+}
+
+// speed_range = [from, to, count] → loss.speeds (linear); never in the canonical form, which
+// lists the speeds.
+Key speed_range_key() {
+  return {"speed_range",
+          "",
+          "",
+          "[from, to, count]: 0 < from ≤ to, count 1..100000",
+          "the speeds as a linear range instead of an explicit list",
+          loss,
+          [](const Reader &r, Config &c) {
+            const auto *node = r.get("speed_range");
+            if (!node)
+              return;
+            const auto key = r.key("speed_range");
+            if (r.get("speeds"))
+              r.fail(*node, key, "give loss.speeds or loss.speed_range, not both");
+            const auto *array = node->as_array();
+            if (!array || array->size() != 3)
+              r.fail(*node, key, "must be [from, to, count]");
+            const double from = r.real_value(*array->get(0), key + "[0]", positive(""));
+            const double to = r.real_value(*array->get(1), key + "[1]", positive(""));
+            const auto count = r.integer_value(*array->get(2), key + "[2]", {1, 100000});
+            if (to < from)
+              r.fail(*node, key,
+                     fmt::format("needs from ≤ to, got from = {}, to = {}", number_text(from),
+                                 number_text(to)));
+            c.loss.speeds.clear();
+            for (std::int64_t i = 0; i < count; ++i)
+              c.loss.speeds.push_back(
+                  count == 1 ? from : from + (to - from) * double(i) / double(count - 1));
+          },
+          [](const Config &) { return std::string("[]"); },
+          [](const Config &) { return true; },
+          "unset (the speeds list)"};
+}
+
+Key loss_methods_key() {
+  const std::vector<LossMethod> all{LossMethod::analytic, LossMethod::zone, LossMethod::low_speed,
+                                    LossMethod::simulated};
+  return {"methods",
+          "",
+          "",
+          "array of \"analytic\" (chain), \"zone\", \"low_speed\" (3D), \"simulated\"",
+          "methods of the scan: Eq. 14, the Eq. 13 zone integral, the Eq. 23 low-speed drag, "
+          "the simulated pass",
+          loss,
+          [all](const Reader &r, Config &c) {
+            const auto *node = r.get("methods");
+            if (!node)
+              return;
+            const auto key = r.key("methods");
+            const auto *array = node->as_array();
+            if (!array || array->empty())
+              r.fail(*node, key, "must be a non-empty array of method names");
+            std::vector<std::string> names;
+            for (const auto m : all)
+              names.push_back(toml_string(to_string(m)));
+            c.loss.methods.clear();
+            for (std::size_t i = 0; i < array->size(); ++i) {
+              const auto *item = array->get(i);
+              const auto *text = item->as_string();
+              const auto found = std::ranges::find_if(
+                  all, [&](LossMethod m) { return text && to_string(m) == text->get(); });
+              if (found == all.end())
+                r.fail(*item, fmt::format("{}[{}]", key, i),
+                       fmt::format("must be one of {}", fmt::join(names, ", ")));
+              if (std::ranges::find(c.loss.methods, *found) == c.loss.methods.end())
+                c.loss.methods.push_back(*found);
+            }
+          },
+          [](const Config &c) {
+            std::vector<std::string> names;
+            for (const auto m : c.loss.methods)
+              names.push_back(toml_string(to_string(m)));
+            return fmt::format("[{}]", fmt::join(names, ", "));
+          },
+          [](const Config &c) { return c.loss.methods == default_loss_methods(c); },
+          "every method that applies to the geometry"};
+}
+
+// Derived defaults and checks between the [loss] keys and the framework.
+void resolve_loss(const Reader &r, Config &c) {
+  using G = dissipation::PassGeometry;
+  auto &l = c.loss;
+  const bool chain_lattice = c.lattice.kind == LatticeKind::chain;
+  if (!r.get("geometry") && chain_lattice)
+    l.geometry = G::chain;
+  if (!r.get("methods"))
+    l.methods = default_loss_methods(c);
+  if (!r.get("Phi0"))
+    l.Phi0 = default_loss_Phi0(l.geometry);
+  else if (l.Phi0 == 0)
+    r.fail(r.get("Phi0"), r.key("Phi0"), "0", "must be a non-zero finite number");
+  if (l.geometry == G::line8 && !r.get("lambdas"))
+    l.lambdas = {0.5};
+  const auto geometry_text = toml_string(dissipation::to_string(l.geometry));
+  if ((l.geometry == G::chain) != chain_lattice && l.geometry != G::line8)
+    r.fail(r.get("geometry"), r.key("geometry"), geometry_text,
+           chain_lattice ? "a chain lattice (lattice.kind = \"chain\") takes the geometries "
+                           "\"chain\" and \"line8\""
+                         : "the geometry \"chain\" needs lattice.kind = \"chain\"");
+  const auto has = [&](LossMethod m) { return std::ranges::find(l.methods, m) != l.methods.end(); };
+  if (has(LossMethod::analytic) && l.geometry != G::chain)
+    r.fail(r.get("methods"), r.key("methods"), "[\"analytic\", ...]",
+           fmt::format("the analytic Eq. 14 is the chain's (loss.geometry = \"chain\"), not {}",
+                       geometry_text));
+  if (has(LossMethod::analytic) &&
+      (c.units.system != units::System::seed001 || c.lattice.mass != 1.0))
+    r.fail(r.get("methods"), r.key("methods"), "[\"analytic\", ...]",
+           "the analytic Eq. 14 is written in seed-001 units: set units.system = \"seed001\" "
+           "and lattice.mass = 1");
+  if (has(LossMethod::low_speed) && l.geometry == G::chain)
+    r.fail(r.get("methods"), r.key("methods"), "[\"low_speed\", ...]",
+           "the low-speed drag of a chain vanishes when confined and diverges when not (seed 001 "
+           "§III); use \"analytic\" or \"zone\"");
+  if (l.geometry == G::line8 && r.get("methods"))
+    r.fail(r.get("methods"), r.key("methods"), node_text(*r.get("methods")),
+           "geometry \"line8\" runs the trapped particle of Fig. 6 (full and time-local); it "
+           "takes no methods");
+}
+
 // Derived defaults and checks of a chain: grid [N, 1, 1] (unwritten: 200 × 1 × 1, seed 001
 // Fig. 2's length) and springs that leave no Ω = 0 mode unless confined.
 void resolve_lattice(const Reader &r, Config &c) {
   auto &l = c.lattice;
+  // In the seed unit systems the framework mass is the mass unit; seed 001's lattice is α = 2,
+  // k1 = 15, k2 = 5 (physics.md §6.1, §10 row 55).
+  if (c.units.system != units::System::physical && !r.get("mass") && !r.get("mass_Da"))
+    l.mass = 1.0;
+  if (c.units.system == units::System::seed001 && l.kind == LatticeKind::simple_cubic) {
+    if (!r.get("a"))
+      l.a = 2.0;
+    if (!r.get("k1"))
+      l.k1 = 15.0;
+    if (!r.get("k2"))
+      l.k2 = 5.0;
+  }
   if (l.kind != LatticeKind::chain)
     return;
   if (const auto *node = r.get("bz_grid")) {
@@ -446,6 +663,12 @@ void resolve_lattice(const Reader &r, Config &c) {
            "an unconfined chain needs positive springs in every direction (otherwise its modes "
            "have Ω = 0): set lattice.confinement > 0 or a positive spring");
   }
+}
+
+// The seed unit systems measure masses in framework masses: an unwritten ion mass is μ = 1.
+void resolve_ion(const Reader &r, Config &c) {
+  if (c.units.system != units::System::physical && !r.get("mass") && !r.get("mass_Da"))
+    c.ion.mass = 1.0;
 }
 
 void resolve_run(const Reader &r, Config &c) {
@@ -504,12 +727,29 @@ const std::vector<Section> &schema() {
           k.omitted = [](const Config &c) { return c.lattice.kind == LatticeKind::simple_cubic; };
           return k;
         }(),
-        real_key("a", IONBATH_FIELD(lattice.a), positive("A"), "lattice constant", everyone),
-        mass_key(IONBATH_FIELD(lattice.mass), "framework atom mass", everyone),
-        real_key("k1", IONBATH_FIELD(lattice.k1), positive("meV/A^2"), "nearest-neighbour spring",
-                 everyone),
-        real_key("k2", IONBATH_FIELD(lattice.k2), positive("meV/A^2"),
-                 "next-nearest-neighbour spring (simple cubic)", everyone),
+        [] {
+          auto k =
+              real_key("a", IONBATH_FIELD(lattice.a), positive("A"), "lattice constant", everyone);
+          k.default_note = "3.0; seed001 simple cubic: 2";
+          return k;
+        }(),
+        [] {
+          auto k = mass_key(IONBATH_FIELD(lattice.mass), "framework atom mass", everyone);
+          k.default_note = "3.5; 1 in the seed unit systems";
+          return k;
+        }(),
+        [] {
+          auto k = real_key("k1", IONBATH_FIELD(lattice.k1), positive("meV/A^2"),
+                            "nearest-neighbour spring", everyone);
+          k.default_note = "520.0; seed001 simple cubic: 15";
+          return k;
+        }(),
+        [] {
+          auto k = real_key("k2", IONBATH_FIELD(lattice.k2), positive("meV/A^2"),
+                            "next-nearest-neighbour spring (simple cubic)", everyone);
+          k.default_note = "170.0; seed001 simple cubic: 5";
+          return k;
+        }(),
         bz_grid_key(),
         [] {
           auto k =
@@ -525,7 +765,14 @@ const std::vector<Section> &schema() {
         chain_spring_key("k_perp", IONBATH_FIELD(lattice.k_perp),
                          "chain: transverse (x, y) nearest-neighbour spring")},
        resolve_lattice},
-      {"ion", {mass_key(IONBATH_FIELD(ion.mass), "mobile ion mass", trajectories | validate)}},
+      {"ion",
+       {[] {
+         auto k =
+             mass_key(IONBATH_FIELD(ion.mass), "mobile ion mass", trajectories | validate | loss);
+         k.default_note = "0.7; 1 in the seed unit systems (μ = M/m)";
+         return k;
+       }()},
+       resolve_ion},
       {"interaction",
        {choice_key("kind", IONBATH_FIELD(interaction.kind),
                    std::vector{InteractionKind::yukawa, InteractionKind::gaussian},
@@ -628,6 +875,82 @@ const std::vector<Section> &schema() {
       {"validate",
        {full_lattice_size_key(),
         path_key("output", IONBATH_FIELD(validate.output), "validation results file", validate)}},
+      {"loss",
+       {omitted_when_derived(choice_key(
+            "geometry", IONBATH_FIELD(loss.geometry),
+            std::vector{dissipation::PassGeometry::single, dissipation::PassGeometry::square,
+                        dissipation::PassGeometry::cube, dissipation::PassGeometry::line8,
+                        dissipation::PassGeometry::chain},
+            "framework atoms and path (seed 001 Figs. 2, 4, 5; line8: the "
+            "trapped particle of Fig. 6)",
+            loss)),
+        real_list_key("offsets", IONBATH_FIELD(loss.offsets), non_negative("length"),
+                      "transverse offsets s of the path"),
+        real_list_key("lambdas", IONBATH_FIELD(loss.lambdas), positive("length"),
+                      "ranges λ of the Gaussian interaction (line8: the first; unwritten 0.5)"),
+        real_list_key("speeds", IONBATH_FIELD(loss.speeds), positive("length/time"),
+                      "initial speeds of the pass"),
+        speed_range_key(), loss_methods_key(),
+        [] {
+          auto k = unless_changed(real_key("Phi0", IONBATH_FIELD(loss.Phi0), any_finite("energy"),
+                                           "Gaussian strength Φ0 (≠ 0)", loss),
+                                  IONBATH_FIELD(loss.Phi0));
+          k.omitted = [](const Config &c) {
+            return c.loss.Phi0 == default_loss_Phi0(c.loss.geometry);
+          };
+          k.default_note = "0.01 (single, chain), 0.0025 (square, cube), 1 (line8)";
+          k.allowed = "finite, ≠ 0";
+          return k;
+        }(),
+        [] {
+          auto k = unless_changed(integer_key("lattice_n", IONBATH_FIELD(loss.lattice_n), {0, 400},
+                                              "simulated: periodic N³ lattice (a chain: N); 0: "
+                                              "derived",
+                                              loss),
+                                  IONBATH_FIELD(loss.lattice_n));
+          k.default_note = "chain: the shortest free of echoes (≥ 200); 3D: 50; line8: 100";
+          return k;
+        }(),
+        [] {
+          auto k = unless_changed(real_key("dt", IONBATH_FIELD(loss.dt),
+                                           {0.0, 0.1, false, false, "time"},
+                                           "simulated and line8: time step; 0: derived", loss),
+                                  IONBATH_FIELD(loss.dt));
+          k.default_note = "min(period of the highest mode / 100, λ / (20 v_max))";
+          return k;
+        }(),
+        unless_changed(real_key("zone_rtol", IONBATH_FIELD(loss.zone_rtol),
+                                {1e-12, 0.1, false, false, ""},
+                                "relative tolerance of the Eq. 13 zone cubature", loss),
+                       IONBATH_FIELD(loss.zone_rtol)),
+        unless_changed(choice_key("echo_guard", IONBATH_FIELD(loss.echo_guard),
+                                  std::vector{EchoGuard::warn, EchoGuard::refuse},
+                                  "a simulated pass the lattice's echo can reach: warn (and flag "
+                                  "the row) or refuse",
+                                  loss),
+                       IONBATH_FIELD(loss.echo_guard)),
+        unless_changed(real_key("trap_speed", IONBATH_FIELD(loss.trap_speed),
+                                positive("length/time"), "line8: initial speed σ̇0", loss),
+                       IONBATH_FIELD(loss.trap_speed)),
+        unless_changed(real_key("trap_start", IONBATH_FIELD(loss.trap_start),
+                                {0.0, 7.0, false, false, "alpha"},
+                                "line8: initial z in units of the spacing α", loss),
+                       IONBATH_FIELD(loss.trap_start)),
+        unless_changed(real_key("duration", IONBATH_FIELD(loss.duration), positive("time"),
+                                "line8: length of the run", loss),
+                       IONBATH_FIELD(loss.duration)),
+        unless_changed(real_key("softening_factor", IONBATH_FIELD(loss.softening_factor),
+                                {0.0, 2.0, false, false, ""},
+                                "line8: f in U − f ∇Uᵀ W(0) ∇U of the time-local Eq. 26 (1: the "
+                                "authors' Fig. 6 script)",
+                                loss),
+                       IONBATH_FIELD(loss.softening_factor)),
+        unless_changed(integer_key("record_every", IONBATH_FIELD(loss.record_every), {1, 1000000},
+                                   "line8: steps between trace samples", loss),
+                       IONBATH_FIELD(loss.record_every)),
+        unless_changed(path_key("output", IONBATH_FIELD(loss.output), "loss results file", loss),
+                       IONBATH_FIELD(loss.output))},
+       resolve_loss},
   };
   return sections;
 }
@@ -761,7 +1084,7 @@ std::string display_unit(std::string_view unit) {
 
 std::string used_by_text(unsigned used_by) {
   static constexpr std::pair<Uses, const char *> names[] = {
-      {phonons, "phonons"}, {run, "run"}, {sweep, "sweep"}, {validate, "validate"}};
+      {phonons, "phonons"}, {run, "run"}, {sweep, "sweep"}, {validate, "validate"}, {loss, "loss"}};
   std::vector<std::string> out;
   for (const auto &[bit, name] : names)
     if (used_by & bit)
@@ -833,6 +1156,7 @@ Config canonical(const Config &config) {
   c.run.output = defaults.run.output;
   c.phonons.output = defaults.phonons.output;
   c.validate.output = defaults.validate.output;
+  c.loss.output = defaults.loss.output;
   return c;
 }
 

@@ -1,47 +1,53 @@
 #!/usr/bin/env bash
-# Data-driven bad input for `ionbath phonons <config>`: every tests/data/bad_configs/<case>.expect
-# (an extended regex) names a case; `ionbath phonons <case>.toml` (the .toml may be absent on
-# purpose) must exit with code 2, print an error matching the regex on stderr, and leave its
-# fresh working directory empty (no output file, no .tmp).
+# Data-driven bad input: every <dir>/<case>.expect (an extended regex) names a case;
+# `ionbath <subcommand> <dir>/<case>.toml` (the .toml may be absent on purpose) must exit with
+# code 2, print an error matching the regex on stderr, and leave its fresh working directory
+# empty (no output file, no .tmp, no .parts). Directories: tests/data/bad_configs (phonons: the
+# parser and the shared sections) and tests/data/bad_loss_configs (loss).
 set -u
 : "${IONBATH_EXE:?IONBATH_EXE must point at the ionbath executable}"
 : "${IONBATH_TEST_DATA:?IONBATH_TEST_DATA must point at tests/data}"
-cases_dir="$IONBATH_TEST_DATA/bad_configs"
-min_cases=15
 
-count=0
 failures=0
-for expect in "$cases_dir"/*.expect; do
-  [ -e "$expect" ] || break
-  name=$(basename "$expect" .expect)
-  count=$((count + 1))
-  regex=$(cat "$expect")
-  if [ -z "$regex" ]; then
-    echo "FAIL $name: empty $expect"
+# check_cases DIR SUBCOMMAND MIN_CASES
+check_cases() {
+  local cases_dir=$1 subcommand=$2 min_cases=$3 count=0
+  for expect in "$cases_dir"/*.expect; do
+    [ -e "$expect" ] || break
+    local name regex work stderr rc leftovers
+    name=$(basename "$expect" .expect)
+    count=$((count + 1))
+    regex=$(cat "$expect")
+    if [ -z "$regex" ]; then
+      echo "FAIL $name: empty $expect"
+      failures=$((failures + 1))
+      continue
+    fi
+    work=$(mktemp -d)
+    stderr=$(cd "$work" && "$IONBATH_EXE" "$subcommand" "$cases_dir/$name.toml" 2>&1 >/dev/null)
+    rc=$?
+    local problems=()
+    [ "$rc" -eq 2 ] || problems+=("exit code $rc, expected 2")
+    printf '%s\n' "$stderr" | grep -Eq -- "$regex" || problems+=("stderr does not match /$regex/")
+    leftovers=$(ls -A "$work")
+    [ -z "$leftovers" ] || problems+=("left files behind: $leftovers")
+    rm -rf "$work"
+    if [ ${#problems[@]} -gt 0 ]; then
+      failures=$((failures + 1))
+      echo "FAIL $subcommand/$name: $(IFS=';'; echo "${problems[*]}")"
+      echo "  stderr: $stderr"
+    else
+      echo "ok   $subcommand/$name"
+    fi
+  done
+  if [ "$count" -lt "$min_cases" ]; then
+    echo "FAIL: only $count cases in $cases_dir (expected at least $min_cases)"
     failures=$((failures + 1))
-    continue
   fi
-  work=$(mktemp -d)
-  stderr=$(cd "$work" && "$IONBATH_EXE" phonons "$cases_dir/$name.toml" 2>&1 >/dev/null)
-  rc=$?
-  problems=()
-  [ "$rc" -eq 2 ] || problems+=("exit code $rc, expected 2")
-  printf '%s\n' "$stderr" | grep -Eq -- "$regex" || problems+=("stderr does not match /$regex/")
-  leftovers=$(ls -A "$work")
-  [ -z "$leftovers" ] || problems+=("left files behind: $leftovers")
-  rm -rf "$work"
-  if [ ${#problems[@]} -gt 0 ]; then
-    failures=$((failures + 1))
-    echo "FAIL $name: $(IFS=';'; echo "${problems[*]}")"
-    echo "  stderr: $stderr"
-  else
-    echo "ok   $name"
-  fi
-done
+  echo "$subcommand: $count cases"
+}
 
-if [ "$count" -lt "$min_cases" ]; then
-  echo "FAIL: only $count cases in $cases_dir (expected at least $min_cases)"
-  exit 1
-fi
-echo "$count cases, $failures failed"
+check_cases "$IONBATH_TEST_DATA/bad_configs" phonons 15
+check_cases "$IONBATH_TEST_DATA/bad_loss_configs" loss 10
+echo "$failures failed"
 [ "$failures" -eq 0 ]

@@ -25,6 +25,10 @@ std::unique_ptr<dynamics::PairPotential> make_potential(const io::InteractionCon
 // `ionbath phonons`: lattice dynamics summary and phonons.h5.
 int run_phonons(const io::Config &config, const parallel::Communicator &world);
 
+// `ionbath loss`: seed 001 single-pass loss scan or the Fig. 6 trapped particle (physics.md §6).
+// Exit code 3: interrupted by a signal, finished runs kept for the resume.
+int run_loss(const io::Config &config, const parallel::Communicator &world);
+
 // `ionbath validate fig3|fig4`: full lattice vs time-local model (seed 002 Figs. 3, 4).
 int run_validate(const io::Config &config, const std::string &which,
                  const parallel::Communicator &world);

@@ -25,4 +25,36 @@ trajectory_stride = 10
 output = "trajectory.h5"
 )";
 
+// `ionbath loss` without a file runs both scans below (seed 001, physics.md §6): the Fig. 2 chain
+// (ν = 1, k∥ = k⊥ = 99/4) by Eq. 14, the Eq. 13 zone integral and the simulated pass at four
+// speeds, and the 3D single atom's zone loss with its Eq. 23 low-speed constant.
+inline constexpr const char *kDefaultLossChainToml = R"(# embedded default of `ionbath loss` (1/2)
+[units]
+system = "seed001"
+[lattice]
+kind = "chain"
+a = 2.0
+confinement = 1.0
+k_parallel = 24.75
+k_perp = 24.75
+[loss]
+geometry = "chain"
+lambdas = [1.0, 2.0]
+offsets = [0.0, 1.0]
+speeds = [4.0, 10.0, 20.0, 40.0]
+output = "loss_chain.h5"
+)";
+
+inline constexpr const char *kDefaultLossCubicToml = R"(# embedded default of `ionbath loss` (2/2)
+[units]
+system = "seed001"
+[loss]
+geometry = "single"
+lambdas = [0.5, 1.0, 2.0, 4.0]
+offsets = [0.0, 1.0]
+speeds = [10.0, 40.0]
+methods = ["zone", "low_speed"]
+output = "loss_cubic.h5"
+)";
+
 } // namespace ionbath::app

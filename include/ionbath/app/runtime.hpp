@@ -90,6 +90,8 @@ public:
 // Write `content` to path via path.tmp + rename (readers never see a partial file).
 void atomic_write_text(const std::string &path, std::string_view content);
 std::string read_text_file(const std::string &path);
+// The CSV table beside a results file: <dir>/<stem>.csv.
+std::string csv_path_of(const std::string &output);
 
 std::string format_duration(double seconds);
 

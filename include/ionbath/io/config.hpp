@@ -9,6 +9,7 @@
 #include "ionbath/core/statistics.hpp"
 #include "ionbath/core/types.hpp"
 #include "ionbath/core/unit_system.hpp"
+#include "ionbath/dissipation/pass_geometry.hpp"
 #include "ionbath/dynamics/full_scheme.hpp"
 
 #include <array>
@@ -140,6 +141,43 @@ struct ValidateConfig {
   bool operator==(const ValidateConfig &) const = default;
 };
 
+// The single-pass loss methods of `ionbath loss` (physics.md §6.2–6.5).
+enum class LossMethod { analytic, zone, low_speed, simulated };
+// What a simulated pass does when the lattice's echo can return before the pass ends.
+enum class EchoGuard { warn, refuse };
+
+// [loss] `ionbath loss`: seed 001's single-pass energy loss over speeds × λ × offsets (geometries
+// single, square, cube, chain), or the trapped particle of Fig. 6 (geometry line8). Lengths,
+// speeds, times and energies in the units of [units]. Unwritten geometry, methods and Φ0 are
+// derived from the lattice and geometry when parsing; lattice_n = 0 and dt = 0 when the command
+// runs (from the echo time and the highest frequency).
+struct LossConfig {
+  dissipation::PassGeometry geometry = dissipation::PassGeometry::single;
+  std::vector<double> offsets{0.0, 1.0}; // transverse offset s of the path
+  std::vector<double> lambdas{0.5, 1.0, 2.0, 4.0};
+  std::vector<double> speeds{2.0, 8.0, 16.0}; // or speed_range = [from, to, count]
+  // Unwritten: every method that applies (default_loss_methods).
+  std::vector<LossMethod> methods{LossMethod::zone, LossMethod::low_speed, LossMethod::simulated};
+  double Phi0 = 0.01; // Gaussian strength; unwritten: the paper's for the geometry
+  int lattice_n = 0;               // simulated: N³ (a chain: N); 0: derived
+  double dt = 0;                   // simulated: time step; 0: derived
+  double zone_rtol = 1e-6;         // relative tolerance of the Eq. 13 cubature
+  EchoGuard echo_guard = EchoGuard::warn;
+  double trap_speed = 7.5;       // line8: initial σ̇_z
+  double trap_start = 3.5;       // line8: initial z in units of the spacing α
+  double duration = 30.0;        // line8: run length
+  double softening_factor = 0.5; // line8: f of the time-local Eq. 26 (1: the authors' script)
+  int record_every = 10;         // line8: steps between trace samples
+  std::string output = "loss.h5";
+  bool operator==(const LossConfig &) const = default;
+};
+struct Config;
+// The methods that apply to the configuration's geometry (the unwritten loss.methods): the chain's
+// Eq. 14 (in seed-001 units with m = 1), Eq. 13, the 3D low-speed drag, the simulated pass.
+std::vector<LossMethod> default_loss_methods(const Config &config);
+// The paper's Φ0 of a geometry (the unwritten loss.Phi0; physics.md §6.5): 0.01, 0.0025, 1.
+double default_loss_Phi0(dissipation::PassGeometry geometry);
+
 struct Config {
   UnitsConfig units;
   LatticeConfig lattice;
@@ -150,6 +188,7 @@ struct Config {
   ParallelConfig parallel;
   PhononsConfig phonons;
   ValidateConfig validate;
+  LossConfig loss;
   bool operator==(const Config &) const = default;
 };
 
@@ -157,6 +196,8 @@ std::string_view to_string(InteractionKind kind); // "yukawa" | "gaussian"
 std::string_view to_string(RunMethod method);     // "time-local" | "full"
 std::string_view to_string(LatticeKind kind);     // "simple_cubic" | "chain"
 std::string_view to_string(units::System system); // "physical" | "seed001" | "seed003"
+std::string_view to_string(LossMethod method);    // "analytic" | "zone" | "low_speed" | ...
+std::string_view to_string(EchoGuard guard);      // "warn" | "refuse"
 
 // The seed 002 model (the same as parsing an empty file).
 Config default_config();

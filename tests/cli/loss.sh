@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# `ionbath loss` end to end (seed 001, physics.md §6): a chain scan at 1 and 2 ranks gives the
+# same table bit for bit; Eq. 14 = Eq. 13 to the cubature tolerance and the simulated pass within
+# 1 % (kinetic energy ≫ Φ0, §6.6 fact 6); the CSV header of the issue; a SIGKILL while the
+# results file is written loses nothing (the rerun resumes from the finished runs and gives the
+# same numbers); the Fig. 6 trap writes both traces.
+set -euo pipefail
+: "${IONBATH_EXE:?IONBATH_EXE must point at the ionbath executable}"
+: "${IONBATH_KILL_PRELOAD:?the path of tests/libkill_during_write.so (set by ctest)}"
+source "$(dirname "$0")/../support/cli.sh"
+enter_workdir
+
+cat > chain.toml <<'TOML'
+[units]
+system = "seed001"
+[lattice]
+kind = "chain"
+a = 2.0
+confinement = 1.0
+k_parallel = 24.75
+k_perp = 24.75
+[loss]
+geometry = "chain"
+lambdas = [1.0, 2.0]
+offsets = [0.0, 1.0]
+speeds = [10.0, 30.0]
+output = "res.h5"
+TOML
+mkdir one two cut
+(cd one && "$IONBATH_EXE" loss ../chain.toml > out.txt 2> log.txt)
+(cd two && mpirun -n 2 "$IONBATH_EXE" loss ../chain.toml > out.txt 2> log.txt)
+for d in one two; do
+  [ ! -e $d/res.h5.parts ] || { echo "$d: the parts directory was left behind"; exit 1; }
+  head -1 $d/res.csv | grep -qx "geometry,lambda,offset,speed,loss_analytic,loss_zone,loss_low_speed,loss_simulated,unit_system"
+done
+
+# Killed at the 3rd dataset write into res.h5.tmp: no results file, the finished runs kept.
+set +e
+(cd cut && IONBATH_KILL_FILE_SUFFIX=res.h5.tmp IONBATH_KILL_AT_WRITE=3 \
+  setsid mpirun -n 2 -x LD_PRELOAD="$IONBATH_KILL_PRELOAD" -x IONBATH_KILL_FILE_SUFFIX \
+  -x IONBATH_KILL_AT_WRITE "$IONBATH_EXE" loss ../chain.toml > out.txt 2> log.txt)
+rc=$?
+set -e
+[ "$rc" -ne 0 ] || { echo "the killed run exited 0"; exit 1; }
+[ ! -e cut/res.h5 ] || { echo "a killed run left a results file"; exit 1; }
+[ "$(ls cut/res.h5.parts/*.ckpt | wc -l)" -eq 8 ] || { echo "finished runs were lost"; exit 1; }
+(cd cut && mpirun -n 2 "$IONBATH_EXE" loss ../chain.toml > out2.txt 2> log2.txt)
+grep -q "loss" cut/out2.txt
+
+/usr/bin/python3 - <<'PY'
+import csv, math
+import h5py, numpy as np
+tables = {}
+for d in ("one", "two", "cut"):
+    with h5py.File(f"{d}/res.h5", "r") as f:
+        t = f["/loss/table"]
+        tables[d] = {k: t[k][()] for k in t}
+        unit = t["loss_zone"].attrs["unit"]
+        assert (unit.decode() if isinstance(unit, bytes) else unit) == "hbar*Omega", unit
+        assert f["/loss"].attrs["unit_system"] in (b"seed001", "seed001")
+for d in ("two", "cut"):
+    for k, v in tables["one"].items():
+        assert np.array_equal(v, tables[d][k], equal_nan=True), (d, k)
+t = tables["one"]
+assert len(t["speed"]) == 8
+for i in range(8):
+    a, z, s = t["loss_analytic"][i], t["loss_zone"][i], t["loss_simulated"][i]
+    assert abs(z - a) <= 1e-5 * a, (i, a, z)
+    assert abs(s - a) <= 0.01 * a, (i, a, s)
+    assert t["echo_contaminated"][i] == 0
+    assert math.isnan(t["loss_low_speed"][i])
+rows = list(csv.DictReader(open("one/res.csv")))
+assert len(rows) == 8 and rows[0]["loss_low_speed"] == "" and rows[0]["unit_system"] == "seed001"
+assert abs(float(rows[0]["loss_analytic"]) - t["loss_analytic"][0]) <= 1e-9 * t["loss_analytic"][0]
+PY
+
+# Fig. 6 protocol on a small lattice for a short time: both traces, the same sampling.
+cat > trap.toml <<'TOML'
+[units]
+system = "seed001"
+[loss]
+geometry = "line8"
+lattice_n = 12
+duration = 0.5
+dt = 0.002
+output = "trap.h5"
+TOML
+"$IONBATH_EXE" loss trap.toml > trap_out.txt 2> trap_log.txt
+head -1 trap.csv | grep -qx "time,z_full,velocity_full,z_time_local,velocity_time_local,unit_system"
+/usr/bin/python3 - <<'PY'
+import h5py, numpy as np
+with h5py.File("trap.h5", "r") as f:
+    full, local = f["/trap/full"], f["/trap/time_local"]
+    assert full["z"].shape == local["z"].shape == (26,)
+    assert abs(full["z"][0] - 7.0) < 1e-12 and abs(full["velocity"][0] - 7.5) < 1e-12
+    # Both start at the centre of the trap and stay between atoms 3 and 4 (z in (6, 8)).
+    for g in (full, local):
+        assert np.all((g["z"][()] > 6.0) & (g["z"][()] < 8.0))
+    assert np.max(np.abs(full["z"][()] - local["z"][()])) < 0.05
+PY
+echo "loss: ok"
