@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The job scripts on a real single-node Slurm cluster (scripts/slurm/start-slurm.sh):
 #   1. jobs/sweep.sbatch with the tiny config, 2 tasks, `sbatch --wait`;
+#   1b. jobs/loss/fig2-confined.sbatch (COMMAND=loss through sweep.sbatch) on a small scan;
 #   2. jobs/submit-array.sh: a job array over the 3 temperatures + the dependent merge job;
 #      the merged CSV table must equal the single sweep's table (results do not depend on the
 #      layout) and have 3 rows, D > 0, n_trajectories = 2;
@@ -80,6 +81,29 @@ CONFIG=tiny.toml OUTPUT=single.h5 timeout 120 sbatch --wait --ntasks=2 --time=00
 [ "$rc" = 0 ] || fail "sweep job: sbatch --wait returned $rc"
 [ -s single.csv ] && [ -s single.h5 ] || fail "sweep job wrote no single.h5/single.csv"
 grep -q "sweep finished" test-sweep-*.out || fail "sweep job log lacks 'sweep finished'"
+
+# --- 1b. a seed 001 loss figure script (COMMAND=loss through sweep.sbatch), small chain scan ----
+say "1b. jobs/loss/fig2-confined.sbatch with a 4-run chain scan (sbatch --wait)"
+cat > loss.toml <<'TOML'
+[units]
+system = "seed001"
+[lattice]
+kind = "chain"
+a = 2.0
+confinement = 1.0
+k_parallel = 24.75
+k_perp = 24.75
+[loss]
+lambdas = [1.0]
+offsets = [0.0, 1.0]
+speeds = [10.0, 40.0]
+TOML
+rc=0
+IONBATH_JOBS="$repo/jobs" CONFIG=loss.toml OUTPUT=loss.h5 timeout 120 sbatch --wait --ntasks=2 \
+  --time=00:05:00 --job-name=test-loss "$repo/jobs/loss/fig2-confined.sbatch" || rc=$?
+[ "$rc" = 0 ] || fail "loss job: sbatch --wait returned $rc"
+[ "$(wc -l < loss.csv)" = 5 ] || fail "loss job: loss.csv does not hold 4 rows"
+grep -q "loss finished" test-loss-*.out || fail "loss job log lacks 'loss finished'"
 
 # --- 2. job array over the temperatures + dependent merge -------------------------------------
 say "2. jobs/submit-array.sh: array over 3 temperatures + merge (afterok)"
