@@ -3,7 +3,8 @@
 # same table bit for bit; Eq. 14 = Eq. 13 to the cubature tolerance and the simulated pass within
 # 1 % (kinetic energy ≫ Φ0, §6.6 fact 6); the CSV header of the issue; a SIGKILL while the
 # results file is written loses nothing (the rerun resumes from the finished runs and gives the
-# same numbers); the Fig. 6 trap writes both traces.
+# same numbers); the Fig. 6 trap writes both traces; the same problem written in physical units
+# (meV, Å, ps) gives the seed-001 losses times ħΩ.
 set -euo pipefail
 : "${IONBATH_EXE:?IONBATH_EXE must point at the ionbath executable}"
 : "${IONBATH_KILL_PRELOAD:?the path of tests/libkill_during_write.so (set by ctest)}"
@@ -97,5 +98,49 @@ with h5py.File("trap.h5", "r") as f:
     for g in (full, local):
         assert np.all((g["z"][()] > 6.0) & (g["z"][()] < 8.0))
     assert np.max(np.abs(full["z"][()] - local["z"][()])) < 0.05
+PY
+# Unit invariance: seed 001's lattice (k1 = 15 K, k2 = 5 K, α = 2 l) with K = 30 meV/Å² and
+# m = 3.5 meV ps²/Å², so Ω = √(K/m), l = √(ħ/mΩ); Φ0 = 0.01 ħΩ, λ = l, s ∈ {0, l}, σ̇ = 10 and 40
+# l per period (v = σ̇ l Ω/2π).
+/usr/bin/python3 - <<'PY'
+import math
+hbar, K, m = 0.6582119569, 30.0, 3.5
+Omega = math.sqrt(K / m)
+l = math.sqrt(hbar / (m * Omega))
+speeds = [s * l * Omega / (2 * math.pi) for s in (10.0, 40.0)]
+open("physical.toml", "w").write(f"""[lattice]
+a = {2 * l!r}
+mass = {m}
+k1 = {15 * K}
+k2 = {5 * K}
+[loss]
+Phi0 = {0.01 * hbar * Omega!r}
+lambdas = [{l!r}]
+offsets = [0.0, {l!r}]
+speeds = [{speeds[0]!r}, {speeds[1]!r}]
+methods = ["zone", "low_speed"]
+output = "physical.h5"
+""")
+open("seed.toml", "w").write("""[units]
+system = "seed001"
+[loss]
+lambdas = [1.0]
+offsets = [0.0, 1.0]
+speeds = [10.0, 40.0]
+methods = ["zone", "low_speed"]
+output = "seed.h5"
+""")
+PY
+"$IONBATH_EXE" loss physical.toml > /dev/null 2>&1
+"$IONBATH_EXE" loss seed.toml > /dev/null 2>&1
+/usr/bin/python3 - <<'PY'
+import math, h5py
+hbar_Omega = 0.6582119569 * math.sqrt(30.0 / 3.5)
+with h5py.File("physical.h5") as p, h5py.File("seed.h5") as s:
+    unit = p["/loss/table/loss_zone"].attrs["unit"]
+    assert (unit.decode() if isinstance(unit, bytes) else unit) == "meV", unit
+    for k in ("loss_zone", "loss_low_speed"):
+        for a, b in zip(p["/loss/table/" + k][()], s["/loss/table/" + k][()]):
+            assert abs(a / hbar_Omega - b) <= 1e-8 * b, (k, a / hbar_Omega, b)
 PY
 echo "loss: ok"

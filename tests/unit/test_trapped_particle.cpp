@@ -129,4 +129,18 @@ TEST(TrappedParticle, FullAgreesWithTimeLocal) {
   std::printf("max |z_full - z_tl|: f = 1/2: %.4g, f = 1: %.4g\n", dev_half, dev_one);
   EXPECT_LT(dev_half, 0.06);
   EXPECT_LT(dev_half, dev_one);
+  // The decay envelopes (the speed at each crossing of the trap's centre) agree crossing by
+  // crossing: the speeds to 1 %, the kinetic energy lost since the start, v0² − v², to 15 %
+  // (measured: 11 % less in the time-local model at both crossings on 32³).
+  const auto e_full = decay_envelope(full), e_half = decay_envelope(half);
+  ASSERT_EQ(e_full.speed.size(), e_half.speed.size());
+  ASSERT_GE(e_full.speed.size(), 2u);
+  const double v0 = s.speed;
+  for (std::size_t i = 0; i < e_full.speed.size(); ++i) {
+    EXPECT_DOUBLE_EQ(e_half.time[i], e_full.time[i]) << i;
+    EXPECT_NEAR(e_half.speed[i], e_full.speed[i], 0.01 * e_full.speed[i]) << i;
+    const double lost_full = v0 * v0 - e_full.speed[i] * e_full.speed[i];
+    const double lost_half = v0 * v0 - e_half.speed[i] * e_half.speed[i];
+    EXPECT_NEAR(lost_half, lost_full, 0.15 * lost_full) << i;
+  }
 }
