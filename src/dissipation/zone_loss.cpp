@@ -66,46 +66,38 @@ public:
     return sum;
   }
 
-  // Reduced axes j (positions in axes()) whose reflection q_j → −q_j provably leaves the
-  // integrand unchanged (see zone_loss).
-  std::vector<bool> reflection_symmetric_axes() const {
-    std::vector<bool> out(axes_.size(), false);
+  // Whether q → A q (A an integer matrix on reduced coordinates with A = Aᵀ = A⁻¹: a reflection
+  // or a swap of two axes) provably leaves the integrand unchanged (see zone_loss).
+  bool symmetric_under(const Mat3 &a) const {
     if (!one_atom_ || atoms_.size() != 1)
-      return out;
+      return false;
     const Mat3 &lattice = crystal_.lattice_vectors();
-    const Mat3 inverse = lattice.inverse();
+    const Mat3 r = lattice * a * lattice.inverse(); // the Cartesian operation
+    if ((r * r.transpose() - Mat3::Identity()).cwiseAbs().maxCoeff() > 1e-12)
+      return false; // not an orthogonal operation of this lattice
     double scale = onsite_.cwiseAbs().maxCoeff();
     for (const OffsetBlock &b : blocks_)
       scale = std::max(scale, b.d.cwiseAbs().maxCoeff());
     const double tol = 1e-12 * std::max(scale, 1e-300);
-    const AtomOnPath &a = atoms_.front();
-    for (std::size_t j = 0; j < axes_.size(); ++j) {
-      Mat3 flip = Mat3::Identity();
-      flip(axes_[j], axes_[j]) = -1;
-      const Mat3 r = lattice * flip * inverse; // the Cartesian operation
-      if ((r * r.transpose() - Mat3::Identity()).cwiseAbs().maxCoeff() > 1e-12)
-        continue; // not an orthogonal operation of this lattice
-      bool ok = ((r * onsite_ * r.transpose() - onsite_).cwiseAbs().maxCoeff() <= tol);
-      // The bond set: Φ_{Ad} = R Φ_d Rᵀ for every offset (pairs ±d are stored once).
-      for (const OffsetBlock &b : blocks_) {
-        if (!ok)
-          break;
-        const Cell image = flip.cast<int>() * b.offset;
-        const Mat3 *match = nullptr;
-        for (const OffsetBlock &c : blocks_)
-          if (c.offset == image || c.offset == -image)
-            match = &c.d;
-        ok = match && ((r * b.d * r.transpose() - *match).cwiseAbs().maxCoeff() <= tol);
-      }
-      // The force keeps its two directions: R b̂ = ±b̂, R û = ±û.
-      const auto keeps = [&](const Vec3 &v) {
-        const double n = v.norm();
-        return n == 0 || std::min((r * v - v).norm(), (r * v + v).norm()) <= 1e-12 * n;
-      };
-      ok = ok && keeps(a.perpendicular) && keeps(u_);
-      out[j] = ok;
+    if ((r * onsite_ * r.transpose() - onsite_).cwiseAbs().maxCoeff() > tol)
+      return false;
+    // The bond set: Φ_{Ad} = R Φ_d Rᵀ for every offset (the pair ±d is stored once).
+    const Eigen::Matrix3i ai = a.array().round().cast<int>().matrix();
+    for (const OffsetBlock &b : blocks_) {
+      const Cell image = ai * b.offset;
+      const auto match = std::find_if(blocks_.begin(), blocks_.end(), [&](const OffsetBlock &c) {
+        return c.offset == image || c.offset == -image;
+      });
+      if (match == blocks_.end() ||
+          (r * b.d * r.transpose() - match->d).cwiseAbs().maxCoeff() > tol)
+        return false;
     }
-    return out;
+    // The force keeps its two directions: R b̂ = ±b̂, R û = ±û.
+    const auto keeps = [&](const Vec3 &v) {
+      const double n = v.norm();
+      return n == 0 || std::min((r * v - v).norm(), (r * v + v).norm()) <= 1e-12 * n;
+    };
+    return keeps(atoms_.front().perpendicular) && keeps(u_);
   }
 
 private:
@@ -177,7 +169,7 @@ private:
       eta.setIdentity();
     } else {
       Eigen::SelfAdjointEigenSolver<Mat3> es;
-      es.computeDirect(d); // closed form (the iterative solver is ~2× slower here)
+      es.computeDirect(d); // closed-form 3×3 eigensystem
       omega2 = es.eigenvalues();
       eta = es.eigenvectors();
     }
@@ -203,9 +195,9 @@ private:
       const Vec3 g_im = -k * t.value * u_;
       const Complex projected = project(a.basis, g_re, g_im) / std::sqrt(a.mass);
       // One listed atom: the phase drops out of the modulus.
-      amplitude +=
-          atoms_.size() == 1 ? projected
-                             : std::polar(1.0, -q.dot(a.fractional) - k * a.along) * projected;
+      amplitude += atoms_.size() == 1
+                       ? projected
+                       : std::polar(1.0, -q.dot(a.fractional) - k * a.along) * projected;
     }
     return 0.5 * std::norm(amplitude) / (speed_ * speed_);
   }
@@ -230,14 +222,26 @@ private:
 struct CubatureData {
   const ForcedModeAbsorption *f;
   long evaluations = 0;
+  // A swap symmetry of integration variables j < k (−1: none): the triangle 0 ≤ q_j ≤ q_k ≤ π
+  // as the square q_j = x_j x_k / π, Jacobian x_k / π.
+  int swap_j = -1, swap_k = -1;
 };
 
-int zone_integrand(unsigned ndim, std::size_t npt, const double *q, void *data, unsigned,
+int zone_integrand(unsigned ndim, std::size_t npt, const double *x, void *data, unsigned,
                    double *out) {
   auto &d = *static_cast<CubatureData *>(data);
   d.evaluations += static_cast<long>(npt);
-  for (std::size_t i = 0; i < npt; ++i)
-    out[i] = (*d.f)(q + i * ndim);
+  for (std::size_t i = 0; i < npt; ++i) {
+    const double *xi = x + i * ndim;
+    if (d.swap_j < 0) {
+      out[i] = (*d.f)(xi);
+      continue;
+    }
+    double q[3] = {0, 0, 0};
+    std::copy(xi, xi + ndim, q);
+    q[d.swap_j] = xi[d.swap_j] * xi[d.swap_k] / pi;
+    out[i] = xi[d.swap_k] / pi * (*d.f)(q);
+  }
   return 0;
 }
 
@@ -251,10 +255,12 @@ void check_speed(double speed) {
 // seed 001 Eq. (13)
 //
 // Symmetry: for one atom per cell and one listed atom the integrand is
-// f(q) = Σ_u [(η_u·Re g)² + (η_u·Im g)²] with Re g ∥ b̂, Im g ∥ û. If the reflection A of reduced
-// axis j is an orthogonal Cartesian operation R with Φ_{Ad} = R Φ_d Rᵀ, R Φ_0 Rᵀ = Φ_0 (checked
-// above), then D(Aq) = Rᵀ D(q) R, η(Aq) = Rᵀ η(q), and f(Aq) = f(q) whenever R b̂ = ±b̂ and
-// R û = ±û. Such axes are integrated over [0, π) only.
+// f(q) = Σ_u [(η_u·Re g)² + (η_u·Im g)²] with Re g ∥ b̂, Im g ∥ û (g depends on u only through
+// Ω_u). Let A be a reflection of a reduced axis or a swap of two (A = Aᵀ = A⁻¹) such that
+// R = L A L⁻¹ is orthogonal, Φ_{Ad} = R Φ_d Rᵀ and R Φ_0 Rᵀ = Φ_0 (symmetric_under checks this
+// on the crystal's data). Then D(Aq) = Rᵀ D(q) R, η(Aq) = Rᵀ η(q), and f(Aq) = f(q) whenever
+// R b̂ = ±b̂ and R û = ±û. Reflection-symmetric axes are integrated over [0, π); if two of them
+// may also be swapped, over the triangle q_j ≤ q_k only.
 ZoneLoss zone_loss(const crystal::Crystal &crystal, const PathTransform &interaction,
                    const std::vector<AtomOnPath> &atoms, const Vec3 &direction, double speed,
                    double rel_tol) {
@@ -271,19 +277,36 @@ ZoneLoss zone_loss(const crystal::Crystal &crystal, const PathTransform &interac
   }
   CubatureData data{&f};
   // The zone centred on Γ (at low speed the integrand lives near Γ, where the first rule
-  // samples), or its half q_j ∈ [0, π) on the reflection-symmetric axes.
-  const std::vector<bool> symmetric = f.reflection_symmetric_axes();
+  // samples), or the part of it the symmetries leave.
   std::vector<double> lo(static_cast<std::size_t>(d), -pi), hi(static_cast<std::size_t>(d), pi);
-  double volume = 1;
-  for (std::size_t j = 0; j < lo.size(); ++j) {
-    if (symmetric[j])
+  double fold = 1; // the zone over the integrated part
+  std::vector<int> flipped;
+  for (int j = 0; j < d; ++j) {
+    Mat3 a = Mat3::Identity();
+    a(f.axes()[j], f.axes()[j]) = -1;
+    if (f.symmetric_under(a)) {
       lo[j] = 0;
-    volume *= hi[j] - lo[j];
+      fold *= 2;
+      flipped.push_back(j);
+    }
   }
+  for (std::size_t m = 0; m < flipped.size() && data.swap_j < 0; ++m)
+    for (std::size_t n = m + 1; n < flipped.size() && data.swap_j < 0; ++n) {
+      const int ja = f.axes()[flipped[m]], ka = f.axes()[flipped[n]];
+      Mat3 a = Mat3::Identity();
+      a(ja, ja) = a(ka, ka) = 0;
+      a(ja, ka) = a(ka, ja) = 1;
+      if (f.symmetric_under(a)) {
+        data.swap_j = flipped[m];
+        data.swap_k = flipped[n];
+        fold *= 2;
+      }
+    }
   double value = 0, error = 0;
   if (hcubature_v(1, zone_integrand, &data, static_cast<unsigned>(d), lo.data(), hi.data(), 0, 0,
                   rel_tol, ERROR_INDIVIDUAL, &value, &error) != 0)
     throw std::runtime_error("zone loss: hcubature failed");
+  const double volume = std::pow(2.0 * pi, d) / fold;
   out.loss = value / volume;
   out.error_estimate = error / volume;
   out.evaluations = data.evaluations;
