@@ -185,4 +185,12 @@ int Crystal::stencil_reach() const {
   return r;
 }
 
+std::array<bool, 3> Crystal::bonded_axes() const {
+  std::array<bool, 3> bonded{};
+  for (const auto &b : bonds_)
+    for (int i = 0; i < 3; ++i)
+      bonded[std::size_t(i)] = bonded[std::size_t(i)] || b.offset[i] != 0;
+  return bonded;
+}
+
 } // namespace ionbath::crystal

@@ -41,19 +41,10 @@ std::vector<Vec3> positions_in_spacings(PassGeometry g) {
   return p;
 }
 
-// Whether any bond spans lattice vector i (a chain's a2, a3 carry none: one cell across).
-std::array<bool, 3> bonded_axes(const crystal::Crystal &crystal) {
-  std::array<bool, 3> bonded{};
-  for (const crystal::Bond &b : crystal.bonds())
-    for (int i = 0; i < 3; ++i)
-      bonded[std::size_t(i)] = bonded[std::size_t(i)] || b.offset[i] != 0;
-  return bonded;
-}
-
 // The site (cell, basis atom) at Cartesian position x, or an InputError.
 FrameworkAtom site_at(const crystal::Crystal &crystal, const Vec3 &x, PassGeometry g) {
   const Mat3 inverse = crystal.lattice_vectors().inverse();
-  const auto bonded = bonded_axes(crystal);
+  const auto bonded = crystal.bonded_axes();
   for (int b = 0; b < crystal.n_basis(); ++b) {
     const Vec3 f = inverse * (x - crystal.basis()[std::size_t(b)].position);
     const Vec3 rounded = f.array().round();

@@ -14,14 +14,6 @@
 namespace ionbath::dissipation {
 
 namespace {
-std::array<bool, 3> bonded_axes(const crystal::Crystal &crystal) {
-  std::array<bool, 3> bonded{};
-  for (const crystal::Bond &b : crystal.bonds())
-    for (int i = 0; i < 3; ++i)
-      bonded[std::size_t(i)] = bonded[std::size_t(i)] || b.offset[i] != 0;
-  return bonded;
-}
-
 Eigen::VectorXd frequencies(const crystal::DynamicalMatrix &D, const Vec3 &q) {
   return D.branches(q).omega2.cwiseMax(0.0).cwiseSqrt();
 }
@@ -31,7 +23,7 @@ BandExtremes band_extremes(const crystal::Crystal &crystal) {
   constexpr int n = 32;
   constexpr double h = 1e-4;
   const crystal::DynamicalMatrix D(crystal);
-  const auto bonded = bonded_axes(crystal);
+  const auto bonded = crystal.bonded_axes();
   const Mat3 &A = crystal.lattice_vectors();
   std::array<int, 3> count{};
   for (int i = 0; i < 3; ++i)
@@ -67,7 +59,7 @@ EchoCheck echo_check(const crystal::Crystal &crystal, const GridShape &lattice, 
 
 EchoCheck echo_check(const crystal::Crystal &crystal, const GridShape &lattice, double path_length,
                      double speed, double group_velocity) {
-  const auto bonded = bonded_axes(crystal);
+  const auto bonded = crystal.bonded_axes();
   double period = std::numeric_limits<double>::infinity();
   for (int z = -1; z <= 1; ++z)
     for (int y = -1; y <= 1; ++y)
@@ -90,11 +82,10 @@ EchoCheck echo_check(const crystal::Crystal &crystal, const GridShape &lattice, 
   return e;
 }
 
-SimulatedPass simulate_pass(const crystal::Crystal &crystal,
-                            const dynamics::PairPotential &potential, const PassLayout &layout,
-                            double speed, const SimulatedPassSettings &settings) {
-  if (!(speed > 0))
-    throw InputError(fmt::format("simulated pass: the speed must be > 0, got {}", speed));
+dynamics::FullLatticeIntegrator path_integrator(const crystal::Crystal &crystal,
+                                                const dynamics::PairPotential &potential,
+                                                const PassLayout &layout, const GridShape &lattice,
+                                                double dt, double mass, int threads) {
   std::vector<Cell> cells;
   std::vector<int> basis;
   for (const FrameworkAtom &a : layout.atoms) {
@@ -102,10 +93,19 @@ SimulatedPass simulate_pass(const crystal::Crystal &crystal,
     basis.push_back(a.basis);
   }
   dynamics::FullLatticeOptions options;
-  options.threads = settings.threads;
-  dynamics::FullLatticeIntegrator lattice(
-      crystal, settings.lattice, potential, Vec3(0, 0, 1.0 / settings.mass),
-      dynamics::InteractionList::fixed(std::move(cells), std::move(basis)), settings.dt, options);
+  options.threads = threads;
+  return dynamics::FullLatticeIntegrator(
+      crystal, lattice, potential, Vec3(0, 0, 1.0 / mass),
+      dynamics::InteractionList::fixed(std::move(cells), std::move(basis)), dt, options);
+}
+
+SimulatedPass simulate_pass(const crystal::Crystal &crystal,
+                            const dynamics::PairPotential &potential, const PassLayout &layout,
+                            double speed, const SimulatedPassSettings &settings) {
+  if (!(speed > 0))
+    throw InputError(fmt::format("simulated pass: the speed must be > 0, got {}", speed));
+  auto lattice = path_integrator(crystal, potential, layout, settings.lattice, settings.dt,
+                                 settings.mass, settings.threads);
   const Vec3 start = layout.path.point + layout.z_start * Vec3::UnitZ();
   lattice.set_ion_state(start, speed * Vec3::UnitZ());
   // Far more steps than a pass at a tenth of the initial speed takes: a trapped particle stops.

@@ -1,6 +1,6 @@
 #include "ionbath/dissipation/trapped_particle.hpp"
 
-#include "ionbath/dynamics/full_lattice_integrator.hpp"
+#include "ionbath/dissipation/simulated_pass.hpp"
 #include "ionbath/dynamics/interaction_list.hpp"
 #include "ionbath/dynamics/rk5.hpp"
 #include "ionbath/dynamics/time_local_integrator.hpp"
@@ -45,17 +45,8 @@ std::int64_t step_count(const TrappedSettings &s) {
 
 MotionTrace trapped_full(const crystal::Crystal &crystal, const dynamics::PairPotential &potential,
                          const PassLayout &layout, const TrappedSettings &settings) {
-  std::vector<Cell> cells;
-  std::vector<int> basis;
-  for (const FrameworkAtom &a : layout.atoms) {
-    cells.push_back(a.cell);
-    basis.push_back(a.basis);
-  }
-  dynamics::FullLatticeOptions options;
-  options.threads = settings.threads;
-  dynamics::FullLatticeIntegrator lattice(
-      crystal, settings.lattice, potential, Vec3(0, 0, 1.0 / settings.mass),
-      dynamics::InteractionList::fixed(std::move(cells), std::move(basis)), settings.dt, options);
+  auto lattice = path_integrator(crystal, potential, layout, settings.lattice, settings.dt,
+                                 settings.mass, settings.threads);
   lattice.set_ion_state(layout.path.point + settings.start_z * Vec3::UnitZ(),
                         settings.speed * Vec3::UnitZ());
   MotionTrace trace;

@@ -6,6 +6,7 @@
 #include "ionbath/core/types.hpp"
 #include "ionbath/core/unit_system.hpp"
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -84,6 +85,8 @@ public:
   Vec3 fractional_position(int b) const;
   // Largest |d_i| over all bonds (stencil half-width per axis).
   int stencil_reach() const;
+  // Whether any bond spans lattice vector i (a chain's a2, a3 carry none: its zone is 1D).
+  std::array<bool, 3> bonded_axes() const;
 
 private:
   void check_basis() const;

@@ -6,6 +6,7 @@
 #include "ionbath/core/types.hpp"
 #include "ionbath/crystal/crystal.hpp"
 #include "ionbath/dissipation/pass_geometry.hpp"
+#include "ionbath/dynamics/full_lattice_integrator.hpp"
 #include "ionbath/dynamics/pair_potential.hpp"
 
 #include <cstdint>
@@ -51,6 +52,13 @@ struct SimulatedPass {
   std::int64_t steps = 0;
   bool reflected = false; // the particle turned back before z_end (loss undefined)
 };
+
+// The whole lattice at rest with the particle of mass `mass` free along ẑ only and the layout's
+// atoms as its fixed interaction list (the set-up of the simulated pass and of Fig. 6).
+dynamics::FullLatticeIntegrator path_integrator(const crystal::Crystal &crystal,
+                                                const dynamics::PairPotential &potential,
+                                                const PassLayout &layout, const GridShape &lattice,
+                                                double dt, double mass, int threads);
 
 // One pass at initial speed `speed` along layout.path from layout.z_start to layout.z_end.
 SimulatedPass simulate_pass(const crystal::Crystal &crystal,
