@@ -182,14 +182,18 @@ int main(int argc, char **argv) {
               "interrupted scan resumes it");
   loss_cmd->add_option("config", config_path, "TOML configuration (default: embedded defaults)");
   loss_cmd->add_option("-o,--output", output, "Results file (default: [loss] output)");
+  loss_cmd
+      ->add_option("--checkpoint-interval", checkpoint_interval_s,
+                   "Seconds between checkpoints of a long run (also written on SIGTERM/SIGUSR1)")
+      ->check(CLI::PositiveNumber);
   loss_cmd->callback([&] {
     embedded_default = kDefaultLossChainToml;
     action = [&](io::Config c) {
       if (!output.empty())
         c.loss.output = output;
-      int rc = run_loss(c, world);
+      int rc = run_loss(c, world, checkpoint_interval_s);
       if (rc == 0 && config_path.empty()) // the second embedded scan
-        rc = run_loss(resolve_config("", kDefaultLossCubicToml), world);
+        rc = run_loss(resolve_config("", kDefaultLossCubicToml), world, checkpoint_interval_s);
       return rc;
     };
   });

@@ -18,9 +18,11 @@
 #include "ionbath/parallel/run_plan.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 namespace ionbath::app {
 
@@ -46,6 +48,7 @@ struct LossSetup {
   GridShape lattice{1, 1, 1};
   double dt = 0;
   std::string hash;
+  double checkpoint_interval_s = 300; // the full trap run's state
 };
 
 std::string parts_directory(const io::Config &c) {
@@ -277,7 +280,7 @@ std::string run_file(const io::Config &c, std::int64_t index) {
 // One run of a plan: skipped when its result file exists, otherwise computed and saved
 // atomically (so an interrupted scan resumes where it stopped, also after kill -9).
 parallel::RunOutcome run_once(const io::Config &c, const LossSetup &s, std::int64_t index,
-                              const std::function<std::vector<double>()> &compute) {
+                              const std::function<std::optional<std::vector<double>>()> &compute) {
   const std::string path = run_file(c, index);
   if (auto done = Checkpoint::read(path)) {
     done->require_config(s.hash, path);
@@ -285,9 +288,12 @@ parallel::RunOutcome run_once(const io::Config &c, const LossSetup &s, std::int6
   }
   if (StopSignal::requested())
     return parallel::RunOutcome::interrupted;
+  auto values = compute();
+  if (!values)
+    return parallel::RunOutcome::interrupted;
   Checkpoint result;
   result.set("config_hash", s.hash);
-  result.set_array("values", compute());
+  result.set_array("values", std::move(*values));
   result.write(path);
   return parallel::RunOutcome::finished;
 }
@@ -402,24 +408,86 @@ dissipation::TrappedSettings trap_settings(const io::Config &c, const LossSetup 
   return t;
 }
 
-std::vector<double> trap_run(const io::Config &c, const LossSetup &s, std::int64_t model) {
-  const auto layout =
-      dissipation::pass_layout(s.crystal, PassGeometry::line8, 0.0, c.loss.lambdas.front());
-  const dynamics::Gaussian gaussian(s.Phi0, c.loss.lambdas.front());
-  const auto settings = trap_settings(c, s, layout);
-  dissipation::MotionTrace trace;
-  if (model == trap_full) {
-    trace = dissipation::trapped_full(s.crystal, gaussian, layout, settings);
-  } else {
-    const auto response = crystal::static_response_fft(s.crystal, c.phonons.green_grid, 7);
-    trace = dissipation::trapped_time_local(s.crystal, gaussian, layout, response,
-                                            crystal::drag_matrix(s.crystal, c.phonons.drag_rtol),
-                                            settings);
-  }
+std::vector<double> pack_trace(const dissipation::MotionTrace &trace) {
   std::vector<double> v = trace.time;
   v.insert(v.end(), trace.z.begin(), trace.z.end());
   v.insert(v.end(), trace.velocity.begin(), trace.velocity.end());
   return v;
+}
+
+dissipation::MotionTrace unpack_trace(const std::vector<double> &v);
+
+// The full lattice's state file: written every checkpoint interval and on a stop signal, read
+// when the run starts again (bitwise resume), removed with the parts directory.
+std::string trap_state_file(const io::Config &c) {
+  return fmt::format("{}/run_{}.state", parts_directory(c), std::int64_t(trap_full));
+}
+
+void write_trap_state(const std::string &path, const LossSetup &s,
+                      const dissipation::FullTrapState &state) {
+  Checkpoint ckpt;
+  ckpt.set("config_hash", s.hash);
+  ckpt.set_int("step", state.step);
+  ckpt.set_array("r", state.r);
+  ckpt.set_array("v", state.v);
+  ckpt.set_doubles("ion", {state.R.x(), state.R.y(), state.R.z(), state.Rdot.x(), state.Rdot.y(),
+                           state.Rdot.z()});
+  ckpt.set_array("trace", pack_trace(state.trace));
+  ckpt.write(path);
+}
+
+std::optional<dissipation::FullTrapState> read_trap_state(const std::string &path,
+                                                          const LossSetup &s) {
+  const auto ckpt = Checkpoint::read(path);
+  if (!ckpt)
+    return std::nullopt;
+  ckpt->require_config(s.hash, path);
+  dissipation::FullTrapState state;
+  state.step = ckpt->get_int("step");
+  state.r = ckpt->get_array("r");
+  state.v = ckpt->get_array("v");
+  const auto ion = ckpt->get_doubles("ion");
+  state.R = Vec3(ion[0], ion[1], ion[2]);
+  state.Rdot = Vec3(ion[3], ion[4], ion[5]);
+  state.trace = unpack_trace(ckpt->get_array("trace"));
+  return state;
+}
+
+std::optional<dissipation::MotionTrace>
+trap_full_run(const io::Config &c, const LossSetup &s, const dynamics::PairPotential &potential,
+              const dissipation::PassLayout &layout, const dissipation::TrappedSettings &settings) {
+  const std::string path = trap_state_file(c);
+  const auto resume = read_trap_state(path, s);
+  if (resume)
+    Log::task("full lattice: resuming at step {}", resume->step);
+  auto last = std::chrono::steady_clock::now();
+  const auto hook = [&](const std::function<dissipation::FullTrapState()> &snapshot) {
+    const double since =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last).count();
+    if (!StopSignal::requested() && since < s.checkpoint_interval_s)
+      return true;
+    write_trap_state(path, s, snapshot());
+    last = std::chrono::steady_clock::now();
+    return !StopSignal::requested();
+  };
+  return dissipation::trapped_full(s.crystal, potential, layout, settings, hook,
+                                   resume ? &*resume : nullptr);
+}
+
+std::optional<std::vector<double>> trap_run(const io::Config &c, const LossSetup &s,
+                                            std::int64_t model) {
+  const auto layout =
+      dissipation::pass_layout(s.crystal, PassGeometry::line8, 0.0, c.loss.lambdas.front());
+  const dynamics::Gaussian gaussian(s.Phi0, c.loss.lambdas.front());
+  const auto settings = trap_settings(c, s, layout);
+  if (model == trap_full) {
+    const auto trace = trap_full_run(c, s, gaussian, layout, settings);
+    return trace ? std::optional(pack_trace(*trace)) : std::nullopt;
+  }
+  const auto response = crystal::static_response_fft(s.crystal, c.phonons.green_grid, 7);
+  return pack_trace(dissipation::trapped_time_local(
+      s.crystal, gaussian, layout, response, crystal::drag_matrix(s.crystal, c.phonons.drag_rtol),
+      settings));
 }
 
 dissipation::MotionTrace unpack_trace(const std::vector<double> &v) {
@@ -499,9 +567,10 @@ void remove_parts(const io::Config &c, const Communicator &world) {
 }
 } // namespace
 
-int run_loss(const io::Config &config, const Communicator &world) {
+int run_loss(const io::Config &config, const Communicator &world, double checkpoint_interval_s) {
   const auto &l = config.loss;
-  const LossSetup setup = make_setup(config);
+  LossSetup setup = make_setup(config);
+  setup.checkpoint_interval_s = checkpoint_interval_s;
   const bool trap = l.geometry == PassGeometry::line8;
   const parallel::RunPlan plan =
       trap ? parallel::RunPlan::product({"model"}, {{trap_full, trap_time_local}}) : scan_plan(l);
@@ -519,7 +588,7 @@ int run_loss(const io::Config &config, const Communicator &world) {
   if (uses(l, LossMethod::low_speed))
     drag = std::make_unique<Mat3>(crystal::drag_matrix(setup.crystal, config.phonons.drag_rtol));
   const bool interrupted = parallel::execute(plan, layout, [&](const parallel::PlannedRun &run) {
-    return run_once(config, setup, run.index, [&] {
+    return run_once(config, setup, run.index, [&]() -> std::optional<std::vector<double>> {
       if (trap)
         return trap_run(config, setup, run.coordinates[0]);
       const LossRow r = compute_row(config, setup, row_of(l, run), drag.get());

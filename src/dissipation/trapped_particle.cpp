@@ -43,18 +43,42 @@ std::int64_t step_count(const TrappedSettings &s) {
 }
 } // namespace
 
-MotionTrace trapped_full(const crystal::Crystal &crystal, const dynamics::PairPotential &potential,
-                         const PassLayout &layout, const TrappedSettings &settings) {
+std::optional<MotionTrace> trapped_full(const crystal::Crystal &crystal,
+                                        const dynamics::PairPotential &potential,
+                                        const PassLayout &layout, const TrappedSettings &settings,
+                                        const FullTrapHook &hook, const FullTrapState *resume) {
   auto lattice = path_integrator(crystal, potential, layout, settings.lattice, settings.dt,
                                  settings.mass, settings.threads);
-  lattice.set_ion_state(layout.path.point + settings.start_z * Vec3::UnitZ(),
-                        settings.speed * Vec3::UnitZ());
   MotionTrace trace;
+  std::int64_t first = 0;
+  if (resume) {
+    lattice.set_lattice_state(resume->r, resume->v);
+    lattice.set_ion_state(resume->R, resume->Rdot);
+    lattice.set_step_index(resume->step);
+    trace = resume->trace;
+    first = resume->step + 1; // the sample at resume->step is in the trace
+    if (first <= step_count(settings))
+      lattice.step();
+  } else {
+    lattice.set_ion_state(layout.path.point + settings.start_z * Vec3::UnitZ(),
+                          settings.speed * Vec3::UnitZ());
+  }
+  const auto snapshot = [&] {
+    return FullTrapState{lattice.step_index(),
+                         lattice.lattice_displacements_A(),
+                         lattice.lattice_velocities_A_per_ps(),
+                         lattice.ion_position_A(),
+                         lattice.ion_velocity_A_per_ps(),
+                         trace};
+  };
   const std::int64_t steps = step_count(settings);
-  for (std::int64_t k = 0; k <= steps; ++k) {
-    if (k % settings.record_every == 0)
+  for (std::int64_t k = first; k <= steps; ++k) {
+    if (k % settings.record_every == 0) {
       record(trace, lattice.time_ps(), lattice.ion_position_A().z(),
              lattice.ion_velocity_A_per_ps().z());
+      if (hook && k < steps && !hook(snapshot))
+        return std::nullopt;
+    }
     if (k < steps)
       lattice.step();
   }

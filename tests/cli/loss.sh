@@ -3,7 +3,7 @@
 # same table bit for bit; Eq. 14 = Eq. 13 to the cubature tolerance and the simulated pass within
 # 1 % (kinetic energy ≫ Φ0, §6.6 fact 6); the CSV header of the issue; a SIGKILL while the
 # results file is written loses nothing (the rerun resumes from the finished runs and gives the
-# same numbers); the Fig. 6 trap writes both traces; the same problem written in physical units
+# same numbers); the Fig. 6 trap writes both traces and a stopped trap run resumes bitwise; the same problem written in physical units
 # (meV, Å, ps) gives the seed-001 losses times ħΩ.
 set -euo pipefail
 : "${IONBATH_EXE:?IONBATH_EXE must point at the ionbath executable}"
@@ -99,6 +99,33 @@ with h5py.File("trap.h5", "r") as f:
         assert np.all((g["z"][()] > 6.0) & (g["z"][()] < 8.0))
     assert np.max(np.abs(full["z"][()] - local["z"][()])) < 0.05
 PY
+# A long Fig. 6 run stopped by SIGTERM writes the full lattice's state (exit 3) and resumes from
+# it bit for bit.
+cat > trap_long.toml <<'TOML'
+[units]
+system = "seed001"
+[loss]
+geometry = "line8"
+lattice_n = 24
+duration = 4.0
+dt = 0.001
+TOML
+mkdir whole stopped
+(cd whole && "$IONBATH_EXE" loss ../trap_long.toml > /dev/null 2>&1)
+interrupt_at_checkpoint stopped 'loss.h5.parts/run_0.state' log1.txt \
+  "$IONBATH_EXE" loss ../trap_long.toml --checkpoint-interval 0.05
+[ "$interrupted_rc" -eq 3 ] || { echo "stopped trap run: exit $interrupted_rc, expected 3"; exit 1; }
+[ ! -e stopped/loss.h5 ] || { echo "an interrupted trap run wrote results"; exit 1; }
+(cd stopped && "$IONBATH_EXE" loss ../trap_long.toml > /dev/null 2> log2.txt)
+grep -q "resuming at step" stopped/log2.txt
+/usr/bin/python3 - <<'PY'
+import h5py, numpy as np
+with h5py.File("whole/loss.h5") as a, h5py.File("stopped/loss.h5") as b:
+    for g in ("full", "time_local"):
+        for k in ("time", "z", "velocity"):
+            assert np.array_equal(a[f"/trap/{g}/{k}"][()], b[f"/trap/{g}/{k}"][()]), (g, k)
+PY
+
 # Unit invariance: seed 001's lattice (k1 = 15 K, k2 = 5 K, α = 2 l) with K = 30 meV/Å² and
 # m = 3.5 meV ps²/Å², so Ω = √(K/m), l = √(ħ/mΩ); Φ0 = 0.01 ħΩ, λ = l, s ∈ {0, l}, σ̇ = 10 and 40
 # l per period (v = σ̇ l Ω/2π).

@@ -114,7 +114,7 @@ TEST(TrappedParticle, FullAgreesWithTimeLocal) {
   s.start_z = 3.5 * 2.0;
   s.duration = 1.0; // the echo returns after ≈ 1.0 on 32³ (echo_check)
   s.lattice = {32, 32, 32};
-  const auto full = trapped_full(f.cubic, f.potential, f.layout, s);
+  const auto full = *trapped_full(f.cubic, f.potential, f.layout, s);
   const auto half = trapped_time_local(f.cubic, f.potential, f.layout, f.response, f.drag, s);
   s.softening_factor = 1.0;
   const auto one = trapped_time_local(f.cubic, f.potential, f.layout, f.response, f.drag, s);
@@ -143,4 +143,29 @@ TEST(TrappedParticle, FullAgreesWithTimeLocal) {
     const double lost_half = v0 * v0 - e_half.speed[i] * e_half.speed[i];
     EXPECT_NEAR(lost_half, lost_full, 0.15 * lost_full) << i;
   }
+}
+
+// A full run stopped by its hook and resumed from the snapshot gives the uninterrupted trace bit
+// for bit (the checkpoints of `ionbath loss` for geometry line8).
+TEST(TrappedParticle, FullRunResumesBitwise) {
+  const Fig6 &f = fig6();
+  TrappedSettings s;
+  s.start_z = 7.0;
+  s.duration = 0.2;
+  s.lattice = {8, 8, 8};
+  const auto whole = *trapped_full(f.cubic, f.potential, f.layout, s);
+  FullTrapState saved;
+  int samples = 0;
+  const auto stopped = trapped_full(f.cubic, f.potential, f.layout, s, [&](const auto &snapshot) {
+    if (++samples < 7)
+      return true;
+    saved = snapshot();
+    return false;
+  });
+  ASSERT_FALSE(stopped.has_value());
+  EXPECT_EQ(saved.step, 60);
+  const auto resumed = *trapped_full(f.cubic, f.potential, f.layout, s, {}, &saved);
+  EXPECT_EQ(resumed.time, whole.time);
+  EXPECT_EQ(resumed.z, whole.z);
+  EXPECT_EQ(resumed.velocity, whole.velocity);
 }

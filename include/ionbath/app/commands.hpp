@@ -26,8 +26,10 @@ std::unique_ptr<dynamics::PairPotential> make_potential(const io::InteractionCon
 int run_phonons(const io::Config &config, const parallel::Communicator &world);
 
 // `ionbath loss`: seed 001 single-pass loss scan or the Fig. 6 trapped particle (physics.md §6).
-// Exit code 3: interrupted by a signal, finished runs kept for the resume.
-int run_loss(const io::Config &config, const parallel::Communicator &world);
+// Exit code 3: interrupted by a signal, finished runs (and the state of a long Fig. 6 full-lattice
+// run, written every checkpoint_interval_s) kept for the resume.
+int run_loss(const io::Config &config, const parallel::Communicator &world,
+             double checkpoint_interval_s = 300);
 
 // `ionbath validate fig3|fig4`: full lattice vs time-local model (seed 002 Figs. 3, 4).
 int run_validate(const io::Config &config, const std::string &which,

@@ -10,6 +10,9 @@
 #include "ionbath/dissipation/pass_geometry.hpp"
 #include "ionbath/dynamics/pair_potential.hpp"
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -38,8 +41,22 @@ Vec3 softened_time_local_force(const dynamics::PairPotential &potential, std::sp
                                const Eigen::MatrixXd &coupling, const Mat3 &drag, double softening,
                                const Vec3 &R, const Vec3 &Rdot);
 
-MotionTrace trapped_full(const crystal::Crystal &crystal, const dynamics::PairPotential &potential,
-                         const PassLayout &layout, const TrappedSettings &settings);
+// The state of a full-lattice trap run after `step` steps (a checkpoint restores it bitwise).
+struct FullTrapState {
+  std::int64_t step = 0;
+  std::vector<double> r, v; // lattice displacements and velocities, DOF order
+  Vec3 R = Vec3::Zero(), Rdot = Vec3::Zero();
+  MotionTrace trace; // the samples up to `step`
+};
+// Called after every trace sample with a way to take the state; returns false to stop the run.
+using FullTrapHook = std::function<bool(const std::function<FullTrapState()> &snapshot)>;
+
+// The full lattice from rest (or from `resume`); nullopt when the hook stopped the run.
+std::optional<MotionTrace> trapped_full(const crystal::Crystal &crystal,
+                                        const dynamics::PairPotential &potential,
+                                        const PassLayout &layout, const TrappedSettings &settings,
+                                        const FullTrapHook &hook = {},
+                                        const FullTrapState *resume = nullptr);
 MotionTrace trapped_time_local(const crystal::Crystal &crystal,
                                const dynamics::PairPotential &potential, const PassLayout &layout,
                                const crystal::StaticResponseTable &static_response,
