@@ -370,11 +370,40 @@ void print_scan(const std::vector<LossRow> &rows, const LossSetup &s, const std:
   std::fflush(stdout);
 }
 
+// Eq. 14 on a speed grid ten times denser than the scan's (the lines of seed 001 Fig. 2), for
+// every (λ, s): /loss/analytic_dense/{lambda, offset, speed, loss_analytic}.
+void write_dense_analytic(io::H5Output &out, const io::Config &c, const LossSetup &s) {
+  const auto &l = c.loss;
+  const auto [lo, hi] = std::ranges::minmax(l.speeds);
+  const std::size_t n = std::max<std::size_t>(10 * (l.speeds.size() - 1) + 1, 201);
+  std::vector<double> lambda, offset, speed, loss;
+  for (const double lam : l.lambdas)
+    for (const double off : l.offsets)
+      for (std::size_t i = 0; i < n; ++i) {
+        LossRow r;
+        r.lambda = lam;
+        r.offset = off;
+        r.speed = lo + (hi - lo) * double(i) / double(n - 1);
+        analytic_loss(c, r);
+        lambda.push_back(lam);
+        offset.push_back(off);
+        speed.push_back(r.speed);
+        loss.push_back(r.analytic);
+      }
+  const auto &u = s.units;
+  out.write("/loss/analytic_dense/lambda", lambda, u.length_unit);
+  out.write("/loss/analytic_dense/offset", offset, u.length_unit);
+  out.write("/loss/analytic_dense/speed", speed, u.length_unit + " " + u.time_unit + "-1");
+  out.write("/loss/analytic_dense/loss_analytic", loss, u.energy_unit);
+}
+
 void write_scan(const io::Config &c, const LossSetup &s, const std::vector<LossRow> &rows,
                 const Communicator &world) {
   {
     io::H5Output out(c.loss.output, world);
     write_common(out, c, s);
+    if (uses(c.loss, LossMethod::analytic))
+      write_dense_analytic(out, c, s);
     for (const auto &col : kColumns) {
       std::vector<double> v;
       for (const auto &r : rows)
