@@ -8,20 +8,22 @@
 namespace ionbath::dissipation {
 namespace {
 
+enum class Domain { whole_line, half_line, interval };
+
 struct Mapped {
   const LineIntegrand *f;
-  bool whole_line;
+  Domain domain;
 };
 
 int mapped_integrand(unsigned, const double *t, void *data, unsigned fdim, double *out) {
   const auto &m = *static_cast<const Mapped *>(data);
   const double x = t[0];
-  double z, jacobian;
-  if (m.whole_line) { // z = x/(1 − x²), x ∈ (−1, 1)
+  double z = x, jacobian = 1.0;
+  if (m.domain == Domain::whole_line) { // z = x/(1 − x²), x ∈ (−1, 1)
     const double d = 1.0 - x * x;
     z = x / d;
     jacobian = (1.0 + x * x) / (d * d);
-  } else { // z = x/(1 − x), x ∈ [0, 1)
+  } else if (m.domain == Domain::half_line) { // z = x/(1 − x), x ∈ [0, 1)
     const double d = 1.0 - x;
     z = x / d;
     jacobian = 1.0 / (d * d);
@@ -38,9 +40,8 @@ int mapped_integrand(unsigned, const double *t, void *data, unsigned fdim, doubl
 }
 
 std::vector<double> integrate(const LineIntegrand &f, int dimension, double rel_tol, double abs_tol,
-                              bool whole_line) {
-  Mapped data{&f, whole_line};
-  const double lo = whole_line ? -1.0 : 0.0, hi = 1.0;
+                              Domain domain, double lo, double hi) {
+  Mapped data{&f, domain};
   std::vector<double> value(static_cast<std::size_t>(dimension)), error(value.size());
   if (hcubature(static_cast<unsigned>(dimension), mapped_integrand, &data, 1, &lo, &hi, 0, abs_tol,
                 rel_tol, ERROR_L2, value.data(), error.data()) != 0)
@@ -52,11 +53,15 @@ std::vector<double> integrate(const LineIntegrand &f, int dimension, double rel_
 
 std::vector<double> integrate_real_line(const LineIntegrand &f, int dimension, double rel_tol,
                                         double abs_tol) {
-  return integrate(f, dimension, rel_tol, abs_tol, true);
+  return integrate(f, dimension, rel_tol, abs_tol, Domain::whole_line, -1.0, 1.0);
 }
 std::vector<double> integrate_half_line(const LineIntegrand &f, int dimension, double rel_tol,
                                         double abs_tol) {
-  return integrate(f, dimension, rel_tol, abs_tol, false);
+  return integrate(f, dimension, rel_tol, abs_tol, Domain::half_line, 0.0, 1.0);
+}
+std::vector<double> integrate_interval(const LineIntegrand &f, int dimension, double a, double b,
+                                       double rel_tol, double abs_tol) {
+  return integrate(f, dimension, rel_tol, abs_tol, Domain::interval, a, b);
 }
 
 } // namespace ionbath::dissipation

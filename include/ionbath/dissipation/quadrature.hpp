@@ -1,7 +1,8 @@
 #pragma once
 // Adaptive Gauss–Kronrod (7, 15) quadrature of vector-valued functions over the real line and the
 // half line, through libcubature's one-dimensional hcubature with the maps z = t/(1 − t²) and
-// z = t/(1 − t). Used for the path transforms and the low-speed loss integral (seed 001 Eq. 22).
+// z = t/(1 − t), and over finite intervals. Used for the path transforms and the low-speed loss
+// integral (seed 001 Eq. 22).
 #include <functional>
 #include <span>
 #include <vector>
@@ -16,5 +17,8 @@ std::vector<double> integrate_real_line(const LineIntegrand &f, int dimension, d
                                         double abs_tol = 0);
 std::vector<double> integrate_half_line(const LineIntegrand &f, int dimension, double rel_tol,
                                         double abs_tol = 0);
+// ∫_a^b f dz (finite a < b).
+std::vector<double> integrate_interval(const LineIntegrand &f, int dimension, double a, double b,
+                                       double rel_tol, double abs_tol = 0);
 
 } // namespace ionbath::dissipation
