@@ -613,14 +613,14 @@ int run_loss(const io::Config &config, const Communicator &world, double checkpo
             dissipation::to_string(l.geometry), plan.size(), setup.crystal.name(), setup.lattice[0],
             setup.lattice[1], setup.lattice[2], setup.dt, world.size());
   StopSignal::install();
-  std::unique_ptr<Mat3> drag;
+  std::optional<Mat3> drag;
   if (uses(l, LossMethod::low_speed))
-    drag = std::make_unique<Mat3>(crystal::drag_matrix(setup.crystal, config.phonons.drag_rtol));
+    drag = crystal::drag_matrix(setup.crystal, config.phonons.drag_rtol);
   const bool interrupted = parallel::execute(plan, layout, [&](const parallel::PlannedRun &run) {
     return run_once(config, setup, run.index, [&]() -> std::optional<std::vector<double>> {
       if (trap)
         return trap_run(config, setup, run.coordinates[0]);
-      const LossRow r = compute_row(config, setup, row_of(l, run), drag.get());
+      const LossRow r = compute_row(config, setup, row_of(l, run), drag ? &*drag : nullptr);
       Log::task("run {}/{}: λ = {}, s = {}, speed {} done", run.index + 1, plan.size(), r.lambda,
                 r.offset, r.speed);
       return r.values();

@@ -5,16 +5,23 @@
 #include "ionbath/dynamics/rk5.hpp"
 #include "ionbath/dynamics/time_local_integrator.hpp"
 
+#include <array>
 #include <cmath>
+#include <stdexcept>
 
 namespace ionbath::dissipation {
 
 Vec3 softened_time_local_force(const dynamics::PairPotential &potential, std::span<const Vec3> x,
                                const Eigen::MatrixXd &coupling, const Mat3 &drag, double softening,
                                const Vec3 &R, const Vec3 &Rdot) {
+  // Called at every RK stage: stack storage only (at most max_interaction_sites atoms).
+  using SiteVector =
+      Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 3 * dynamics::max_interaction_sites, 1>;
+  if (x.size() > std::size_t(dynamics::max_interaction_sites))
+    throw std::invalid_argument("softened_time_local_force: more atoms than max_interaction_sites");
   const auto n = static_cast<Eigen::Index>(x.size());
-  Eigen::VectorXd g(3 * n); // g_n = ∇u(R − x_n) = −∇_{r_n}U
-  std::vector<Mat3> hessians(x.size());
+  SiteVector g(3 * n); // g_n = ∇u(R − x_n) = −∇_{r_n}U
+  std::array<Mat3, dynamics::max_interaction_sites> hessians;
   Mat3 H = Mat3::Zero();
   Vec3 force = Vec3::Zero();
   for (Eigen::Index i = 0; i < n; ++i) {
@@ -25,7 +32,8 @@ Vec3 softened_time_local_force(const dynamics::PairPotential &potential, std::sp
     force -= t.gradient;
   }
   // ∇_R (gᵀWg) = 2 Σ_n H_n (W g)_n; the drag −H𝓛HṘ (seed 001 Eq. 27).
-  const Eigen::VectorXd Wg = coupling * g;
+  SiteVector Wg(3 * n);
+  Wg.noalias() = coupling * g;
   for (Eigen::Index i = 0; i < n; ++i)
     force += 2.0 * softening * hessians[std::size_t(i)] * Wg.segment<3>(3 * i);
   return force - H * drag * H * Rdot;

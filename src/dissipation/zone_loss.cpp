@@ -36,12 +36,10 @@ public:
                        const std::vector<AtomOnPath> &atoms, const Vec3 &direction, double speed)
       : crystal_(crystal), dyn_(crystal), interaction_(interaction), atoms_(atoms),
         u_(direction.normalized()), speed_(speed), one_atom_(crystal.n_basis() == 1) {
+    const auto bonded = crystal.bonded_axes();
     for (int axis = 0; axis < 3; ++axis)
-      for (const crystal::Bond &b : crystal.bonds())
-        if (b.offset[axis] != 0) {
-          axes_.push_back(axis);
-          break;
-        }
+      if (bonded[std::size_t(axis)])
+        axes_.push_back(axis);
     if (one_atom_)
       prepare_one_atom();
   }

@@ -9,22 +9,14 @@
 
 #include <benchmark/benchmark.h>
 
-#include <random>
+#include "bench_support.hpp"
 
 using namespace ionbath;
 using namespace ionbath::dynamics;
 
 namespace {
+using bench::random_field;
 const crystal::Crystal kCubic = crystal::Crystal::simple_cubic(3.0, 3.5, 520.0, 170.0);
-
-std::vector<double> random_field(std::int64_t values, double amplitude) {
-  std::mt19937_64 rng(1);
-  std::normal_distribution<double> g(0.0, amplitude);
-  std::vector<double> f(static_cast<std::size_t>(values));
-  for (auto &x : f)
-    x = g(rng);
-  return f;
-}
 
 void full_steps(benchmark::State &state, FullScheme scheme) {
   const int n = static_cast<int>(state.range(0));

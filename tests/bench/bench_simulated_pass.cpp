@@ -12,11 +12,12 @@
 
 #include <benchmark/benchmark.h>
 
-#include <random>
+#include "bench_support.hpp"
 
 using namespace ionbath;
 
 namespace {
+using bench::random_field;
 void counters(benchmark::State &state, double atom_steps) {
   state.counters["atom_steps_per_s"] = benchmark::Counter(atom_steps, benchmark::Counter::kIsRate);
   state.counters["ns_per_atom_step"] = benchmark::Counter(
@@ -41,15 +42,6 @@ void simulated_pass(benchmark::State &state) {
     state.counters["steps_per_pass"] = double(pass.steps);
   }
   counters(state, atom_steps);
-}
-
-std::vector<double> random_field(std::int64_t values, double amplitude) {
-  std::mt19937_64 rng(1);
-  std::normal_distribution<double> g(0.0, amplitude);
-  std::vector<double> f(static_cast<std::size_t>(values));
-  for (auto &x : f)
-    x = g(rng);
-  return f;
 }
 
 void thermal_full_step(benchmark::State &state) {

@@ -8,8 +8,8 @@
 #include "ionbath/crystal/builders.hpp"
 #include "ionbath/dissipation/zone_loss.hpp"
 
-#include <benchmark/benchmark.h>
 #include <array>
+#include <benchmark/benchmark.h>
 #include <cmath>
 #include <iterator>
 
