@@ -237,3 +237,34 @@ TEST(ZoneLossSymmetry, LowSpeedPeakAtTheCornerOfTheReducedZone) {
     }
   }
 }
+
+TEST(ZoneLossSymmetry, MidpointLadderIsThePlainGridAndMeetsTheTolerance) {
+  // Where the integrand is smooth zone_loss answers with a midpoint grid evaluated on the points
+  // its symmetries leave: the value must be the plain n³ sum (to the
+  // eigensolver's rounding), and within the
+  // requested 1e-6 of a 64³ grid (converged to ≤ 1e-12 for σ̇ ≥ 10). At σ̇ = 1 the integrand
+  // lives at Γ, no grid up to the ladder's limit converges, and the cubature must answer.
+  const auto cubic = crystal::seed001_cubic(15.0, 5.0);
+  const double energy = 4 * pi * pi;
+  const GaussianPathTransform gaussian(0.01 * energy, 1.0);
+  for (double s : {0.0, 0.7}) { // s = 0.7: reflections only, no swap
+    const StraightPath path{Vec3(0, s, 0), Vec3::UnitZ()};
+    const auto atoms = atoms_on_path(cubic, {FrameworkAtom{}}, path);
+    for (double speed : {10.0, 20.0, 40.0, 80.0}) {
+      const ZoneLoss zone = zone_loss(cubic, gaussian, atoms, path.direction, speed, 1e-6);
+      ASSERT_GT(zone.midpoint_grid, 0) << "s " << s << " speed " << speed;
+      const double same_grid =
+          zone_loss_midpoint(cubic, gaussian, atoms, path.direction, speed, zone.midpoint_grid)
+              .loss;
+      const double converged =
+          zone_loss_midpoint(cubic, gaussian, atoms, path.direction, speed, 64).loss;
+      // Not bitwise: the closed-form 3×3 eigensolver rounds differently at q and its images.
+      EXPECT_NEAR(zone.loss, same_grid, 1e-9 * same_grid) << "s " << s << " speed " << speed;
+      EXPECT_NEAR(zone.loss, converged, 1e-6 * converged) << "s " << s << " speed " << speed;
+      EXPECT_LT(zone.evaluations, std::pow(zone.midpoint_grid, 3) / 2);
+    }
+  }
+  const StraightPath path{Vec3::Zero(), Vec3::UnitZ()};
+  const auto atoms = atoms_on_path(cubic, {FrameworkAtom{}}, path);
+  EXPECT_EQ(zone_loss(cubic, gaussian, atoms, path.direction, 1.0, 1e-6).midpoint_grid, 0);
+}

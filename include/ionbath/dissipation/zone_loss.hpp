@@ -12,12 +12,15 @@ namespace ionbath::dissipation {
 
 struct ZoneLoss {
   double loss = 0;           // internal energy units
-  double error_estimate = 0; // hcubature's estimate
-  long evaluations = 0;      // integrand evaluations (wave vectors)
+  double error_estimate = 0; // estimated absolute error (hcubature's, or the ladder's)
+  long evaluations = 0;      // integrand evaluations (wave vectors), ladder and cubature
+  int midpoint_grid = 0;     // n of the accepted midpoint grid n^d; 0: the cubature answered
   int dimensions = 0;        // BZ axes integrated (axes without bonds are skipped: chains are 1D)
 };
 
-// Adaptive cubature (hcubature) over the reduced zone [−π, π)^d with relative tolerance rel_tol.
+// The BZ average to relative tolerance rel_tol: the symmetry-reduced midpoint ladder where the
+// integrand is smooth (it converges geometrically), else adaptive cubature (hcubature) over the
+// symmetry-reduced zone centred on Γ.
 ZoneLoss zone_loss(const crystal::Crystal &crystal, const PathTransform &interaction,
                    const std::vector<AtomOnPath> &atoms, const Vec3 &direction, double speed,
                    double rel_tol);
