@@ -2,6 +2,7 @@
 // run plan, or the trapped particle of Fig. 6 (geometry line8); results HDF5 with units and a CSV.
 #include "ionbath/app/checkpoint.hpp"
 #include "ionbath/app/commands.hpp"
+#include "ionbath/app/run_parts.hpp"
 #include "ionbath/app/runtime.hpp"
 #include "ionbath/app/sweep.hpp"
 #include "ionbath/core/error.hpp"
@@ -20,14 +21,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <limits>
 #include <optional>
 
 namespace ionbath::app {
 
 namespace {
-namespace fs = std::filesystem;
 using dissipation::PassGeometry;
 using io::LossMethod;
 using parallel::Communicator;
@@ -51,8 +50,8 @@ struct LossSetup {
   double checkpoint_interval_s = 300; // the full trap run's state
 };
 
-std::string parts_directory(const io::Config &c) {
-  return c.loss.output + ".parts";
+RunParts parts_of(const io::Config &c) {
+  return RunParts(c.loss.output, "loss.output", io::config_hash(io::canonical(c)));
 }
 
 // The longest pass of the scan (the slowest speed over the widest path).
@@ -273,53 +272,6 @@ void check_echoes(const io::Config &c, const LossSetup &s, const parallel::RunPl
   Log::warn("{} (flagged in echo_contaminated)", message);
 }
 
-std::string run_file(const io::Config &c, std::int64_t index) {
-  return fmt::format("{}/run_{}.ckpt", parts_directory(c), index);
-}
-
-// One run of a plan: skipped when its result file exists, otherwise computed and saved
-// atomically (so an interrupted scan resumes where it stopped, also after kill -9).
-parallel::RunOutcome run_once(const io::Config &c, const LossSetup &s, std::int64_t index,
-                              const std::function<std::optional<std::vector<double>>()> &compute) {
-  const std::string path = run_file(c, index);
-  if (auto done = Checkpoint::read(path)) {
-    done->require_config(s.hash, path);
-    return parallel::RunOutcome::skipped;
-  }
-  if (StopSignal::requested())
-    return parallel::RunOutcome::interrupted;
-  auto values = compute();
-  if (!values)
-    return parallel::RunOutcome::interrupted;
-  Checkpoint result;
-  result.set("config_hash", s.hash);
-  result.set_array("values", std::move(*values));
-  result.write(path);
-  return parallel::RunOutcome::finished;
-}
-
-// Every rank's copy of the values of every run, in plan order.
-std::vector<std::vector<double>> gather_runs(const io::Config &c, const parallel::RunPlan &plan,
-                                             const parallel::TrajectoryLayout &layout) {
-  std::vector<double> mine;
-  for (const auto &run : plan.runs_of(layout)) {
-    const auto values = Checkpoint::read(run_file(c, run.index))->get_array("values");
-    mine.push_back(double(run.index));
-    mine.push_back(double(values.size()));
-    mine.insert(mine.end(), values.begin(), values.end());
-  }
-  const auto all = layout.world().allgatherv(mine);
-  std::vector<std::vector<double>> runs(plan.size());
-  for (std::size_t i = 0; i < all.size();) {
-    const auto index = std::size_t(all[i]);
-    const auto n = std::size_t(all[i + 1]);
-    runs[index].assign(all.begin() + std::ptrdiff_t(i + 2),
-                       all.begin() + std::ptrdiff_t(i + 2 + n));
-    i += 2 + n;
-  }
-  return runs;
-}
-
 void write_common(io::H5Output &out, const io::Config &c, const LossSetup &s) {
   out.write_string("/parameters/config", io::to_toml(io::canonical(c)));
   out.write_attribute("/parameters", "config_hash", s.hash);
@@ -449,7 +401,7 @@ dissipation::MotionTrace unpack_trace(const std::vector<double> &v);
 // The full lattice's state file: written every checkpoint interval and on a stop signal, read
 // when the run starts again (bitwise resume), removed with the parts directory.
 std::string trap_state_file(const io::Config &c) {
-  return fmt::format("{}/run_{}.state", parts_directory(c), std::int64_t(trap_full));
+  return parts_of(c).file(trap_full, "state");
 }
 
 void write_trap_state(const std::string &path, const LossSetup &s,
@@ -570,30 +522,6 @@ void write_trap(const io::Config &c, const LossSetup &s,
   std::fflush(stdout);
 }
 
-void prepare_directories(const io::Config &c, const LossSetup &s, const Communicator &world) {
-  parallel::on_root_or_fail_together<InputError>(world, [&] {
-    const auto parent = fs::path(c.loss.output).parent_path();
-    if (!parent.empty() && !fs::is_directory(parent))
-      throw InputError(fmt::format("loss.output = \"{}\": directory '{}' does not exist",
-                                   c.loss.output, parent.string()));
-    std::error_code ec;
-    fs::create_directories(parts_directory(c), ec);
-    if (ec)
-      throw InputError(fmt::format("cannot create '{}': {}", parts_directory(c), ec.message()));
-    for (const auto &entry : fs::directory_iterator(parts_directory(c)))
-      if (entry.path().extension() == ".ckpt")
-        if (auto done = Checkpoint::read(entry.path().string()))
-          done->require_config(s.hash, entry.path().string());
-  });
-}
-
-void remove_parts(const io::Config &c, const Communicator &world) {
-  world.barrier();
-  if (world.is_root()) {
-    std::error_code ec;
-    fs::remove_all(parts_directory(c), ec);
-  }
-}
 } // namespace
 
 int run_loss(const io::Config &config, const Communicator &world, double checkpoint_interval_s) {
@@ -606,7 +534,8 @@ int run_loss(const io::Config &config, const Communicator &world, double checkpo
   if (!trap)
     parallel::on_root_or_fail_together<InputError>(world,
                                                    [&] { check_echoes(config, setup, plan); });
-  prepare_directories(config, setup, world);
+  const RunParts parts = parts_of(config);
+  parts.prepare(world);
   const parallel::TrajectoryLayout layout(world, 1);
   Log::set_group(true, layout.group_index(), layout.n_groups());
   Log::info("loss: geometry {}, {} run(s), {} lattice {}×{}×{}, dt {}, {} rank(s)",
@@ -617,7 +546,7 @@ int run_loss(const io::Config &config, const Communicator &world, double checkpo
   if (uses(l, LossMethod::low_speed))
     drag = crystal::drag_matrix(setup.crystal, config.phonons.drag_rtol);
   const bool interrupted = parallel::execute(plan, layout, [&](const parallel::PlannedRun &run) {
-    return run_once(config, setup, run.index, [&]() -> std::optional<std::vector<double>> {
+    return parts.run_once(run.index, [&]() -> std::optional<std::vector<double>> {
       if (trap)
         return trap_run(config, setup, run.coordinates[0]);
       const LossRow r = compute_row(config, setup, row_of(l, run), drag ? &*drag : nullptr);
@@ -628,10 +557,10 @@ int run_loss(const io::Config &config, const Communicator &world, double checkpo
   });
   if (interrupted) {
     Log::info("interrupted: finished runs are in {}; rerun the same command to resume",
-              parts_directory(config));
+              parts.directory());
     return exit_interrupted;
   }
-  const auto runs = gather_runs(config, plan, layout);
+  const auto runs = parts.gather(plan, layout);
   if (trap) {
     write_trap(config, setup, {unpack_trace(runs[0]), unpack_trace(runs[1])}, world);
   } else {
@@ -640,7 +569,7 @@ int run_loss(const io::Config &config, const Communicator &world, double checkpo
       rows.push_back(LossRow::from(v));
     write_scan(config, setup, rows, world);
   }
-  remove_parts(config, world);
+  parts.remove(world);
   return 0;
 }
 
