@@ -92,6 +92,28 @@ std::string_view to_string(EchoGuard guard) {
   return guard == EchoGuard::warn ? "warn" : "refuse";
 }
 
+std::string_view to_string(ChainMode mode) {
+  switch (mode) {
+  case ChainMode::single_pass:
+    return "single_pass";
+  case ChainMode::steady_state:
+    return "steady_state";
+  case ChainMode::drift:
+    return "drift";
+  case ChainMode::heat_map:
+    break;
+  }
+  return "heat_map";
+}
+
+std::string_view to_string(dissipation::ChainEngine engine) {
+  return engine == dissipation::ChainEngine::direct ? "direct" : "memory";
+}
+
+std::string_view to_string(dissipation::SteadyStateExponent exponent) {
+  return exponent == dissipation::SteadyStateExponent::eq10 ? "eq10" : "authors_script";
+}
+
 std::vector<LossMethod> default_loss_methods(const Config &c) {
   using G = dissipation::PassGeometry;
   switch (c.loss.geometry) {
@@ -120,7 +142,7 @@ namespace {
 using namespace toml_input;
 
 // The subcommands that use a key (the key tables' "used by" column).
-enum Uses : unsigned { phonons = 1, run = 2, sweep = 4, validate = 8, loss = 16 };
+enum Uses : unsigned { phonons = 1, run = 2, sweep = 4, validate = 8, loss = 16, chain = 32 };
 constexpr unsigned trajectories = run | sweep;
 constexpr unsigned everyone = phonons | run | sweep | validate | loss;
 
@@ -479,6 +501,22 @@ Key full_lattice_size_key() {
           [](const Config &c) { return fmt::format("{}", c.validate.lattice_n); }};
 }
 
+// [from, to, count] with 0 < from ≤ to and 1 ≤ count ≤ max_count.
+std::array<double, 3> linear_range(const Reader &r, const toml::node &node, const std::string &key,
+                                   std::int64_t max_count) {
+  const auto *array = node.as_array();
+  if (!array || array->size() != 3)
+    r.fail(node, key, "must be [from, to, count]");
+  const double from = r.real_value(*array->get(0), key + "[0]", positive(""));
+  const double to = r.real_value(*array->get(1), key + "[1]", positive(""));
+  const auto count = r.integer_value(*array->get(2), key + "[2]", {1, max_count});
+  if (to < from)
+    r.fail(
+        node, key,
+        fmt::format("needs from ≤ to, got from = {}, to = {}", number_text(from), number_text(to)));
+  return {from, to, double(count)};
+}
+
 // [loss] keys. Each is left out of the canonical form while it has its default (so the
 // canonical form and hash of configurations without [loss] are those of earlier versions).
 template <class Field> Key unless_changed(Key k, Field field) {
@@ -501,9 +539,10 @@ Key omitted_when_derived(Key k) {
 }
 
 template <class Field>
-Key real_list_key(std::string_view name, Field field, RealRange range, std::string_view doc) {
+Key real_list_key(std::string_view name, Field field, RealRange range, std::string_view doc,
+                  unsigned used_by = loss) {
   return unless_changed(Key{name, "", range.unit,
-                            fmt::format("non-empty array, each {}", range.brief()), doc, loss,
+                            fmt::format("non-empty array, each {}", range.brief()), doc, used_by,
                             [=](const Reader &r, Config &c) {
                               if (const auto *node = r.get(name))
                                 field(c) = real_array(r, *node, r.key(name), range, "value");
@@ -512,84 +551,144 @@ Key real_list_key(std::string_view name, Field field, RealRange range, std::stri
                         field);
 }
 
-// speed_range = [from, to, count] → loss.speeds (linear); never in the canonical form, which
+// speed_range = [from, to, count] → <section>.speeds (linear); never in the canonical form, which
 // lists the speeds.
-Key speed_range_key() {
-  return {"speed_range",
-          "",
-          "",
-          "[from, to, count]: 0 < from ≤ to, count 1..100000",
-          "the speeds as a linear range instead of an explicit list",
-          loss,
-          [](const Reader &r, Config &c) {
-            const auto *node = r.get("speed_range");
-            if (!node)
-              return;
-            const auto key = r.key("speed_range");
-            if (r.get("speeds"))
-              r.fail(*node, key, "give loss.speeds or loss.speed_range, not both");
-            const auto *array = node->as_array();
-            if (!array || array->size() != 3)
-              r.fail(*node, key, "must be [from, to, count]");
-            const double from = r.real_value(*array->get(0), key + "[0]", positive(""));
-            const double to = r.real_value(*array->get(1), key + "[1]", positive(""));
-            const auto count = r.integer_value(*array->get(2), key + "[2]", {1, 100000});
-            if (to < from)
-              r.fail(*node, key,
-                     fmt::format("needs from ≤ to, got from = {}, to = {}", number_text(from),
-                                 number_text(to)));
-            c.loss.speeds.clear();
-            for (std::int64_t i = 0; i < count; ++i)
-              c.loss.speeds.push_back(
-                  count == 1 ? from : from + (to - from) * double(i) / double(count - 1));
-          },
-          [](const Config &) { return std::string("[]"); },
-          [](const Config &) { return true; },
-          "unset (the speeds list)"};
+template <class Field>
+Key speed_range_key(Field speeds, std::string_view section, unsigned used_by) {
+  return {
+      "speed_range",
+      "",
+      "",
+      "[from, to, count]: 0 < from ≤ to, count 1..100000",
+      "the speeds as a linear range instead of an explicit list",
+      used_by,
+      [=](const Reader &r, Config &c) {
+        const auto *node = r.get("speed_range");
+        if (!node)
+          return;
+        const auto key = r.key("speed_range");
+        if (r.get("speeds"))
+          r.fail(*node, key, fmt::format("give {0}.speeds or {0}.speed_range, not both", section));
+        const auto range = linear_range(r, *node, key, 100000);
+        speeds(c).clear();
+        for (std::int64_t i = 0; i < std::int64_t(range[2]); ++i)
+          speeds(c).push_back(range[2] == 1
+                                  ? range[0]
+                                  : range[0] + (range[1] - range[0]) * double(i) / (range[2] - 1));
+      },
+      [](const Config &) { return std::string("[]"); },
+      [](const Config &) { return true; },
+      "unset (the speeds list)"};
 }
 
-Key loss_methods_key() {
-  const std::vector<LossMethod> all{LossMethod::analytic, LossMethod::zone, LossMethod::low_speed,
-                                    LossMethod::simulated};
-  return {"methods",
+// An array of choices, each kept once in the order written; left out of the canonical form
+// while it is the derived one.
+template <class Field, class Enum>
+Key choice_list_key(std::string_view name, Field field, std::vector<Enum> all, std::string allowed,
+                    std::string_view what, std::string_view doc, unsigned used_by,
+                    std::type_identity_t<std::function<std::vector<Enum>(const Config &)>> derived,
+                    std::string_view default_note) {
+  return {name,
           "",
           "",
-          "array of \"analytic\" (chain), \"zone\", \"low_speed\" (3D), \"simulated\"",
-          "methods of the scan: Eq. 14, the Eq. 13 zone integral, the Eq. 23 low-speed drag, "
-          "the simulated pass",
-          loss,
-          [all](const Reader &r, Config &c) {
-            const auto *node = r.get("methods");
+          std::move(allowed),
+          doc,
+          used_by,
+          [=](const Reader &r, Config &c) {
+            const auto *node = r.get(name);
             if (!node)
               return;
-            const auto key = r.key("methods");
+            const auto key = r.key(name);
             const auto *array = node->as_array();
             if (!array || array->empty())
-              r.fail(*node, key, "must be a non-empty array of method names");
+              r.fail(*node, key, fmt::format("must be a non-empty array of {} names", what));
             std::vector<std::string> names;
             for (const auto m : all)
               names.push_back(toml_string(to_string(m)));
-            c.loss.methods.clear();
+            field(c).clear();
             for (std::size_t i = 0; i < array->size(); ++i) {
               const auto *item = array->get(i);
               const auto *text = item->as_string();
               const auto found = std::ranges::find_if(
-                  all, [&](LossMethod m) { return text && to_string(m) == text->get(); });
+                  all, [&](Enum m) { return text && to_string(m) == text->get(); });
               if (found == all.end())
                 r.fail(*item, fmt::format("{}[{}]", key, i),
                        fmt::format("must be one of {}", fmt::join(names, ", ")));
-              if (std::ranges::find(c.loss.methods, *found) == c.loss.methods.end())
-                c.loss.methods.push_back(*found);
+              if (std::ranges::find(field(c), *found) == field(c).end())
+                field(c).push_back(*found);
             }
           },
-          [](const Config &c) {
+          [=](const Config &c) {
             std::vector<std::string> names;
-            for (const auto m : c.loss.methods)
+            for (const auto m : field(c))
               names.push_back(toml_string(to_string(m)));
             return fmt::format("[{}]", fmt::join(names, ", "));
           },
-          [](const Config &c) { return c.loss.methods == default_loss_methods(c); },
-          "every method that applies to the geometry"};
+          [=](const Config &c) { return field(c) == derived(c); },
+          default_note};
+}
+
+Key loss_methods_key() {
+  return choice_list_key(
+      "methods", IONBATH_FIELD(loss.methods),
+      std::vector{LossMethod::analytic, LossMethod::zone, LossMethod::low_speed,
+                  LossMethod::simulated},
+      "array of \"analytic\" (chain), \"zone\", \"low_speed\" (3D), \"simulated\"", "method",
+      "methods of the scan: Eq. 14, the Eq. 13 zone integral, the Eq. 23 low-speed drag, "
+      "the simulated pass",
+      loss, default_loss_methods, "every method that applies to the geometry");
+}
+
+// [chain] keys, all left out of the canonical form at their defaults.
+template <class Field>
+Key chain_real_key(std::string_view name, Field field, RealRange range, std::string_view doc) {
+  return unless_changed(real_key(name, field, range, doc, chain), field);
+}
+
+Key chain_modes_key() {
+  const std::vector all{ChainMode::single_pass, ChainMode::steady_state, ChainMode::drift,
+                        ChainMode::heat_map};
+  return choice_list_key(
+      "modes", IONBATH_FIELD(chain.modes), all,
+      "array of \"single_pass\", \"steady_state\", \"drift\", \"heat_map\"", "mode",
+      "parts of the run: Fig. 3 passes with Eq. 7, Eq. 10 on a grid, drift under bias, the "
+      "chain's displacement map",
+      chain, [all](const Config &) { return all; }, "");
+}
+
+// steady_speed_range = [from, to, count]: the Eq. 10 grid (count up to 10⁷).
+Key steady_speed_range_key() {
+  auto k = Key{"steady_speed_range",
+               "",
+               "l_slow/period",
+               "[from, to, count]: 0 < from ≤ to, count 1..10000000",
+               "speeds of the steady-state Eq. 10 grid (and the predicted drift speeds)",
+               chain,
+               [](const Reader &r, Config &c) {
+                 if (const auto *node = r.get("steady_speed_range"))
+                   c.chain.steady_speed_range =
+                       linear_range(r, *node, r.key("steady_speed_range"), 10000000);
+               },
+               [](const Config &c) {
+                 const auto &g = c.chain.steady_speed_range;
+                 return fmt::format("[{}, {}, {}]", number_text(g[0]), number_text(g[1]),
+                                    std::int64_t(g[2]));
+               }};
+  return unless_changed(k, IONBATH_FIELD(chain.steady_speed_range));
+}
+
+// Checks between the [chain] keys.
+void resolve_chain(const Reader &r, Config &c) {
+  const auto &ch = c.chain;
+  if (ch.Phi0 == 0)
+    r.fail(r.get("Phi0"), r.key("Phi0"), "0", "must be a non-zero finite number");
+  if (!(ch.omega_fast > 1))
+    r.fail(r.get("omega_fast"), r.key("omega_fast"), number_text(ch.omega_fast),
+           "must be > 1 (Ω_fast above Ω_slow)");
+  const bool drifts = std::ranges::find(ch.modes, ChainMode::drift) != ch.modes.end();
+  if (drifts && ch.bias == 0)
+    r.fail(r.get("bias"), r.key("bias"), "0",
+           "drift runs need a bias β ≠ 0 (or leave \"drift\" out of chain.modes)");
 }
 
 // Derived defaults and checks between the [loss] keys and the framework.
@@ -890,7 +989,7 @@ const std::vector<Section> &schema() {
                       "ranges λ of the Gaussian interaction (line8: the first; unwritten 0.5)"),
         real_list_key("speeds", IONBATH_FIELD(loss.speeds), positive("length/time"),
                       "initial speeds of the pass"),
-        speed_range_key(), loss_methods_key(),
+        speed_range_key(IONBATH_FIELD(loss.speeds), "loss", loss), loss_methods_key(),
         [] {
           auto k = unless_changed(real_key("Phi0", IONBATH_FIELD(loss.Phi0), any_finite("energy"),
                                            "Gaussian strength Φ0 (≠ 0)", loss),
@@ -951,6 +1050,51 @@ const std::vector<Section> &schema() {
         unless_changed(path_key("output", IONBATH_FIELD(loss.output), "loss results file", loss),
                        IONBATH_FIELD(loss.output))},
        resolve_loss},
+      {"chain",
+       {chain_real_key("omega_fast", IONBATH_FIELD(chain.omega_fast), positive(""),
+                       "Ω_fast/Ω_slow of the band (> 1)"),
+        chain_real_key("alpha", IONBATH_FIELD(chain.alpha), positive("l_slow"),
+                       "chain spacing α = a/l_slow"),
+        chain_real_key("Phi0", IONBATH_FIELD(chain.Phi0), any_finite("hbar Omega_slow"),
+                       "Gaussian strength Φ0 (≠ 0; > 0 repulsive)"),
+        chain_real_key("lambda", IONBATH_FIELD(chain.lambda), positive("l_slow"),
+                       "Gaussian width λ"),
+        chain_real_key("mu", IONBATH_FIELD(chain.mu), positive(""), "particle mass μ = M/m"),
+        chain_real_key("bias", IONBATH_FIELD(chain.bias), any_finite("hbar Omega_slow"),
+                       "β: energy gained per distance α (force β/α); drift runs"),
+        chain_modes_key(),
+        real_list_key("speeds", IONBATH_FIELD(chain.speeds), positive("l_slow/period"),
+                      "initial speeds σ̇0 of single_pass, drift and heat_map", chain),
+        speed_range_key(IONBATH_FIELD(chain.speeds), "chain", chain),
+        chain_real_key("tau", IONBATH_FIELD(chain.tau), positive("period"),
+                       "length of drift and heat_map runs"),
+        unless_changed(integer_key("steps_per_period", IONBATH_FIELD(chain.steps_per_period),
+                                   {4, 1000000}, "d: time step δ = 1/(ω_fast d)", chain),
+                       IONBATH_FIELD(chain.steps_per_period)),
+        unless_changed(choice_key("engine", IONBATH_FIELD(chain.engine),
+                                  std::vector{dissipation::ChainEngine::direct,
+                                              dissipation::ChainEngine::memory},
+                                  "the finite chain itself, or the memory kernel (§7.3)", chain),
+                       IONBATH_FIELD(chain.engine)),
+        unless_changed(boolean_key("both_signs", IONBATH_FIELD(chain.both_signs),
+                                   "also run −Φ0 (attractive when Φ0 > 0)", chain),
+                       IONBATH_FIELD(chain.both_signs)),
+        unless_changed(integer_key("n_chain", IONBATH_FIELD(chain.n_chain), {0, 10000000},
+                                   "drift, heat_map: interacting masses; 0: the whole path", chain),
+                       IONBATH_FIELD(chain.n_chain)),
+        unless_changed(
+            integer_key("record_every", IONBATH_FIELD(chain.record_every), {0, 100000000},
+                        "drift, heat_map: steps between samples; 0: ≤ 4000 samples", chain),
+            IONBATH_FIELD(chain.record_every)),
+        steady_speed_range_key(),
+        unless_changed(choice_key("steady_exponent", IONBATH_FIELD(chain.steady_exponent),
+                                  std::vector{dissipation::SteadyStateExponent::eq10,
+                                              dissipation::SteadyStateExponent::authors_script},
+                                  "Eq. 10's exponent, or the published script's (§7.5)", chain),
+                       IONBATH_FIELD(chain.steady_exponent)),
+        unless_changed(path_key("output", IONBATH_FIELD(chain.output), "chain results file", chain),
+                       IONBATH_FIELD(chain.output))},
+       resolve_chain},
   };
   return sections;
 }
@@ -1084,7 +1228,8 @@ std::string display_unit(std::string_view unit) {
 
 std::string used_by_text(unsigned used_by) {
   static constexpr std::pair<Uses, const char *> names[] = {
-      {phonons, "phonons"}, {run, "run"}, {sweep, "sweep"}, {validate, "validate"}, {loss, "loss"}};
+      {phonons, "phonons"},   {run, "run"},   {sweep, "sweep"},
+      {validate, "validate"}, {loss, "loss"}, {chain, "chain"}};
   std::vector<std::string> out;
   for (const auto &[bit, name] : names)
     if (used_by & bit)
@@ -1157,6 +1302,7 @@ Config canonical(const Config &config) {
   c.phonons.output = defaults.phonons.output;
   c.validate.output = defaults.validate.output;
   c.loss.output = defaults.loss.output;
+  c.chain.output = defaults.chain.output;
   return c;
 }
 

@@ -9,6 +9,7 @@
 #include "ionbath/core/statistics.hpp"
 #include "ionbath/core/types.hpp"
 #include "ionbath/core/unit_system.hpp"
+#include "ionbath/dissipation/chain_engines.hpp"
 #include "ionbath/dissipation/pass_geometry.hpp"
 #include "ionbath/dynamics/full_scheme.hpp"
 
@@ -158,10 +159,10 @@ struct LossConfig {
   std::vector<double> speeds{2.0, 8.0, 16.0}; // or speed_range = [from, to, count]
   // Unwritten: every method that applies (default_loss_methods).
   std::vector<LossMethod> methods{LossMethod::zone, LossMethod::low_speed, LossMethod::simulated};
-  double Phi0 = 0.01; // Gaussian strength; unwritten: the paper's for the geometry
-  int lattice_n = 0;               // simulated: N³ (a chain: N); 0: derived
-  double dt = 0;                   // simulated: time step; 0: derived
-  double zone_rtol = 1e-6;         // relative tolerance of the Eq. 13 cubature
+  double Phi0 = 0.01;      // Gaussian strength; unwritten: the paper's for the geometry
+  int lattice_n = 0;       // simulated: N³ (a chain: N); 0: derived
+  double dt = 0;           // simulated: time step; 0: derived
+  double zone_rtol = 1e-6; // relative tolerance of the Eq. 13 cubature
   EchoGuard echo_guard = EchoGuard::warn;
   double trap_speed = 7.5;       // line8: initial σ̇_z
   double trap_start = 3.5;       // line8: initial z in units of the spacing α
@@ -171,6 +172,36 @@ struct LossConfig {
   std::string output = "loss.h5";
   bool operator==(const LossConfig &) const = default;
 };
+// The parts of `ionbath chain` (physics.md §7.4–7.6): the numerical single pass of Fig. 3 with
+// Eq. 7, Eq. 10 on a speed grid with the predicted drift speeds, long runs under bias (Fig. 4),
+// the chain displacement over (g, τ) (Fig. 2).
+enum class ChainMode { single_pass, steady_state, drift, heat_map };
+
+// [chain] `ionbath chain`: seed 003's particle on the confined chain, in seed-003 units (lengths
+// l_slow, time 2π/Ω_slow, energies ħΩ_slow). single_pass, drift and heat_map run every speed for
+// Φ0 and, with both_signs, for −Φ0; n_chain and record_every = 0 are derived when the command runs.
+struct ChainConfig {
+  double omega_fast = 10.0;
+  double alpha = 40.0;
+  double Phi0 = 2.0;
+  double lambda = 4.0;
+  double mu = 1.0;
+  double bias = 0.01; // β: energy gained per distance α
+  std::vector<ChainMode> modes{ChainMode::single_pass, ChainMode::steady_state, ChainMode::drift,
+                               ChainMode::heat_map};
+  std::vector<double> speeds{20.0, 30.0, 50.0}; // or speed_range = [from, to, count]
+  double tau = 800.0;                           // drift and heat_map: run length
+  int steps_per_period = 60;                    // d: δ = 1/(ω_fast d)
+  dissipation::ChainEngine engine = dissipation::ChainEngine::direct;
+  bool both_signs = true;
+  int n_chain = 0;      // drift, heat_map: interacting masses; 0: enough for the whole path
+  int record_every = 0; // drift, heat_map: steps between samples; 0: ≤ 4000 samples per run
+  std::array<double, 3> steady_speed_range{1.0, 90.0, 8901}; // Eq. 10 grid: from, to, count
+  dissipation::SteadyStateExponent steady_exponent = dissipation::SteadyStateExponent::eq10;
+  std::string output = "chain.h5";
+  bool operator==(const ChainConfig &) const = default;
+};
+
 struct Config;
 // The methods that apply to the configuration's geometry (the unwritten loss.methods): the chain's
 // Eq. 14 (in seed-001 units with m = 1), Eq. 13, the 3D low-speed drag, the simulated pass.
@@ -189,6 +220,7 @@ struct Config {
   PhononsConfig phonons;
   ValidateConfig validate;
   LossConfig loss;
+  ChainConfig chain;
   bool operator==(const Config &) const = default;
 };
 
@@ -198,6 +230,9 @@ std::string_view to_string(LatticeKind kind);     // "simple_cubic" | "chain"
 std::string_view to_string(units::System system); // "physical" | "seed001" | "seed003"
 std::string_view to_string(LossMethod method);    // "analytic" | "zone" | "low_speed" | ...
 std::string_view to_string(EchoGuard guard);      // "warn" | "refuse"
+std::string_view to_string(ChainMode mode);       // "single_pass" | "steady_state" | ...
+std::string_view to_string(dissipation::ChainEngine engine);           // "direct" | "memory"
+std::string_view to_string(dissipation::SteadyStateExponent exponent); // "eq10" | ...
 
 // The seed 002 model (the same as parsing an empty file).
 Config default_config();
