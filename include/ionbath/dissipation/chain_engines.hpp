@@ -1,0 +1,86 @@
+#pragma once
+// A particle moving along seed 003's confined chain (physics.md §7.1–7.4), seed-003 units: lengths
+// in l_slow, time τ in periods 2π/Ω_slow, energies in ħΩ_slow. Chain masses g = 1..n_chain sit at
+// αg and feel Φ = Σ_g Φ0 e^{−(αg + ρ_g − σ)²/2λ²}; the infinite chain around them responds.
+//   ρ̈_g = −4π² [(Dρ)_g + ∂_{ρ_g}Φ],  (Dρ)_g = ρ_g + ¼(ω_fast² − 1)(2ρ_g − ρ_{g−1} − ρ_{g+1}),
+//   μσ̈ = −4π² ∂_σΦ + 4π² β/α                                           (seed 003 Eqs. 2–4)
+// Two engines integrate this and must agree:
+//  * memory: the authors' scheme (§7.3), ρ_g = −2π ∫ Σ_n Γ_{g−n} ∂_{ρ_n}Φ by impulse scatter
+//    of the tabulated Γ (left-endpoint quadrature), Störmer–Verlet for σ; cost O(n_chain n K)
+//    time and n_chain (n + K) doubles (the future displacements and the Γ table), n = steps of
+//    the run: the reference for single passes (Fig. 3, n_chain = 10);
+//  * direct: the chain itself (the interacting masses padded on both sides by masses that feel
+//    no Φ, fixed ends beyond), Störmer–Verlet for chain and particle; the padding is wider than
+//    half the distance the fastest wave travels in the run, so no reflection reaches the
+//    interacting masses. Cost O((n_chain + 2P) n), memory O(n_chain + 2P): the engine for long
+//    runs and long chains (Figs. 2 and 4).
+// Both start from the same state: chain at rest, σ_0 = sigma0, σ_1 = sigma0 + δ speed0.
+#include "ionbath/dissipation/memory_chain.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace ionbath::dissipation {
+
+struct ChainModel {
+  ChainBand band;        // ω_fast
+  double alpha = 40.0;   // a / l_slow
+  double Phi0 = 2.0;     // ħΩ_slow; > 0 repulsive, < 0 attractive
+  double lambda = 4.0;   // l_slow
+  double mu = 1.0;       // M / m
+  double bias = 0.0;     // β: energy gained per distance α (force β/α)
+  int n_chain = 10;      // interacting masses g = 1..n_chain
+};
+
+enum class ChainEngine { memory, direct };
+
+struct ChainRun {
+  double sigma0 = 220.0; // initial position (l_slow)
+  double speed0 = 20.0;  // initial σ̇ (l_slow per period)
+  double duration = 4.4; // τ; the run has n = ⌊duration/δ⌋ steps, τ_k = kδ, k = 0..n
+  int steps_per_period = 60; // d: δ = 1 / (ω_fast d)
+  // Memory engine: Γ kept for τ − τ′ ≤ memory_cutoff (∞: the whole run, as in every paper run).
+  double memory_cutoff = std::numeric_limits<double>::infinity();
+  int record_every = 1;       // keep the steps k with k % record_every == 0 (σ, σ̇, ρ, E)
+  bool record_chain = false;  // keep ρ_g − 0 (displacements) of the interacting masses
+  bool record_energy = false; // direct engine: keep the total energy E at the kept steps
+  int direct_padding = 0;     // direct engine: masses per side; 0 = direct_chain_padding()
+};
+
+struct ChainTrajectory {
+  double dt = 0;                  // δ
+  std::vector<double> tau;        // kδ of the kept steps, k = 0 the initial state
+  std::vector<double> sigma;      // σ_k
+  std::vector<double> speed;      // backward difference (σ_k − σ_{k−1})/δ; speed0 at k = 0
+  std::vector<double> mass_six;   // ρ_6 displacement (the Fig. 3 moving midpoint), if n_chain ≥ 6
+  int n_chain = 0;
+  std::vector<double> chain;      // record_chain: n_kept × n_chain displacements, row-major
+  int padding = 0;                // direct engine: masses added on each side
+  // record_energy, direct engine: E = Σ ρ̇²/8π² + ½ρ·Dρ + Φ + μσ̇²/8π² − βσ/α over the whole
+  // padded chain, velocities by central differences (one extra step gives the last one); the
+  // initial state with its exact velocities (chain at rest, σ̇ = speed0).
+  std::vector<double> energy;
+};
+
+double chain_time_step(const ChainModel &model, int steps_per_period); // δ = 1/(ω_fast d)
+
+// Masses of padding the direct engine adds on each side for a run of this duration:
+// ⌈1.1 v_max τ/2⌉ + 32, v_max = π(ω_fast − 1) sites per unit τ (the derivation is in the source).
+int direct_chain_padding(const ChainModel &model, double duration);
+
+// Throws InputError for non-positive speed0, duration, steps_per_period, n_chain, λ, μ, α or
+// memory_cutoff, ω_fast ≤ 1, record_every < 1, a negative padding or a run shorter than δ.
+ChainTrajectory run_chain(const ChainModel &model, const ChainRun &run, ChainEngine engine);
+
+// The numerical single pass of the published Fig. 3 (physics.md §7.4): n_chain = 10, start
+// midway between masses 5 and 6 (σ0 = 5.5α), run 2.2α/σ̇0, final speed at the step closest to the
+// next midpoint on the moving chain (αg₆ + ρ₆ + α/2); Δ = μ(σ̇0² − σ̇f²)/8π².
+struct ChainPassLoss {
+  double loss = 0;        // ħΩ_slow
+  double final_speed = 0; // σ̇f
+};
+ChainPassLoss chain_single_pass(ChainModel model, double speed0, int steps_per_period,
+                                ChainEngine engine);
+
+} // namespace ionbath::dissipation
