@@ -6,9 +6,10 @@
 //   μσ̈ = −4π² ∂_σΦ + 4π² β/α                                           (seed 003 Eqs. 2–4)
 // Two engines integrate this and must agree:
 //  * memory: the authors' scheme (§7.3), ρ_g = −2π ∫ Σ_n Γ_{g−n} ∂_{ρ_n}Φ by impulse scatter
-//    of the tabulated Γ (left-endpoint quadrature), Störmer–Verlet for σ; cost O(n_chain n K)
-//    time and n_chain (n + K) doubles (the future displacements and the Γ table), n = steps of
-//    the run: the reference for single passes (Fig. 3, n_chain = 10);
+//    of the tabulated Γ (left-endpoint quadrature, which is the trapezoid rule here since
+//    Γ(0) = 0 and the chain starts unforced: second order), Störmer–Verlet for σ; cost
+//    O(n_chain n K) time and n_chain (n + K) doubles (the future displacements and the Γ table),
+//    n = steps of the run: the reference for single passes (Fig. 3, n_chain = 10);
 //  * direct: the chain itself (the interacting masses padded on both sides by masses that feel
 //    no Φ, fixed ends beyond), Störmer–Verlet for chain and particle; the padding is wider than
 //    half the distance the fastest wave travels in the run, so no reflection reaches the
@@ -24,21 +25,21 @@
 namespace ionbath::dissipation {
 
 struct ChainModel {
-  ChainBand band;        // ω_fast
-  double alpha = 40.0;   // a / l_slow
-  double Phi0 = 2.0;     // ħΩ_slow; > 0 repulsive, < 0 attractive
-  double lambda = 4.0;   // l_slow
-  double mu = 1.0;       // M / m
-  double bias = 0.0;     // β: energy gained per distance α (force β/α)
-  int n_chain = 10;      // interacting masses g = 1..n_chain
+  ChainBand band;      // ω_fast
+  double alpha = 40.0; // a / l_slow
+  double Phi0 = 2.0;   // ħΩ_slow; > 0 repulsive, < 0 attractive
+  double lambda = 4.0; // l_slow
+  double mu = 1.0;     // M / m
+  double bias = 0.0;   // β: energy gained per distance α (force β/α)
+  int n_chain = 10;    // interacting masses g = 1..n_chain
 };
 
 enum class ChainEngine { memory, direct };
 
 struct ChainRun {
-  double sigma0 = 220.0; // initial position (l_slow)
-  double speed0 = 20.0;  // initial σ̇ (l_slow per period)
-  double duration = 4.4; // τ; the run has n = ⌊duration/δ⌋ steps, τ_k = kδ, k = 0..n
+  double sigma0 = 220.0;     // initial position (l_slow)
+  double speed0 = 20.0;      // initial σ̇ (l_slow per period)
+  double duration = 4.4;     // τ; the run has n = ⌊duration/δ⌋ steps, τ_k = kδ, k = 0..n
   int steps_per_period = 60; // d: δ = 1 / (ω_fast d)
   // Memory engine: Γ kept for τ − τ′ ≤ memory_cutoff (∞: the whole run, as in every paper run).
   double memory_cutoff = std::numeric_limits<double>::infinity();
@@ -49,17 +50,17 @@ struct ChainRun {
 };
 
 struct ChainTrajectory {
-  double dt = 0;                  // δ
-  std::vector<double> tau;        // kδ of the kept steps, k = 0 the initial state
-  std::vector<double> sigma;      // σ_k
-  std::vector<double> speed;      // backward difference (σ_k − σ_{k−1})/δ; speed0 at k = 0
-  std::vector<double> mass_six;   // ρ_6 displacement (the Fig. 3 moving midpoint), if n_chain ≥ 6
+  double dt = 0;                // δ
+  std::vector<double> tau;      // kδ of the kept steps, k = 0 the initial state
+  std::vector<double> sigma;    // σ_k
+  std::vector<double> speed;    // backward difference (σ_k − σ_{k−1})/δ; speed0 at k = 0
+  std::vector<double> mass_six; // ρ_6 displacement (the Fig. 3 moving midpoint), if n_chain ≥ 6
   int n_chain = 0;
-  std::vector<double> chain;      // record_chain: n_kept × n_chain displacements, row-major
-  int padding = 0;                // direct engine: masses added on each side
+  std::vector<double> chain; // record_chain: n_kept × n_chain displacements, row-major
+  int padding = 0;           // direct engine: masses added on each side
   // record_energy, direct engine: E = Σ ρ̇²/8π² + ½ρ·Dρ + Φ + μσ̇²/8π² − βσ/α over the whole
-  // padded chain, velocities by central differences (one extra step gives the last one); the
-  // initial state with its exact velocities (chain at rest, σ̇ = speed0).
+  // padded chain, velocities by central differences (one extra step gives the last one, the
+  // Verlet step back to k = −1 the first: speed0 is the half-step speed (σ_1 − σ_0)/δ).
   std::vector<double> energy;
 };
 
@@ -69,9 +70,18 @@ double chain_time_step(const ChainModel &model, int steps_per_period); // δ = 1
 // ⌈1.1 v_max τ/2⌉ + 32, v_max = π(ω_fast − 1) sites per unit τ (the derivation is in the source).
 int direct_chain_padding(const ChainModel &model, double duration);
 
-// Throws InputError for non-positive speed0, duration, steps_per_period, n_chain, λ, μ, α or
-// memory_cutoff, ω_fast ≤ 1, record_every < 1, a negative padding or a run shorter than δ.
-ChainTrajectory run_chain(const ChainModel &model, const ChainRun &run, ChainEngine engine);
+// The memory engine's kernel table Γ_l(kδ), l = 0..n_chain − 1, k = 0..K (K from
+// run.memory_cutoff). Its adaptive quadrature dominates the engine's cost (≈ 25–30 µs × τ per
+// entry at ω_fast = 10), so runs with the same ω_fast and δ that need no more masses or columns
+// should share one: e.g. every pass of a Fig. 3 sweep at one d, built for the slowest speed.
+MemoryKernelTable memory_engine_table(const ChainModel &model, const ChainRun &run);
+
+// gamma (memory engine only; null: tabulated for this run) must come from memory_engine_table
+// for the same ω_fast and δ with l_max ≥ n_chain − 1 and at least K columns. Throws InputError
+// for non-positive speed0, duration, steps_per_period, n_chain, λ, μ, α or memory_cutoff,
+// ω_fast ≤ 1, record_every < 1, a negative padding, a run shorter than δ or an unfit table.
+ChainTrajectory run_chain(const ChainModel &model, const ChainRun &run, ChainEngine engine,
+                          const MemoryKernelTable *gamma = nullptr);
 
 // The numerical single pass of the published Fig. 3 (physics.md §7.4): n_chain = 10, start
 // midway between masses 5 and 6 (σ0 = 5.5α), run 2.2α/σ̇0, final speed at the step closest to the
@@ -80,7 +90,10 @@ struct ChainPassLoss {
   double loss = 0;        // ħΩ_slow
   double final_speed = 0; // σ̇f
 };
+// The run of that pass; memory_engine_table(model with n_chain = 10, single_pass_run(model,
+// slowest speed, d)) serves every pass of a sweep at that d.
+ChainRun single_pass_run(const ChainModel &model, double speed0, int steps_per_period);
 ChainPassLoss chain_single_pass(ChainModel model, double speed0, int steps_per_period,
-                                ChainEngine engine);
+                                ChainEngine engine, const MemoryKernelTable *gamma = nullptr);
 
 } // namespace ionbath::dissipation
