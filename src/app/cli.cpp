@@ -64,9 +64,9 @@ int main(int argc, char **argv) {
   std::string show_default;
   config_cmd
       ->add_option("--embedded", show_default,
-                   "Print the embedded default of a subcommand instead (run, sweep, loss or "
-                   "loss-3d)")
-      ->check(CLI::IsMember({"run", "sweep", "loss", "loss-3d"}));
+                   "Print the embedded default of a subcommand instead (run, sweep, loss, "
+                   "loss-3d or chain)")
+      ->check(CLI::IsMember({"run", "sweep", "loss", "loss-3d", "chain"}));
   bool key_tables = false;
   config_cmd->add_flag("--keys", key_tables,
                        "Print the table of every configuration key (markdown, as in the README)");
@@ -79,6 +79,8 @@ int main(int argc, char **argv) {
       embedded_default = kDefaultLossChainToml;
     else if (show_default == "loss-3d")
       embedded_default = kDefaultLossCubicToml;
+    else if (show_default == "chain")
+      embedded_default = kDefaultChainToml;
     action = [&](const io::Config &c) {
       if (world.is_root())
         fmt::print("{}", key_tables ? io::config_keys_markdown() : io::to_toml(c));
@@ -195,6 +197,22 @@ int main(int argc, char **argv) {
       if (rc == 0 && config_path.empty()) // the second embedded scan
         rc = run_loss(resolve_config("", kDefaultLossCubicToml), world, checkpoint_interval_s);
       return rc;
+    };
+  });
+
+  auto *chain_cmd = cli.add_subcommand(
+      "chain", "Seed 003's particle on the confined chain: the numerical single passes of Fig. 3 "
+               "with Eq. 7, the steady-state loss Eq. 10 with the predicted drift speeds, drift "
+               "runs under bias (Fig. 4) and the chain's displacement map (Fig. 2) -> HDF5 and a "
+               "CSV table. Rerunning an interrupted plan resumes it");
+  chain_cmd->add_option("config", config_path, "TOML configuration (default: embedded default)");
+  chain_cmd->add_option("-o,--output", output, "Results file (default: [chain] output)");
+  chain_cmd->callback([&] {
+    embedded_default = kDefaultChainToml;
+    action = [&](io::Config c) {
+      if (!output.empty())
+        c.chain.output = output;
+      return run_chain(c, world);
     };
   });
 

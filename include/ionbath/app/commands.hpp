@@ -31,6 +31,11 @@ int run_phonons(const io::Config &config, const parallel::Communicator &world);
 int run_loss(const io::Config &config, const parallel::Communicator &world,
              double checkpoint_interval_s = 300);
 
+// `ionbath chain`: seed 003's particle on the confined chain (physics.md §7): Fig. 3 single
+// passes, Eq. 10, drift under bias, the displacement map. Exit code 3: interrupted, finished runs
+// kept for the resume.
+int run_chain(const io::Config &config, const parallel::Communicator &world);
+
 // `ionbath validate fig3|fig4`: full lattice vs time-local model (seed 002 Figs. 3, 4).
 int run_validate(const io::Config &config, const std::string &which,
                  const parallel::Communicator &world);

@@ -57,4 +57,21 @@ methods = ["zone", "low_speed"]
 output = "loss_cubic.h5"
 )";
 
+// `ionbath chain` without a file (seed 003, physics.md §7; Φ0 = ±2, λ = 4 as in the SM variant of
+// Fig. 3 and Fig. 4): single passes at four speeds, Eq. 10 on a grid through its first spikes
+// (α/n for n = 1..4) with the predicted drift speeds, and two drift runs under bias per sign.
+inline constexpr const char *kDefaultChainToml = R"(# embedded default of `ionbath chain`
+[chain]
+omega_fast = 10.0
+alpha = 40.0
+Phi0 = 2.0
+lambda = 4.0
+bias = 0.01
+modes = ["single_pass", "steady_state", "drift"]
+speeds = [15.0, 25.0, 40.0, 60.0]
+tau = 100.0
+steady_speed_range = [5.0, 50.0, 4501]
+output = "chain.h5"
+)";
+
 } // namespace ionbath::app

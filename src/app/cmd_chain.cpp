@@ -1,0 +1,463 @@
+// `ionbath chain`: seed 003's particle on the confined chain (physics.md §7) as a run plan: the
+// numerical single passes of Fig. 3 with Eq. 7, Eq. 10 on a speed grid with the predicted drift
+// speeds, drift runs under bias (Fig. 4) and the chain's displacement map (Fig. 2); results HDF5
+// with units and a CSV table.
+#include "ionbath/app/commands.hpp"
+#include "ionbath/app/run_parts.hpp"
+#include "ionbath/app/runtime.hpp"
+#include "ionbath/app/sweep.hpp"
+#include "ionbath/core/error.hpp"
+#include "ionbath/core/units.hpp"
+#include "ionbath/dissipation/chain_engines.hpp"
+#include "ionbath/io/hdf5.hpp"
+#include "ionbath/parallel/fail_together.hpp"
+#include "ionbath/parallel/run_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+namespace ionbath::app {
+
+namespace {
+using dissipation::ChainEngine;
+using io::ChainMode;
+using parallel::Communicator;
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr const char *kLength = "l_slow", *kTime = "period", *kSpeed = "l_slow period-1",
+                     *kEnergy = "hbar Omega_slow";
+
+bool uses(const io::ChainConfig &ch, ChainMode m) {
+  return std::ranges::find(ch.modes, m) != ch.modes.end();
+}
+
+dissipation::ChainModel model_of(const io::ChainConfig &ch, double Phi0) {
+  dissipation::ChainModel m;
+  m.band.omega_fast = ch.omega_fast;
+  m.alpha = ch.alpha;
+  m.Phi0 = Phi0;
+  m.lambda = ch.lambda;
+  m.mu = ch.mu;
+  m.bias = ch.bias;
+  return m;
+}
+
+std::vector<double> signs_of(const io::ChainConfig &ch) {
+  return ch.both_signs ? std::vector<double>{ch.Phi0, -ch.Phi0} : std::vector<double>{ch.Phi0};
+}
+
+// The plan: axis mode (ChainMode), sign (index into signs_of), speed (index into speeds).
+parallel::RunPlan chain_plan(const io::ChainConfig &ch) {
+  parallel::RunPlan plan({"mode", "sign", "speed"});
+  if (uses(ch, ChainMode::steady_state))
+    plan.add({std::int64_t(ChainMode::steady_state), 0, 0});
+  for (const ChainMode m : {ChainMode::single_pass, ChainMode::drift, ChainMode::heat_map})
+    if (uses(ch, m))
+      for (std::size_t s = 0; s < signs_of(ch).size(); ++s)
+        for (std::size_t v = 0; v < ch.speeds.size(); ++v)
+          plan.add({std::int64_t(m), std::int64_t(s), std::int64_t(v)});
+  return plan;
+}
+
+// --- steady state (Eq. 10) -------------------------------------------------------------------
+
+std::vector<double> steady_speeds(const io::ChainConfig &ch) {
+  const auto &g = ch.steady_speed_range;
+  const auto n = std::int64_t(g[2]);
+  std::vector<double> v(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i)
+    v[std::size_t(i)] = n == 1 ? g[0] : g[0] + (g[1] - g[0]) * double(i) / double(n - 1);
+  return v;
+}
+
+// Δ̄ on the grid, then the speeds where Δ̄ = β between grid points (linear interpolation): stable
+// where Δ̄ − β rises through zero with σ̇ (a faster particle loses more than it gains), unstable
+// where it falls. Values: [n, Δ̄..., n_stable, stable..., n_unstable, unstable...].
+std::vector<double> steady_state_run(const io::ChainConfig &ch) {
+  dissipation::SteadyStatePass pass;
+  pass.band.omega_fast = ch.omega_fast;
+  pass.alpha = ch.alpha;
+  pass.Phi0 = ch.Phi0;
+  pass.lambda = ch.lambda;
+  pass.exponent = ch.steady_exponent;
+  const auto speeds = steady_speeds(ch);
+  std::vector<double> loss(speeds.size());
+  for (std::size_t i = 0; i < speeds.size(); ++i)
+    loss[i] = dissipation::steady_state_loss(pass, speeds[i]).loss;
+  std::vector<double> stable, unstable;
+  for (std::size_t i = 1; i < speeds.size(); ++i) {
+    const double a = loss[i - 1] - ch.bias, b = loss[i] - ch.bias;
+    if ((a < 0) == (b < 0))
+      continue;
+    const double at = speeds[i - 1] + (speeds[i] - speeds[i - 1]) * a / (a - b);
+    (a < 0 ? stable : unstable).push_back(at);
+  }
+  std::vector<double> out{double(speeds.size())};
+  out.insert(out.end(), loss.begin(), loss.end());
+  for (const auto *list : {&stable, &unstable}) {
+    out.push_back(double(list->size()));
+    out.insert(out.end(), list->begin(), list->end());
+  }
+  return out;
+}
+
+// --- single passes (Fig. 3) ------------------------------------------------------------------
+
+// One memory-kernel table per rank for every pass of a command (the slowest pass is the
+// longest), built on first use.
+struct PassTable {
+  std::optional<dissipation::MemoryKernelTable> table;
+};
+
+const dissipation::MemoryKernelTable *pass_table(const io::ChainConfig &ch, PassTable &cache) {
+  auto &table = cache.table;
+  if (ch.engine != ChainEngine::memory)
+    return nullptr;
+  if (!table) {
+    const auto model = model_of(ch, ch.Phi0);
+    const double slowest = *std::ranges::min_element(ch.speeds);
+    table = dissipation::memory_engine_table(
+        model, dissipation::single_pass_run(model, slowest, ch.steps_per_period));
+  }
+  return &*table;
+}
+
+// Values: [Δ numeric, σ̇f, Δ Eq. 7].
+std::vector<double> single_pass_run(const io::ChainConfig &ch, double Phi0, double speed,
+                                    PassTable &cache) {
+  const auto model = model_of(ch, Phi0);
+  auto pass_model = model;
+  pass_model.bias = 0; // Fig. 3 has no bias
+  const auto p = dissipation::chain_single_pass(pass_model, speed, ch.steps_per_period, ch.engine,
+                                                pass_table(ch, cache));
+  return {p.loss, p.final_speed, dissipation::head_on_loss(model.band, Phi0, ch.lambda, speed)};
+}
+
+// --- long runs: drift (Fig. 4) and the displacement map (Fig. 2) -----------------------------
+
+// The distance a run can travel: the particle's kinetic energy never exceeds its start plus the
+// range of Φ (|Φ| ≤ |Φ0|(1 + √(2π)λ/α)) and the bias work, so σ̇² ≤ A + BD with
+// A = σ̇0² + 16π²Φ_max/μ, B = 8π²|β|/(αμ), and D ≤ √A τ + Bτ²/4.
+int derived_n_chain(const io::ChainConfig &ch, double speed0, double sigma0) {
+  const double pi = units::pi;
+  const double phi_max = std::abs(ch.Phi0) * (1 + std::sqrt(2 * pi) * ch.lambda / ch.alpha);
+  const double a = speed0 * speed0 + 16 * pi * pi * phi_max / ch.mu;
+  const double b = 8 * pi * pi * std::abs(ch.bias) / (ch.alpha * ch.mu);
+  const double distance = std::sqrt(a) * ch.tau + b * ch.tau * ch.tau / 4;
+  return int(std::ceil((sigma0 + distance + 6 * ch.lambda) / ch.alpha)) + 1;
+}
+
+int derived_record_every(const io::ChainConfig &ch) {
+  if (ch.record_every > 0)
+    return ch.record_every;
+  const double steps = ch.tau * ch.omega_fast * ch.steps_per_period;
+  return std::max(1, int(std::ceil(steps / 4000.0)));
+}
+
+dissipation::ChainRun long_run(const io::ChainConfig &ch, double speed0) {
+  dissipation::ChainRun run;
+  run.sigma0 = 5.5 * ch.alpha; // midway between masses 5 and 6, as in Figs. 2 and 3
+  run.speed0 = speed0;
+  run.duration = ch.tau;
+  run.steps_per_period = ch.steps_per_period;
+  return run;
+}
+
+// The far-field speed once per pass: the local maxima of σ̇(τ) for a repulsive Φ0, the minima for
+// an attractive one (physics.md §7.6 Fig. 4).
+struct FarField {
+  std::vector<double> tau, speed;
+};
+FarField far_field_speeds(const dissipation::ChainTrajectory &t, double Phi0) {
+  FarField f;
+  const double s = Phi0 > 0 ? 1.0 : -1.0;
+  for (std::size_t k = 1; k + 1 < t.speed.size(); ++k)
+    if (s * t.speed[k] > s * t.speed[k - 1] && s * t.speed[k] >= s * t.speed[k + 1]) {
+      f.tau.push_back(t.tau[k]);
+      f.speed.push_back(t.speed[k]);
+    }
+  return f;
+}
+
+// The late-time speed: the mean far-field speed over the last tenth of the run (the last sample
+// when there are none there; NaN without passes).
+double late_speed(const FarField &f, double tau) {
+  double sum = 0;
+  int n = 0;
+  for (std::size_t i = 0; i < f.tau.size(); ++i)
+    if (f.tau[i] >= 0.9 * tau) {
+      sum += f.speed[i];
+      ++n;
+    }
+  if (n > 0)
+    return sum / n;
+  return f.speed.empty() ? nan : f.speed.back();
+}
+
+void append(std::vector<double> &out, const std::vector<double> &v) {
+  out.push_back(double(v.size()));
+  out.insert(out.end(), v.begin(), v.end());
+}
+
+std::vector<double> every(const std::vector<double> &v, int stride) {
+  std::vector<double> out;
+  for (std::size_t k = 0; k < v.size(); k += std::size_t(stride))
+    out.push_back(v[k]);
+  return out;
+}
+
+// Values: [late speed, n_chain, far-field τ, far-field σ̇, sampled τ, σ, σ̇] (each list with its
+// length first).
+std::vector<double> drift_run(const io::ChainConfig &ch, double Phi0, double speed0) {
+  auto model = model_of(ch, Phi0);
+  auto run = long_run(ch, speed0);
+  model.n_chain = ch.n_chain > 0 ? ch.n_chain : derived_n_chain(ch, speed0, run.sigma0);
+  const auto t = dissipation::run_chain(model, run, ch.engine); // every step: exact extrema
+  const FarField f = far_field_speeds(t, Phi0);
+  const int stride = derived_record_every(ch);
+  std::vector<double> out{late_speed(f, ch.tau), double(model.n_chain)};
+  append(out, f.tau);
+  append(out, f.speed);
+  append(out, every(t.tau, stride));
+  append(out, every(t.sigma, stride));
+  append(out, every(t.speed, stride));
+  return out;
+}
+
+// Values: [n_chain, sampled τ, σ, displacements (n_kept × n_chain)].
+std::vector<double> heat_map_run(const io::ChainConfig &ch, double Phi0, double speed0) {
+  auto model = model_of(ch, Phi0);
+  auto run = long_run(ch, speed0);
+  model.n_chain = ch.n_chain > 0 ? ch.n_chain : derived_n_chain(ch, speed0, run.sigma0);
+  run.record_every = derived_record_every(ch);
+  run.record_chain = true;
+  const auto t = dissipation::run_chain(model, run, ch.engine);
+  std::vector<double> out{double(model.n_chain)};
+  append(out, t.tau);
+  append(out, t.sigma);
+  append(out, t.chain);
+  return out;
+}
+
+std::vector<double> compute(const io::ChainConfig &ch, const parallel::PlannedRun &run,
+                            PassTable &cache) {
+  const auto mode = ChainMode(run.coordinates[0]);
+  const double Phi0 = signs_of(ch)[std::size_t(run.coordinates[1])];
+  const double speed = ch.speeds[std::size_t(run.coordinates[2])];
+  switch (mode) {
+  case ChainMode::steady_state:
+    return steady_state_run(ch);
+  case ChainMode::single_pass:
+    return single_pass_run(ch, Phi0, speed, cache);
+  case ChainMode::drift:
+    return drift_run(ch, Phi0, speed);
+  case ChainMode::heat_map:
+    break;
+  }
+  return heat_map_run(ch, Phi0, speed);
+}
+
+// --- output ----------------------------------------------------------------------------------
+
+// Reads the length-prefixed lists of a run's values.
+class ValueReader {
+public:
+  explicit ValueReader(const std::vector<double> &v) : v_(v) {}
+  double scalar() { return v_.at(at_++); }
+  std::vector<double> list() {
+    const auto n = std::size_t(scalar());
+    std::vector<double> out(v_.begin() + std::ptrdiff_t(at_), v_.begin() + std::ptrdiff_t(at_ + n));
+    at_ += n;
+    return out;
+  }
+
+private:
+  const std::vector<double> &v_;
+  std::size_t at_ = 0;
+};
+
+struct CsvRow {
+  std::string mode;
+  double Phi0 = nan, lambda = nan, speed = nan, eq7 = nan, numeric = nan, eq10 = nan, drift = nan;
+};
+
+std::string csv_cell(double v) {
+  return std::isnan(v) ? "" : fmt::format("{:.10g}", v);
+}
+
+std::string chain_csv(const std::vector<CsvRow> &rows) {
+  std::string csv = "mode,Phi0,lambda,speed,loss_eq7,loss_numeric,loss_eq10,drift_speed_final\n";
+  for (const auto &r : rows)
+    csv += fmt::format("{},{},{},{},{},{},{},{}\n", r.mode, csv_cell(r.Phi0), csv_cell(r.lambda),
+                       csv_cell(r.speed), csv_cell(r.eq7), csv_cell(r.numeric), csv_cell(r.eq10),
+                       csv_cell(r.drift));
+  return csv;
+}
+
+struct ChainResults {
+  io::H5Output &out;
+  const io::ChainConfig &ch;
+  std::vector<CsvRow> rows;
+};
+
+void write_steady_state(ChainResults &r, const std::vector<double> &values) {
+  ValueReader in(values);
+  const auto speeds = steady_speeds(r.ch);
+  in.scalar();
+  std::vector<double> loss(speeds.size());
+  for (auto &x : loss)
+    x = in.scalar();
+  const auto stable = in.list(), unstable = in.list();
+  r.out.write("/chain/steady_state/speed", speeds, kSpeed);
+  r.out.write("/chain/steady_state/loss_eq10", loss, kEnergy);
+  r.out.write("/chain/steady_state/drift_speed_stable", stable, kSpeed);
+  r.out.write("/chain/steady_state/drift_speed_unstable", unstable, kSpeed);
+  r.out.write_attribute("/chain/steady_state", "exponent", io::to_string(r.ch.steady_exponent));
+  for (std::size_t i = 0; i < speeds.size(); ++i)
+    r.rows.push_back({"steady_state", r.ch.Phi0, r.ch.lambda, speeds[i], nan, nan, loss[i], nan});
+}
+
+void write_single_passes(ChainResults &r, const std::vector<std::vector<double>> &runs,
+                         const parallel::RunPlan &plan) {
+  std::vector<double> Phi0, speed, numeric, final_speed, eq7;
+  for (const auto &run : plan.runs()) {
+    if (ChainMode(run.coordinates[0]) != ChainMode::single_pass)
+      continue;
+    const auto &v = runs[std::size_t(run.index)];
+    Phi0.push_back(signs_of(r.ch)[std::size_t(run.coordinates[1])]);
+    speed.push_back(r.ch.speeds[std::size_t(run.coordinates[2])]);
+    numeric.push_back(v[0]);
+    final_speed.push_back(v[1]);
+    eq7.push_back(v[2]);
+    r.rows.push_back({"single_pass", Phi0.back(), r.ch.lambda, speed.back(), v[2], v[0], nan, nan});
+  }
+  if (Phi0.empty())
+    return;
+  r.out.write("/chain/single_pass/Phi0", Phi0, kEnergy);
+  r.out.write("/chain/single_pass/speed", speed, kSpeed);
+  r.out.write("/chain/single_pass/loss_numeric", numeric, kEnergy);
+  r.out.write("/chain/single_pass/final_speed", final_speed, kSpeed);
+  r.out.write("/chain/single_pass/loss_eq7", eq7, kEnergy);
+}
+
+void write_long_runs(ChainResults &r, const std::vector<std::vector<double>> &runs,
+                     const parallel::RunPlan &plan) {
+  std::vector<double> Phi0, speed, late;
+  for (const auto &run : plan.runs()) {
+    const auto mode = ChainMode(run.coordinates[0]);
+    if (mode != ChainMode::drift && mode != ChainMode::heat_map)
+      continue;
+    const double phi = signs_of(r.ch)[std::size_t(run.coordinates[1])];
+    const double v0 = r.ch.speeds[std::size_t(run.coordinates[2])];
+    ValueReader in(runs[std::size_t(run.index)]);
+    const auto group = fmt::format("/chain/{}/{}_speed_{}", io::to_string(mode),
+                                   phi > 0 ? "repulsive" : "attractive", run.coordinates[2]);
+    r.out.write_attribute(group, "Phi0", phi);
+    r.out.write_attribute(group, "speed0", v0);
+    if (mode == ChainMode::drift) {
+      Phi0.push_back(phi);
+      speed.push_back(v0);
+      late.push_back(in.scalar());
+      r.out.write_attribute(group, "n_chain", std::int64_t(in.scalar()));
+      r.out.write(group + "/far_field_tau", in.list(), kTime);
+      r.out.write(group + "/far_field_speed", in.list(), kSpeed);
+      r.out.write(group + "/tau", in.list(), kTime);
+      r.out.write(group + "/sigma", in.list(), kLength);
+      r.out.write(group + "/speed", in.list(), kSpeed);
+      r.rows.push_back({"drift", phi, r.ch.lambda, v0, nan, nan, nan, late.back()});
+    } else {
+      const auto n_chain = std::int64_t(in.scalar());
+      const auto tau = in.list();
+      r.out.write(group + "/tau", tau, kTime);
+      r.out.write(group + "/sigma", in.list(), kLength);
+      r.out.write(group + "/displacement", in.list(), {std::int64_t(tau.size()), n_chain}, kLength);
+    }
+  }
+  if (Phi0.empty())
+    return;
+  r.out.write("/chain/drift/Phi0", Phi0, kEnergy);
+  r.out.write("/chain/drift/speed0", speed, kSpeed);
+  r.out.write("/chain/drift/drift_speed_final", late, kSpeed);
+}
+
+void write_chain(const io::Config &c, const std::string &hash, const parallel::RunPlan &plan,
+                 const std::vector<std::vector<double>> &runs, const Communicator &world) {
+  const auto &ch = c.chain;
+  std::vector<CsvRow> rows;
+  {
+    io::H5Output out(ch.output, world);
+    out.write_string("/parameters/config", io::to_toml(io::canonical(c)));
+    out.write_attribute("/parameters", "config_hash", hash);
+    out.write_attribute("/parameters", "ionbath_version", IONBATH_VERSION);
+    out.write_attribute("/chain", "unit_system", "seed003");
+    out.write_attribute("/chain", "energy_unit", kEnergy);
+    out.write_attribute("/chain", "dt",
+                        dissipation::chain_time_step(model_of(ch, ch.Phi0), ch.steps_per_period));
+    out.write_attribute("/chain", "engine", io::to_string(ch.engine));
+    ChainResults r{out, ch, {}};
+    write_single_passes(r, runs, plan);
+    if (uses(ch, ChainMode::steady_state))
+      write_steady_state(r, runs[0]);
+    write_long_runs(r, runs, plan);
+    out.commit();
+    rows = std::move(r.rows);
+  }
+  if (world.is_root()) {
+    const std::string csv = csv_path_of(ch.output);
+    atomic_write_text(csv, chain_csv(rows));
+    fmt::print("\n  chain results in {}, table in {}\n", ch.output, csv);
+    std::fflush(stdout);
+  }
+}
+
+void print_summary(const io::ChainConfig &ch, const parallel::RunPlan &plan,
+                   const std::vector<std::vector<double>> &runs) {
+  for (const auto &run : plan.runs()) {
+    const auto mode = ChainMode(run.coordinates[0]);
+    const auto &v = runs[std::size_t(run.index)];
+    const double phi = signs_of(ch)[std::size_t(run.coordinates[1])];
+    const double v0 = ch.speeds[std::size_t(run.coordinates[2])];
+    if (mode == ChainMode::single_pass)
+      Log::info("single pass Φ0 = {:+g}, σ̇0 = {:g}: Δ = {:.5e} (Eq. 7: {:.5e}) ħΩ_slow", phi, v0,
+                v[0], v[2]);
+    else if (mode == ChainMode::drift)
+      Log::info("drift Φ0 = {:+g}, σ̇0 = {:g}: late far-field speed {:.4g}", phi, v0, v[0]);
+  }
+}
+
+} // namespace
+
+int run_chain(const io::Config &config, const Communicator &world) {
+  const auto &ch = config.chain;
+  const std::string hash = io::config_hash(io::canonical(config));
+  const RunParts parts(ch.output, "chain.output", hash);
+  const auto plan = chain_plan(ch);
+  parts.prepare(world);
+  const parallel::TrajectoryLayout layout(world, 1);
+  Log::set_group(true, layout.group_index(), layout.n_groups());
+  Log::info("chain: {} run(s), ω_fast {}, α {}, Φ0 {}, λ {}, engine {}, {} rank(s)", plan.size(),
+            ch.omega_fast, ch.alpha, ch.Phi0, ch.lambda, io::to_string(ch.engine), world.size());
+  StopSignal::install();
+  PassTable cache;
+  const bool interrupted = parallel::execute(plan, layout, [&](const parallel::PlannedRun &run) {
+    return parts.run_once(run.index, [&]() -> std::optional<std::vector<double>> {
+      auto values = compute(ch, run, cache);
+      Log::task("run {}/{} ({}) done", run.index + 1, plan.size(),
+                io::to_string(ChainMode(run.coordinates[0])));
+      return values;
+    });
+  });
+  if (interrupted) {
+    Log::info("interrupted: finished runs are in {}; rerun the same command to resume",
+              parts.directory());
+    return exit_interrupted;
+  }
+  const auto runs = parts.gather(plan, layout);
+  print_summary(ch, plan, runs);
+  write_chain(config, hash, plan, runs, world);
+  parts.remove(world);
+  return 0;
+}
+
+} // namespace ionbath::app
