@@ -220,12 +220,13 @@ std::pair<int, int> masses_within_reach(const ChainModel &m, double sigma) {
 
 // Störmer–Verlet for the free chain, ρ_{k+1} = 2ρ_k − ρ_{k−1} − (2πδ)² Dρ_k (seed 003 Eq. 3
 // without Φ; the coupling is added by the caller).
-void free_chain_step(PaddedChain &chain, double coupling, double h2) {
+// Only the indices first..last are advanced: the caller's wave front (the rest is at rest).
+void free_chain_step(PaddedChain &chain, double coupling, double h2, int first, int last) {
   const double *__restrict now = chain.now.data();
   const double *__restrict older = chain.older.data();
   double *__restrict newer = chain.newer.data();
   const double diagonal = 1 + 2 * coupling;
-  for (int i = 1; i <= chain.masses; ++i)
+  for (int i = first; i <= last; ++i)
     newer[i] =
         2 * now[i] - older[i] - h2 * (diagonal * now[i] - coupling * (now[i - 1] + now[i + 1]));
 }
@@ -287,10 +288,23 @@ ChainTrajectory run_direct_engine(const ChainModel &m, const ChainRun &r) {
   if (r.record_energy)
     out.record_energy(initial_energy(m, r, coupling_energy(r.sigma0)));
   // Step c → c + 1 for c = 1..n; step n + 1 only gives the central-difference velocity at n.
+  // The wave front: masses farther than 1.1 v_max t + 64 from every mass forced so far are at
+  // rest to the precursor bound of direct_chain_padding (the same margin), so they are not
+  // advanced; the front only grows, so a skipped mass is exactly 0 when it joins.
+  const double v_max = pi * (m.band.omega_fast - 1);
+  int forced_first = m.n_chain + 1, forced_last = 0;
   for (std::int64_t c = 1; c <= n_steps; ++c) {
-    free_chain_step(chain, spring, h2);
-    double push = bias_force; // −∂Φ/∂σ + β/α, seed 003 Eq. (4)
     const auto [g_first, g_last] = masses_within_reach(m, sigma_now);
+    if (g_first <= g_last) {
+      forced_first = std::min(forced_first, g_first);
+      forced_last = std::max(forced_last, g_last);
+    }
+    if (forced_first <= forced_last) {
+      const int front = int(std::ceil(1.1 * v_max * double(c) * dt)) + 64;
+      free_chain_step(chain, spring, h2, std::max(1, int(chain.index(forced_first)) - front),
+                      std::min(chain.masses, int(chain.index(forced_last)) + front));
+    }
+    double push = bias_force; // −∂Φ/∂σ + β/α, seed 003 Eq. (4)
     for (int g = g_first; g <= g_last; ++g) {
       const std::size_t i = chain.index(g);
       const double f = phi.force_on_mass(g, chain.now[i], sigma_now);
