@@ -64,17 +64,37 @@ double slow_head_on_loss(const ChainBand &band, double Phi0, double lambda, doub
 }
 
 namespace {
-// The root of a monotone g on [a, b] with g(a) g(b) ≤ 0, by bisection to machine precision.
-double bisect(const std::function<double(double)> &g, double a, double b) {
-  double ga = g(a);
-  for (int i = 0; i < 200 && b - a > 4 * std::numeric_limits<double>::epsilon() * std::abs(b);
-       ++i) {
-    const double m = 0.5 * (a + b), gm = g(m);
-    if ((gm <= 0) == (ga <= 0)) {
+// The root of a monotone g on [a, b] with g(a) g(b) ≤ 0 to machine precision: regula falsi with
+// the Illinois halving (superlinear; every iterate stays inside the bracket, so the root found
+// is the bracket's; bisection steps where the secant leaves it).
+template <class G> double bisect(const G &g, double a, double b) {
+  double ga = g(a), gb = g(b);
+  if (ga == 0)
+    return a;
+  if (gb == 0)
+    return b;
+  int kept = 0; // which end stayed last time: −1 a, +1 b
+  for (int i = 0; i < 200; ++i) {
+    if (b - a <= 4 * std::numeric_limits<double>::epsilon() * std::max(std::abs(a), std::abs(b)))
+      break;
+    double m = (a * gb - b * ga) / (gb - ga);
+    if (!(m > a && m < b))
+      m = 0.5 * (a + b);
+    const double gm = g(m);
+    if (gm == 0)
+      return m;
+    if ((gm < 0) == (ga < 0)) {
       a = m;
       ga = gm;
+      if (kept == 1)
+        gb *= 0.5;
+      kept = 1;
     } else {
       b = m;
+      gb = gm;
+      if (kept == -1)
+        ga *= 0.5;
+      kept = -1;
     }
   }
   return 0.5 * (a + b);
