@@ -32,14 +32,7 @@ done
 cmp one/res.csv two/res.csv
 
 # Killed at the 3rd dataset write into res.h5.tmp: no results file, the finished runs kept.
-set +e
-(cd cut && IONBATH_KILL_FILE_SUFFIX=res.h5.tmp IONBATH_KILL_AT_WRITE=3 \
-  setsid mpirun -n 2 -x LD_PRELOAD="$IONBATH_KILL_PRELOAD" -x IONBATH_KILL_FILE_SUFFIX \
-  -x IONBATH_KILL_AT_WRITE "$IONBATH_EXE" chain ../chain.toml > out.txt 2> log.txt)
-rc=$?
-set -e
-[ "$rc" -ne 0 ] || { echo "the killed run exited 0"; exit 1; }
-[ ! -e cut/res.h5 ] || { echo "a killed run left a results file"; exit 1; }
+kill_during_results_write cut chain ../chain.toml
 # 1 steady state + (single pass, drift, heat map) × 2 signs × 2 speeds
 [ "$(ls cut/res.h5.parts/*.ckpt | wc -l)" -eq 13 ] || { echo "finished runs were lost"; exit 1; }
 (cd cut && mpirun -n 2 "$IONBATH_EXE" chain ../chain.toml > out2.txt 2> log2.txt)

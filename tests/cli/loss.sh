@@ -36,14 +36,7 @@ for d in one two; do
 done
 
 # Killed at the 3rd dataset write into res.h5.tmp: no results file, the finished runs kept.
-set +e
-(cd cut && IONBATH_KILL_FILE_SUFFIX=res.h5.tmp IONBATH_KILL_AT_WRITE=3 \
-  setsid mpirun -n 2 -x LD_PRELOAD="$IONBATH_KILL_PRELOAD" -x IONBATH_KILL_FILE_SUFFIX \
-  -x IONBATH_KILL_AT_WRITE "$IONBATH_EXE" loss ../chain.toml > out.txt 2> log.txt)
-rc=$?
-set -e
-[ "$rc" -ne 0 ] || { echo "the killed run exited 0"; exit 1; }
-[ ! -e cut/res.h5 ] || { echo "a killed run left a results file"; exit 1; }
+kill_during_results_write cut loss ../chain.toml
 [ "$(ls cut/res.h5.parts/*.ckpt | wc -l)" -eq 8 ] || { echo "finished runs were lost"; exit 1; }
 (cd cut && mpirun -n 2 "$IONBATH_EXE" loss ../chain.toml > out2.txt 2> log2.txt)
 grep -q "loss" cut/out2.txt

@@ -30,3 +30,19 @@ interrupt_at_checkpoint() {
     return 1
   fi
 }
+
+# kill_during_results_write DIR SUBCOMMAND CONFIG: run `mpirun -n 2 ionbath SUBCOMMAND CONFIG` in
+# DIR with the fault injector that SIGKILLs the job at its 3rd dataset write into res.h5.tmp;
+# fails unless the job died and left no res.h5 (the finished runs' files are the caller's to
+# check). Needs IONBATH_KILL_PRELOAD.
+kill_during_results_write() {
+  local dir=$1 subcommand=$2 config=$3 rc
+  set +e
+  (cd "$dir" && IONBATH_KILL_FILE_SUFFIX=res.h5.tmp IONBATH_KILL_AT_WRITE=3 \
+    setsid mpirun -n 2 -x LD_PRELOAD="$IONBATH_KILL_PRELOAD" -x IONBATH_KILL_FILE_SUFFIX \
+    -x IONBATH_KILL_AT_WRITE "$IONBATH_EXE" "$subcommand" "$config" > out.txt 2> log.txt)
+  rc=$?
+  set -e
+  [ "$rc" -ne 0 ] || { echo "the killed run exited 0"; return 1; }
+  [ ! -e "$dir/res.h5" ] || { echo "a killed run left a results file"; return 1; }
+}
