@@ -23,16 +23,14 @@ Usage: /usr/bin/python3 scripts/plot_loss.py FILE [FILE ...] [--out-dir DIR] [--
                                               [--dpi N]
   e.g. plot_loss.py fig2-confined.h5 fig2-unconfined.h5 fig4.h5 --out-dir plots --prefix seed001
 Prints the paths of the PNG files written, one per line.
-Needs Debian's python3-matplotlib, python3-h5py and python3-numpy (use /usr/bin/python3).
+Needs Debian's python3-matplotlib, python3-h5py and python3-numpy (use /usr/bin/python3) and
+scripts/plot_common.py next to this file (the helpers shared with plot_chain.py).
 Exit codes: 0 success, 1 failure, 2 unusable input (missing file, not HDF5, not an
 `ionbath loss` results file, unknown geometry).
 """
-import argparse
 import math
 import os
-import re
 import sys
-import tomllib
 
 import matplotlib
 
@@ -42,10 +40,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-
-class InputError(Exception):
-    pass
-
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+from plot_common import (InputError, letter, make_parser, num, open_results,  # noqa: E402
+                         pretty_unit, run, stored_config, text)
 
 FIGURE_OF = {"chain": "fig2", "single": "fig4", "square": "fig5", "cube": "fig5",
              "line8": "fig6"}
@@ -54,39 +51,9 @@ TABLE_COLUMNS = ("lambda", "offset", "speed", "loss_analytic", "loss_zone", "los
 TRACE_COLUMNS = ("time", "z", "velocity", "envelope_time", "envelope_speed")
 
 
-def text(value):
-    """An HDF5 string (bytes, str or a NumPy scalar/array of either) as str."""
-    if isinstance(value, np.ndarray):
-        value = value.reshape(-1)[0] if value.size else ""
-    if isinstance(value, (bytes, np.bytes_)):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def pretty_unit(unit):
-    """The unit attribute of a dataset in a readable form ("l per period", "ħΩ", "Å/ps")."""
-    seed = {"sqrt(hbar/(m*Omega))": "l", "2*pi/Omega": "periods", "hbar*Omega": "ħΩ",
-            "sqrt(hbar/(m*Omega)) 2*pi/Omega-1": "l per period"}
-    unit = unit.strip()
-    if unit in seed:
-        return seed[unit]
-    num, den = [], []
-    for token in unit.split():
-        m = re.fullmatch(r"(.+?)-1", token)
-        (den if m else num).append(m.group(1) if m else token)
-    out = " ".join(num) or "1"
-    return out + ("/" + den[0] if len(den) == 1 else "".join(f"/{d}" for d in den))
-
-
 def read_results(path):
     """Everything the plots need from one results file, as plain Python/NumPy values."""
-    if not os.path.isfile(path):
-        raise InputError(f"{path}: no such file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as err:
-        raise InputError(f"{path}: not an HDF5 file ({err})") from err
-    with f:
+    with open_results(path) as f:
         if "loss" not in f or not isinstance(f["loss"], h5py.Group) \
                 or "geometry" not in f["loss"].attrs:
             raise InputError(f"{path}: no /loss group with a geometry attribute "
@@ -109,13 +76,7 @@ def read_results(path):
         }
         if not math.isfinite(res["Phi0"]) or res["Phi0"] == 0:
             raise InputError(f"{path}: /loss has no usable Phi0 attribute")
-        config = {}
-        if "parameters/config" in f:
-            try:
-                config = tomllib.loads(text(f["parameters/config"][()]))
-            except tomllib.TOMLDecodeError:
-                config = {}
-        res["config"] = config
+        res["config"] = stored_config(f)
         if geometry == "line8":
             res["traces"] = {}
             for kind in ("full", "time_local"):
@@ -158,18 +119,6 @@ def chain_parameters(res):
 
 # ---------------------------------------------------------------------------------------------
 
-def num(v, sig=3):
-    """v with up to `sig` significant digits (trailing zeros dropped), plain unless very large or
-    small."""
-    if not math.isfinite(v) or v == 0:
-        return f"{v:g}"
-    mag = math.floor(math.log10(abs(v)))
-    if -3 <= mag < 5:
-        out = f"{v:.{max(sig - 1 - mag, 0)}f}"
-        return out.rstrip("0").rstrip(".") if "." in out else out
-    return f"{v:.{sig - 1}e}"
-
-
 def lambda_keys(results):
     """The distinct (λ, length unit) pairs of the loss tables, sorted."""
     return sorted({(lam, r["units"]["lambda"]) for r in results
@@ -204,10 +153,6 @@ def confinement_text(res):
         nu = math.sqrt(max(kappa, 0.0))
         return f"ν = {num(nu)} ({'confined' if kappa > 0 else 'unconfined'})"
     return f"κ = {num(kappa)} ({'confined' if kappa > 0 else 'unconfined'})"
-
-
-def letter(i):
-    return chr(ord("a") + i) if i < 26 else str(i + 1)
 
 
 def panel_title(label, res, s, extra, n_reflected):
@@ -467,44 +412,28 @@ def plot_fig6(results, path, dpi):
     plt.close(fig)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Plot `ionbath loss` results files as the figures of seed 001 "
-                    "(chain → fig2, single → fig4, square/cube → fig5, line8 → fig6).")
-    parser.add_argument("results", nargs="+", help="results HDF5 file(s) of ionbath loss")
-    parser.add_argument("--out-dir", default=".", help="directory for the PNG files (default .)")
-    parser.add_argument("--prefix", help="file name prefix (default: the results file's stem; "
-                                         "'loss' for several files)")
-    parser.add_argument("--dpi", type=int, default=150, help="resolution (default 150)")
-    args = parser.parse_args(argv)
-    try:
-        results = [read_results(p) for p in args.results]
-    except InputError as err:
-        print(f"plot_loss.py: {err}", file=sys.stderr)
-        return 2
-    if args.prefix:
-        prefix = args.prefix
-    elif len(results) == 1:
-        prefix = results[0]["name"]
-    else:
-        prefix = "loss"
-    os.makedirs(args.out_dir, exist_ok=True)
+def draw(results, out_dir, prefix, dpi):
     written = []
     for figname in ("fig2", "fig4", "fig5", "fig6"):
         group = [r for r in results if r["figure"] == figname]
         if not group:
             continue
-        path = os.path.join(args.out_dir, f"{prefix}_{figname}.png")
+        path = os.path.join(out_dir, f"{prefix}_{figname}.png")
         if figname == "fig2":
-            plot_fig2(group, path, args.dpi)
+            plot_fig2(group, path, dpi)
         elif figname == "fig6":
-            plot_fig6(group, path, args.dpi)
+            plot_fig6(group, path, dpi)
         else:
-            plot_fig45(group, path, args.dpi, figname)
+            plot_fig45(group, path, dpi, figname)
         written.append(path)
-    for path in written:
-        print(path)
-    return 0
+    return written
+
+
+def main(argv=None):
+    parser = make_parser(
+        "Plot `ionbath loss` results files as the figures of seed 001 "
+        "(chain → fig2, single → fig4, square/cube → fig5, line8 → fig6).", "loss")
+    return run(argv, parser, "plot_loss.py", "loss", read_results, draw)
 
 
 if __name__ == "__main__":
