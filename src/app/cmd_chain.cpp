@@ -282,10 +282,6 @@ struct CsvRow {
   double Phi0 = nan, lambda = nan, speed = nan, eq7 = nan, numeric = nan, eq10 = nan, drift = nan;
 };
 
-std::string csv_cell(double v) {
-  return std::isnan(v) ? "" : fmt::format("{:.10g}", v);
-}
-
 std::string chain_csv(const std::vector<CsvRow> &rows) {
   std::string csv = "mode,Phi0,lambda,speed,loss_eq7,loss_numeric,loss_eq10,drift_speed_final\n";
   for (const auto &r : rows)

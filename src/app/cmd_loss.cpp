@@ -288,10 +288,6 @@ void write_common(io::H5Output &out, const io::Config &c, const LossSetup &s) {
   out.write_attribute("/loss", "max_group_velocity", s.band.group_velocity);
 }
 
-std::string csv_cell(double v) {
-  return std::isnan(v) ? "" : fmt::format("{:.10g}", v);
-}
-
 std::string scan_csv(const io::Config &c, const LossSetup &s, const std::vector<LossRow> &rows) {
   std::string csv = "geometry";
   for (const auto &col : kColumns)

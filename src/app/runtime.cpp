@@ -134,6 +134,10 @@ std::string read_text_file(const std::string &path) {
   return ss.str();
 }
 
+std::string csv_cell(double value) {
+  return std::isnan(value) ? "" : fmt::format("{:.10g}", value);
+}
+
 std::string csv_path_of(const std::string &output) {
   const std::filesystem::path p(output);
   return (p.parent_path() / p.stem()).string() + ".csv";

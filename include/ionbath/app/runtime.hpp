@@ -92,6 +92,9 @@ void atomic_write_text(const std::string &path, std::string_view content);
 std::string read_text_file(const std::string &path);
 // The CSV table beside a results file: <dir>/<stem>.csv.
 std::string csv_path_of(const std::string &output);
+// A CSV table cell: the number to 10 significant digits, empty for NaN (a value that does not
+// apply).
+std::string csv_cell(double value);
 
 std::string format_duration(double seconds);
 
