@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
+#include <span>
 
 namespace ionbath::dissipation {
 using units::pi;
@@ -61,6 +63,18 @@ double slow_head_on_loss(const ChainBand &band, double Phi0, double lambda, doub
   const double z = std::pow(2.0 * pi * lambda / speed, 2);
   return 4.0 * std::pow(pi, 3) * Phi0 * Phi0 / (speed * speed) * std::sqrt(z) * std::exp(-z) /
          std::sqrt(pi * (band.omega_fast * band.omega_fast - 1.0));
+}
+
+double head_on_loss_zone_average(const ChainBand &band, double Phi0, double lambda, double speed,
+                                 double rel_tol) {
+  const double z = std::pow(2.0 * pi * lambda / speed, 2);
+  const auto f = [&](double theta, std::span<double> out) {
+    const double w = band.omega(theta);
+    const double amplitude = 4.0 * pi * pi * w / (speed * speed); // × Φ̃ = √(2π)λΦ0 e^{−zω²/2}
+    out[0] = 0.5 * amplitude * amplitude * 2.0 * pi * lambda * lambda * Phi0 * Phi0 *
+             std::exp(-z * w * w);
+  };
+  return 2.0 / pi * integrate_interval(f, 1, 0.0, pi / 2, rel_tol)[0]; // seed 003 Eq. (6)
 }
 
 namespace {
@@ -154,6 +168,26 @@ SteadyStateLoss steady_state_loss(const SteadyStatePass &p, double speed) {
                 std::abs(p.alpha * p.band.slope(x) / speed - 1.0); // seed 003 Eq. 10
   }
   return out;
+}
+
+double broadened_steady_state_loss(const SteadyStatePass &p, double mu, double speed,
+                                   const std::function<double(double)> &loss_at_speed,
+                                   int positions) {
+  const auto potential = [&](double x) { // the masses at 0 and ±α, 2α (the rest underflow)
+    double phi = 0;
+    for (int n = -2; n <= 2; ++n)
+      phi += std::exp(-std::pow(x - n * p.alpha, 2) / (2 * p.lambda * p.lambda));
+    return p.Phi0 * phi;
+  };
+  const auto speed_squared = [&](double x) {
+    return speed * speed - 8 * pi * pi * potential(x) / mu;
+  };
+  if (!(speed_squared(0.0) > 0)) // the top of a repulsive mass
+    return std::numeric_limits<double>::quiet_NaN();
+  double sum = 0;
+  for (int i = 0; i < positions; ++i)
+    sum += loss_at_speed(std::sqrt(speed_squared(0.5 * p.alpha * (i + 0.5) / positions)));
+  return sum / positions; // physics.md §7.5, broadened variant
 }
 
 } // namespace ionbath::dissipation

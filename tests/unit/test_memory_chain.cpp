@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <gtest/gtest.h>
+#include <vector>
 
 using namespace ionbath::dissipation;
 using ionbath::units::pi;
@@ -116,4 +117,65 @@ TEST(SteadyStateLoss, FindsEveryResonance) {
     EXPECT_TRUE(std::is_sorted(roots.begin(), roots.end()));
   }
   EXPECT_GT(resonant_modes(kBand, 40.0, 1.0).size(), 300u); // hundreds at low speed
+}
+
+// §7.7 fact 2: Eq. 7 (Bessel functions) equals the zone average of Eq. 6 (quadrature).
+TEST(HeadOnLoss, EqualsTheZoneAverageOfEq6) {
+  for (const double lambda : {0.5, 1.0, 4.0})
+    for (const double speed : {2.0, 10.0, 50.0, 1000.0}) {
+      const double eq7 = head_on_loss(kBand, 0.7, lambda, speed);
+      const double eq6 = head_on_loss_zone_average(kBand, 0.7, lambda, speed);
+      ASSERT_GT(eq7, 0.0) << lambda << " " << speed;
+      EXPECT_NEAR(eq6 / eq7, 1.0, 1e-9) << lambda << " " << speed;
+    }
+}
+
+// The broadened Δ̄ (physics.md §7.5) is Eq. 10 when the speed hardly varies during a pass.
+TEST(BroadenedSteadyStateLoss, IsEq10ForAWeakPotential) {
+  SteadyStatePass p;
+  p.Phi0 = 1e-6;
+  const auto eq10 = [&](double v) { return steady_state_loss(p, v).loss; };
+  for (const double speed : {30.0, 60.0}) {
+    const double broadened = broadened_steady_state_loss(p, 1.0, speed, eq10, 50);
+    EXPECT_NEAR(broadened / eq10(speed), 1.0, 1e-6) << speed;
+  }
+}
+
+// A table of Δ̄ at step 0.005 with linear interpolation gives the average of the exact Δ̄ away
+// from the spikes; a repulsive particle below the capture speed √(8π²Φ0/μ) = 12.566 cannot pass.
+TEST(BroadenedSteadyStateLoss, TableInterpolationMatchesTheExactAverage) {
+  SteadyStatePass p; // Φ0 = 2, λ = 4, α = 40
+  const auto eq10 = [&](double v) { return steady_state_loss(p, v).loss; };
+  for (const double speed : {30.0, 60.0}) {
+    const double lo = std::sqrt(speed * speed - 8 * pi * pi * 2.0) - 0.01, step = 0.005;
+    std::vector<double> table;
+    for (double v = lo; v <= speed + 0.01; v += step)
+      table.push_back(eq10(v));
+    const auto interpolated = [&](double v) {
+      const double u = (v - lo) / step;
+      const auto i = static_cast<std::size_t>(u);
+      return table[i] + (u - double(i)) * (table[i + 1] - table[i]);
+    };
+    const double exact = broadened_steady_state_loss(p, 1.0, speed, eq10, 400);
+    const double fast = broadened_steady_state_loss(p, 1.0, speed, interpolated, 10000);
+    EXPECT_NEAR(fast / exact, 1.0, 2e-3) << speed;
+  }
+  EXPECT_TRUE(std::isnan(broadened_steady_state_loss(p, 1.0, 12.5, eq10, 10)));
+  EXPECT_FALSE(std::isnan(broadened_steady_state_loss(p, 1.0, 12.6, eq10, 10)));
+}
+
+// Seed 003 text: the speed varies near each mass, which broadens the spikes of Δ̄; an attractive
+// particle is faster near a mass, so it meets the n = 1 spike (39.98) already at
+// σ̇ = √(39.98² − 8π²Φ0/μ) ≈ 37.96, a repulsive one only above 39.98.
+TEST(BroadenedSteadyStateLoss, ShiftsTheSpikesBySignOfThePotential) {
+  SteadyStatePass repulsive, attractive;
+  attractive.Phi0 = -2.0;
+  const auto eq10 = [&](double v) { return steady_state_loss(repulsive, v).loss; };
+  const double below = 39.0; // between 37.96 and 39.98
+  const double plain = eq10(below);
+  const double att = broadened_steady_state_loss(attractive, 1.0, below, eq10, 400);
+  const double rep = broadened_steady_state_loss(repulsive, 1.0, below, eq10, 400);
+  EXPECT_GT(att, 1.5 * plain);
+  EXPECT_LT(std::abs(rep / plain - 1), 0.3);
+  EXPECT_LT(broadened_steady_state_loss(attractive, 1.0, 37.5, eq10, 400), 1.5 * eq10(37.5));
 }

@@ -6,6 +6,7 @@
 //  * the single-pass loss past one mass (Eqs. 7–9);
 //  * the steady-state loss per pass along the whole chain (Eq. 10) from every resonant mode.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace ionbath::dissipation {
@@ -40,6 +41,10 @@ MemoryKernelTable tabulate_memory_kernel(const ChainBand &band, int l_max, doubl
 double head_on_loss(const ChainBand &band, double Phi0, double lambda, double speed);
 double fast_head_on_loss(const ChainBand &band, double Phi0, double lambda, double speed); // Eq. 8
 double slow_head_on_loss(const ChainBand &band, double Phi0, double lambda, double speed); // Eq. 9
+// Seed 003 Eq. 6, the cross-check of Eq. 7: ½⟨[4π²ω/σ̇² Φ̃(2πω/σ̇)]²⟩ over the zone θ ∈ [0, π/2]
+// with the Gaussian's Φ̃(k) = √(2π)λΦ0 e^{−k²λ²/2}, by adaptive Gauss–Kronrod.
+double head_on_loss_zone_average(const ChainBand &band, double Phi0, double lambda, double speed,
+                                 double rel_tol = 1e-12);
 
 // The steady-state loss per pass Δ̄(σ̇) (seed 003 Eq. 10) of a particle moving at constant speed
 // along the chain of spacing α: the sum over the resonant modes ω(πx_s) = x_s σ̇/α,
@@ -60,6 +65,18 @@ struct SteadyStateLoss {
   std::vector<double> resonances; // x_s, ascending
 };
 SteadyStateLoss steady_state_loss(const SteadyStatePass &pass, double speed);
+
+// The broadened Δ̄ (physics.md §7.5): the particle's speed varies during a pass,
+// v(x)² = σ̇² − 8π²Φ(x)/μ with Φ(x) = Φ0 Σ_n e^{−(x − nα)²/2λ²} (the sign of Φ0 matters here),
+// and Δ̄ = α × (drag force at the local speed), so the loss per pass is the average over
+// positions (1/α)∫_{−α/2}^{α/2} Δ̄(v(x)) dx (the seed's kernel density of speeds sampled
+// uniformly along the pass, without its smoothing). Midpoint rule on `positions` points of the
+// half pass [0, α/2] (Φ is even). loss_at_speed(v) gives Δ̄(v), e.g. interpolated from a table;
+// NaN when the particle cannot cross a mass (v² ≤ 0: repulsive, σ̇ below the capture speed
+// √(8π²Φ0/μ)).
+double broadened_steady_state_loss(const SteadyStatePass &pass, double mu, double speed,
+                                   const std::function<double(double)> &loss_at_speed,
+                                   int positions = 10000);
 
 // Every root of ω(πx) = x σ̇/α on (0, ω_fast α/σ̇], ascending: the domain is cut where the band
 // turns (x = k/2), at the band's inflection points and where the band's slope equals σ̇/α, so
