@@ -201,6 +201,14 @@ def read_results(path):
                                  "differ in length")
             ss["exponent"] = text(g.attrs.get("exponent", "eq10"))
             ss["units"] = {"speed": unit_of(g, "speed"), "loss": unit_of(g, "loss_eq10")}
+            ss["broadened"] = {}  # steady_broadened = true: per sign, §7.5
+            for sign in ("repulsive", "attractive"):
+                if "broadened/" + sign in g:
+                    loss = column(g["broadened/" + sign], "loss")
+                    if len(loss) != len(ss["speed"]):
+                        raise InputError(f"{path}: /chain/steady_state/broadened/{sign}/loss "
+                                         "differs in length from speed")
+                    ss["broadened"][sign] = loss
             res["steady_state"] = ss
         if "drift" in present:
             res["drift"] = read_runs(path, f, "drift", DRIFT_RUN)
@@ -433,6 +441,12 @@ def plot_steady_panel(ax, label, results, stable_handles):
         ax.plot(v[ok], loss[ok], "-", color="k" if len(files) == 1 else None, linewidth=1.0,
                 label=f"{DBAR} ({what})" + ("" if len(files) == 1 else f", {res['name']}"))
         top = max(top, float(loss[ok].max()) if ok.any() else 0.0)
+        for sign, colour in (("repulsive", "tab:red"), ("attractive", "tab:blue")):
+            if sign in ss["broadened"]:
+                b = ss["broadened"][sign]
+                shown = np.isfinite(b) & (b > 0)
+                ax.plot(v[shown], b[shown], "-", color=colour, linewidth=0.9, alpha=0.8,
+                        label=f"{DBAR} broadened over a pass, {sign}")
         beta = p["bias"]
         if beta not in betas:
             betas.append(beta)

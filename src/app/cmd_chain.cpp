@@ -28,6 +28,10 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr const char *kLength = "l_slow", *kTime = "period", *kSpeed = "l_slow period-1",
                      *kEnergy = "hbar Omega_slow";
 
+std::string sign_name(double Phi0) {
+  return Phi0 > 0 ? "repulsive" : "attractive";
+}
+
 bool uses(const io::ChainConfig &ch, ChainMode m) {
   return std::ranges::find(ch.modes, m) != ch.modes.end();
 }
@@ -71,34 +75,84 @@ std::vector<double> steady_speeds(const io::ChainConfig &ch) {
   return v;
 }
 
-// Δ̄ on the grid, then the speeds where Δ̄ = β between grid points (linear interpolation): stable
-// where Δ̄ − β rises through zero with σ̇ (a faster particle loses more than it gains), unstable
-// where it falls. Values: [n, Δ̄..., n_stable, stable..., n_unstable, unstable...].
-std::vector<double> steady_state_run(const io::ChainConfig &ch) {
+dissipation::SteadyStatePass steady_pass_of(const io::ChainConfig &ch, double Phi0) {
   dissipation::SteadyStatePass pass;
   pass.band.omega_fast = ch.omega_fast;
   pass.alpha = ch.alpha;
-  pass.Phi0 = ch.Phi0;
+  pass.Phi0 = Phi0;
   pass.lambda = ch.lambda;
   pass.exponent = ch.steady_exponent;
-  const auto speeds = steady_speeds(ch);
-  std::vector<double> loss(speeds.size());
-  for (std::size_t i = 0; i < speeds.size(); ++i)
-    loss[i] = dissipation::steady_state_loss(pass, speeds[i]).loss;
+  return pass;
+}
+
+// The speeds where Δ̄ = β between grid points (linear interpolation): stable where Δ̄ − β rises
+// through zero with σ̇ (a faster particle loses more than it gains), unstable where it falls.
+// Appends [n_stable, stable..., n_unstable, unstable...].
+void append_drift_speeds(const std::vector<double> &speeds, const std::vector<double> &loss,
+                         double bias, std::vector<double> &out) {
   std::vector<double> stable, unstable;
   for (std::size_t i = 1; i < speeds.size(); ++i) {
-    const double a = loss[i - 1] - ch.bias, b = loss[i] - ch.bias;
-    if ((a < 0) == (b < 0))
+    const double a = loss[i - 1] - bias, b = loss[i] - bias;
+    if (std::isnan(a) || std::isnan(b) || (a < 0) == (b < 0))
       continue;
     const double at = speeds[i - 1] + (speeds[i] - speeds[i - 1]) * a / (a - b);
     (a < 0 ? stable : unstable).push_back(at);
   }
-  std::vector<double> out{double(speeds.size())};
-  out.insert(out.end(), loss.begin(), loss.end());
   for (const auto *list : {&stable, &unstable}) {
     out.push_back(double(list->size()));
     out.insert(out.end(), list->begin(), list->end());
   }
+}
+
+// The broadened Δ̄ on the grid for one sign of Φ0: Δ̄ tabulated at the grid's step over every
+// local speed the passes reach, linearly interpolated (physics.md §7.5).
+std::vector<double> broadened_on_grid(const io::ChainConfig &ch, double Phi0,
+                                      const std::vector<double> &speeds) {
+  const auto pass = steady_pass_of(ch, Phi0);
+  const dissipation::BroadenedPass broadened(pass, ch.mu);
+  double lo = std::numeric_limits<double>::infinity(), hi = 0;
+  for (const double v : speeds)
+    if (!std::isnan(broadened.lowest_speed(v))) {
+      lo = std::min(lo, broadened.lowest_speed(v));
+      hi = std::max(hi, broadened.highest_speed(v));
+    }
+  std::vector<double> out(speeds.size(), nan);
+  if (!(hi > 0))
+    return out; // every speed is captured
+  const double step = speeds.size() > 1
+                          ? (speeds.back() - speeds.front()) / double(speeds.size() - 1)
+                          : 1e-3 * speeds.front();
+  const auto n = static_cast<std::size_t>(std::ceil((hi - lo) / step)) + 2;
+  std::vector<double> table(n);
+  for (std::size_t i = 0; i < n; ++i)
+    table[i] = dissipation::steady_state_loss(pass, lo + step * double(i)).loss;
+  const auto interpolated = [&](double v) {
+    const double u = std::clamp((v - lo) / step, 0.0, double(n - 1) - 1e-9);
+    const auto i = static_cast<std::size_t>(u);
+    return table[i] + (u - double(i)) * (table[i + 1] - table[i]);
+  };
+  for (std::size_t i = 0; i < speeds.size(); ++i)
+    out[i] = broadened.loss(speeds[i], interpolated);
+  return out;
+}
+
+// Δ̄ on the grid with its drift speeds, then (steady_broadened) per sign of Φ0 the broadened Δ̄
+// with its drift speeds. Values: [n, Δ̄..., stable and unstable lists] + per sign [Δ̄_b..., lists].
+std::vector<double> steady_state_run(const io::ChainConfig &ch) {
+  const auto pass = steady_pass_of(ch, ch.Phi0);
+  const auto speeds = steady_speeds(ch);
+  std::vector<double> loss(speeds.size());
+  for (std::size_t i = 0; i < speeds.size(); ++i)
+    loss[i] = dissipation::steady_state_loss(pass, speeds[i]).loss;
+  std::vector<double> out{double(speeds.size())};
+  out.insert(out.end(), loss.begin(), loss.end());
+  append_drift_speeds(speeds, loss, ch.bias, out);
+  if (ch.steady_broadened)
+    for (const double Phi0 : signs_of(ch)) {
+      const auto b = broadened_on_grid(ch, Phi0, speeds);
+      out.insert(out.end(), b.begin(), b.end());
+      append_drift_speeds(speeds, b, ch.bias, out);
+    }
   return out;
 }
 
@@ -280,14 +334,16 @@ private:
 struct CsvRow {
   std::string mode;
   double Phi0 = nan, lambda = nan, speed = nan, eq7 = nan, numeric = nan, eq10 = nan, drift = nan;
+  double broadened = nan;
 };
 
 std::string chain_csv(const std::vector<CsvRow> &rows) {
-  std::string csv = "mode,Phi0,lambda,speed,loss_eq7,loss_numeric,loss_eq10,drift_speed_final\n";
+  std::string csv = "mode,Phi0,lambda,speed,loss_eq7,loss_numeric,loss_eq10,drift_speed_final,"
+                    "loss_eq10_broadened\n";
   for (const auto &r : rows)
-    csv += fmt::format("{},{},{},{},{},{},{},{}\n", r.mode, csv_cell(r.Phi0), csv_cell(r.lambda),
+    csv += fmt::format("{},{},{},{},{},{},{},{},{}\n", r.mode, csv_cell(r.Phi0), csv_cell(r.lambda),
                        csv_cell(r.speed), csv_cell(r.eq7), csv_cell(r.numeric), csv_cell(r.eq10),
-                       csv_cell(r.drift));
+                       csv_cell(r.drift), csv_cell(r.broadened));
   return csv;
 }
 
@@ -301,9 +357,13 @@ void write_steady_state(ChainResults &r, const std::vector<double> &values) {
   ValueReader in(values);
   const auto speeds = steady_speeds(r.ch);
   in.scalar();
-  std::vector<double> loss(speeds.size());
-  for (auto &x : loss)
-    x = in.scalar();
+  const auto read_curve = [&] {
+    std::vector<double> loss(speeds.size());
+    for (auto &x : loss)
+      x = in.scalar();
+    return loss;
+  };
+  const auto loss = read_curve();
   const auto stable = in.list(), unstable = in.list();
   r.out.write("/chain/steady_state/speed", speeds, kSpeed);
   r.out.write("/chain/steady_state/loss_eq10", loss, kEnergy);
@@ -312,6 +372,22 @@ void write_steady_state(ChainResults &r, const std::vector<double> &values) {
   r.out.write_attribute("/chain/steady_state", "exponent", io::to_string(r.ch.steady_exponent));
   for (std::size_t i = 0; i < speeds.size(); ++i)
     r.rows.push_back({"steady_state", r.ch.Phi0, r.ch.lambda, speeds[i], nan, nan, loss[i], nan});
+  if (!r.ch.steady_broadened)
+    return;
+  for (const double Phi0 : signs_of(r.ch)) {
+    const auto broadened = read_curve();
+    const auto b_stable = in.list(), b_unstable = in.list();
+    const std::string group = "/chain/steady_state/broadened/" + sign_name(Phi0);
+    r.out.write(group + "/loss", broadened, kEnergy);
+    r.out.write(group + "/drift_speed_stable", b_stable, kSpeed);
+    r.out.write(group + "/drift_speed_unstable", b_unstable, kSpeed);
+    r.out.write_attribute(group, "Phi0", Phi0);
+    for (std::size_t i = 0; i < speeds.size(); ++i) {
+      CsvRow row{"steady_state_broadened", Phi0, r.ch.lambda, speeds[i]};
+      row.broadened = broadened[i];
+      r.rows.push_back(row);
+    }
+  }
 }
 
 void write_single_passes(ChainResults &r, const std::vector<std::vector<double>> &runs,
@@ -347,8 +423,8 @@ void write_long_runs(ChainResults &r, const std::vector<std::vector<double>> &ru
     const double phi = signs_of(r.ch)[std::size_t(run.coordinates[1])];
     const double v0 = r.ch.speeds[std::size_t(run.coordinates[2])];
     ValueReader in(runs[std::size_t(run.index)]);
-    const auto group = fmt::format("/chain/{}/{}_speed_{}", io::to_string(mode),
-                                   phi > 0 ? "repulsive" : "attractive", run.coordinates[2]);
+    const auto group = fmt::format("/chain/{}/{}_speed_{}", io::to_string(mode), sign_name(phi),
+                                   run.coordinates[2]);
     r.out.write_attribute(group, "Phi0", phi);
     r.out.write_attribute(group, "speed0", v0);
     if (mode == ChainMode::drift) {

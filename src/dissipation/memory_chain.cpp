@@ -170,24 +170,36 @@ SteadyStateLoss steady_state_loss(const SteadyStatePass &p, double speed) {
   return out;
 }
 
-double broadened_steady_state_loss(const SteadyStatePass &p, double mu, double speed,
-                                   const std::function<double(double)> &loss_at_speed,
-                                   int positions) {
-  const auto potential = [&](double x) { // the masses at 0 and ±α, 2α (the rest underflow)
+BroadenedPass::BroadenedPass(const SteadyStatePass &p, double mu, int positions) {
+  const auto drop = [&](double x) { // the masses at 0, ±α and ±2α (the rest underflow)
     double phi = 0;
     for (int n = -2; n <= 2; ++n)
       phi += std::exp(-std::pow(x - n * p.alpha, 2) / (2 * p.lambda * p.lambda));
-    return p.Phi0 * phi;
+    return 8 * pi * pi * p.Phi0 * phi / mu;
   };
-  const auto speed_squared = [&](double x) {
-    return speed * speed - 8 * pi * pi * potential(x) / mu;
-  };
-  if (!(speed_squared(0.0) > 0)) // the top of a repulsive mass
+  drop_at_mass_ = drop(0.0);
+  drop_.resize(std::size_t(std::max(positions, 1)));
+  for (std::size_t i = 0; i < drop_.size(); ++i)
+    drop_[i] = drop(0.5 * p.alpha * (double(i) + 0.5) / double(drop_.size()));
+}
+
+double BroadenedPass::lowest_speed(double speed) const {
+  const double v2 = speed * speed - std::max(drop_at_mass_, drop_.back());
+  return v2 > 0 ? std::sqrt(v2) : std::numeric_limits<double>::quiet_NaN();
+}
+
+double BroadenedPass::highest_speed(double speed) const {
+  return std::sqrt(speed * speed - std::min(drop_at_mass_, drop_.back()));
+}
+
+double BroadenedPass::loss(double speed,
+                           const std::function<double(double)> &loss_at_speed) const {
+  if (std::isnan(lowest_speed(speed))) // stopped at the top of a repulsive mass
     return std::numeric_limits<double>::quiet_NaN();
   double sum = 0;
-  for (int i = 0; i < positions; ++i)
-    sum += loss_at_speed(std::sqrt(speed_squared(0.5 * p.alpha * (i + 0.5) / positions)));
-  return sum / positions; // physics.md §7.5, broadened variant
+  for (const double d : drop_)
+    sum += loss_at_speed(std::sqrt(speed * speed - d));
+  return sum / double(drop_.size()); // physics.md §7.5, broadened variant
 }
 
 } // namespace ionbath::dissipation

@@ -20,6 +20,7 @@ speeds = [16.0, 45.0]
 tau = 20.0
 n_chain = 150
 steady_speed_range = [5.0, 50.0, 901]
+steady_broadened = true
 output = "res.h5"
 TOML
 mkdir one two cut
@@ -27,7 +28,7 @@ mkdir one two cut
 (cd two && mpirun -n 2 "$IONBATH_EXE" chain ../chain.toml > out.txt 2> log.txt)
 for d in one two; do
   [ ! -e $d/res.h5.parts ] || { echo "$d: the parts directory was left behind"; exit 1; }
-  head -1 $d/res.csv | grep -qx "mode,Phi0,lambda,speed,loss_eq7,loss_numeric,loss_eq10,drift_speed_final"
+  head -1 $d/res.csv | grep -qx "mode,Phi0,lambda,speed,loss_eq7,loss_numeric,loss_eq10,drift_speed_final,loss_eq10_broadened"
 done
 cmp one/res.csv two/res.csv
 
@@ -53,7 +54,7 @@ def datasets(path):
 one, two, cut = (datasets(f"{d}/res.h5") for d in ("one", "two", "cut"))
 assert one.keys() == two.keys() == cut.keys(), (one.keys() ^ two.keys())
 for k in one:
-    assert np.array_equal(one[k], two[k]) and np.array_equal(one[k], cut[k]), k
+    assert all(np.array_equal(one[k], x[k], equal_nan=True) for x in (two, cut)), k
 
 with h5py.File("one/res.h5", "r") as f:
     s = f["/chain/single_pass"]
@@ -68,6 +69,18 @@ with h5py.File("one/res.h5", "r") as f:
     for n in (2, 3):  # α/n = 20, 13.33: the spike just below (§7.5)
         near = stable[(stable > 40 / n - 0.2) & (stable <= 40 / n)]
         assert near.size == 1, (n, stable)
+    # Broadened Δ̄ (§7.5): a repulsive particle below the capture speed √(8π²Φ0/μ) = 12.566 never
+    # crosses a mass; the attractive particle is faster near the masses, so its drift speed below
+    # α/3 moves down (the repulsive one's does not move down).
+    b = f["/chain/steady_state/broadened"]
+    speed = f["/chain/steady_state/speed"][()]
+    rep = b["repulsive/loss"][()]
+    assert np.all(np.isnan(rep[speed < 12.56])) and np.all(np.isfinite(rep[speed > 12.6]))
+    third = stable[(stable > 13.13) & (stable <= 40 / 3)][0]
+    att = b["attractive/drift_speed_stable"][()]
+    assert np.any((att > 12.5) & (att < third - 0.1)), (att, third)
+    assert not np.any((b["repulsive/drift_speed_stable"][()] > 12.9)
+                      & (b["repulsive/drift_speed_stable"][()] < third - 0.1))
     h = f["/chain/heat_map/repulsive_speed_0"]
     tau, rho = h["tau"][()], h["displacement"][()]
     g = np.arange(1, rho.shape[1] + 1)

@@ -136,7 +136,7 @@ TEST(BroadenedSteadyStateLoss, IsEq10ForAWeakPotential) {
   p.Phi0 = 1e-6;
   const auto eq10 = [&](double v) { return steady_state_loss(p, v).loss; };
   for (const double speed : {30.0, 60.0}) {
-    const double broadened = broadened_steady_state_loss(p, 1.0, speed, eq10, 50);
+    const double broadened = BroadenedPass(p, 1.0, 50).loss(speed, eq10);
     EXPECT_NEAR(broadened / eq10(speed), 1.0, 1e-6) << speed;
   }
 }
@@ -156,12 +156,12 @@ TEST(BroadenedSteadyStateLoss, TableInterpolationMatchesTheExactAverage) {
       const auto i = static_cast<std::size_t>(u);
       return table[i] + (u - double(i)) * (table[i + 1] - table[i]);
     };
-    const double exact = broadened_steady_state_loss(p, 1.0, speed, eq10, 400);
-    const double fast = broadened_steady_state_loss(p, 1.0, speed, interpolated, 10000);
+    const double exact = BroadenedPass(p, 1.0, 400).loss(speed, eq10);
+    const double fast = BroadenedPass(p, 1.0, 10000).loss(speed, interpolated);
     EXPECT_NEAR(fast / exact, 1.0, 2e-3) << speed;
   }
-  EXPECT_TRUE(std::isnan(broadened_steady_state_loss(p, 1.0, 12.5, eq10, 10)));
-  EXPECT_FALSE(std::isnan(broadened_steady_state_loss(p, 1.0, 12.6, eq10, 10)));
+  EXPECT_TRUE(std::isnan(BroadenedPass(p, 1.0, 10).loss(12.5, eq10)));
+  EXPECT_FALSE(std::isnan(BroadenedPass(p, 1.0, 10).loss(12.6, eq10)));
 }
 
 // Seed 003 text: the speed varies near each mass, which broadens the spikes of Δ̄; an attractive
@@ -173,9 +173,9 @@ TEST(BroadenedSteadyStateLoss, ShiftsTheSpikesBySignOfThePotential) {
   const auto eq10 = [&](double v) { return steady_state_loss(repulsive, v).loss; };
   const double below = 39.0; // between 37.96 and 39.98
   const double plain = eq10(below);
-  const double att = broadened_steady_state_loss(attractive, 1.0, below, eq10, 400);
-  const double rep = broadened_steady_state_loss(repulsive, 1.0, below, eq10, 400);
+  const double att = BroadenedPass(attractive, 1.0, 400).loss(below, eq10);
+  const double rep = BroadenedPass(repulsive, 1.0, 400).loss(below, eq10);
   EXPECT_GT(att, 1.5 * plain);
   EXPECT_LT(std::abs(rep / plain - 1), 0.3);
-  EXPECT_LT(broadened_steady_state_loss(attractive, 1.0, 37.5, eq10, 400), 1.5 * eq10(37.5));
+  EXPECT_LT(BroadenedPass(attractive, 1.0, 400).loss(37.5, eq10), 1.5 * eq10(37.5));
 }

@@ -71,12 +71,20 @@ SteadyStateLoss steady_state_loss(const SteadyStatePass &pass, double speed);
 // and Δ̄ = α × (drag force at the local speed), so the loss per pass is the average over
 // positions (1/α)∫_{−α/2}^{α/2} Δ̄(v(x)) dx (the seed's kernel density of speeds sampled
 // uniformly along the pass, without its smoothing). Midpoint rule on `positions` points of the
-// half pass [0, α/2] (Φ is even). loss_at_speed(v) gives Δ̄(v), e.g. interpolated from a table;
-// NaN when the particle cannot cross a mass (v² ≤ 0: repulsive, σ̇ below the capture speed
-// √(8π²Φ0/μ)).
-double broadened_steady_state_loss(const SteadyStatePass &pass, double mu, double speed,
-                                   const std::function<double(double)> &loss_at_speed,
-                                   int positions = 10000);
+// half pass [0, α/2] (Φ is even); the drops 8π²Φ(x_i)/μ are computed once per pass.
+class BroadenedPass {
+public:
+  BroadenedPass(const SteadyStatePass &pass, double mu, int positions = 10000);
+  // loss_at_speed(v) gives Δ̄(v) for v in [lowest_speed, highest_speed], e.g. interpolated from a
+  // table. NaN when the particle cannot cross a mass (v² ≤ 0: repulsive, σ̇ below the capture
+  // speed √(8π²Φ0/μ)).
+  double loss(double speed, const std::function<double(double)> &loss_at_speed) const;
+  double lowest_speed(double speed) const;  // NaN below the capture speed
+  double highest_speed(double speed) const; // the extremes of v(x) during the pass
+private:
+  std::vector<double> drop_; // 8π²Φ(x_i)/μ
+  double drop_at_mass_ = 0;  // x = 0
+};
 
 // Every root of ω(πx) = x σ̇/α on (0, ω_fast α/σ̇], ascending: the domain is cut where the band
 // turns (x = k/2), at the band's inflection points and where the band's slope equals σ̇/α, so

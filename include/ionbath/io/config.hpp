@@ -198,6 +198,7 @@ struct ChainConfig {
   int record_every = 0; // drift, heat_map: steps between samples; 0: ≤ 4000 samples per run
   std::array<double, 3> steady_speed_range{1.0, 90.0, 8901}; // Eq. 10 grid: from, to, count
   dissipation::SteadyStateExponent steady_exponent = dissipation::SteadyStateExponent::eq10;
+  bool steady_broadened = false; // also Δ̄ averaged over the pass's local speeds, per sign of Φ0
   std::string output = "chain.h5";
   bool operator==(const ChainConfig &) const = default;
 };
