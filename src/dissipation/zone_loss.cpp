@@ -11,6 +11,8 @@
 #include <cubature.h>
 #include <fmt/format.h>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace ionbath::dissipation {
 using units::pi;
@@ -217,30 +219,78 @@ private:
   bool diagonal_ = false;
 };
 
+// The cubature's variables t ∈ [0, 1] (reflection-symmetric axis) or [−1, 1] map to
+// q = π sinh(a t)/sinh(a). At low speed the integrand lives in a ball around Γ far smaller than a
+// cell of any first subdivision (λ = 4, σ̇ = 2: |q| ≲ 0.01): uniform in q, every first sample of
+// the cubature sits on an underflowed integrand and it returns 0. The stretch a puts the ball's
+// radius q_b (gamma_ball_radius) at t = ¼, and is 0 (no map) when the ball fills the zone.
 struct CubatureData {
   const ForcedModeAbsorption *f;
   long evaluations = 0;
   // A swap symmetry of integration variables j < k (−1: none): the triangle 0 ≤ q_j ≤ q_k ≤ π
   // as the square q_j = x_j x_k / π, Jacobian x_k / π.
   int swap_j = -1, swap_k = -1;
+  double stretch = 0; // a
 };
 
-int zone_integrand(unsigned ndim, std::size_t npt, const double *x, void *data, unsigned,
+// q(t) and dq/dt of the map; inverse_sinh = 1/sinh(a).
+double stretched(double a, double inverse_sinh, double t, double &jacobian) {
+  if (a == 0)
+    return pi * t;
+  const double e = std::exp(a * t), inverse = 1 / e;
+  jacobian *= 0.5 * pi * a * (e + inverse) * inverse_sinh;
+  return 0.5 * pi * (e - inverse) * inverse_sinh;
+}
+
+int zone_integrand(unsigned ndim, std::size_t npt, const double *t, void *data, unsigned,
                    double *out) {
   auto &d = *static_cast<CubatureData *>(data);
   d.evaluations += static_cast<long>(npt);
+  const double inverse_sinh = d.stretch == 0 ? 0 : 1 / std::sinh(d.stretch);
   for (std::size_t i = 0; i < npt; ++i) {
-    const double *xi = x + i * ndim;
-    if (d.swap_j < 0) {
-      out[i] = (*d.f)(xi);
-      continue;
+    double q[3] = {0, 0, 0}, jacobian = d.stretch == 0 ? std::pow(pi, ndim) : 1;
+    for (unsigned j = 0; j < ndim; ++j)
+      q[j] = stretched(d.stretch, inverse_sinh, t[i * ndim + j], jacobian);
+    if (d.swap_j >= 0) {
+      jacobian *= q[d.swap_k] / pi;
+      q[d.swap_j] *= q[d.swap_k] / pi;
     }
-    double q[3] = {0, 0, 0};
-    std::copy(xi, xi + ndim, q);
-    q[d.swap_j] = xi[d.swap_j] * xi[d.swap_k] / pi;
-    out[i] = xi[d.swap_k] / pi * (*d.f)(q);
+    out[i] = jacobian * (*d.f)(q);
   }
   return 0;
+}
+
+// The radius of the region around Γ that holds the integrand: along each axis, the largest
+// q = π 2^{−m/2} (m = 0..60) where f exceeds 10⁻⁶ of its largest value on those points.
+double gamma_ball_radius(const ForcedModeAbsorption &f, int d, long &evaluations) {
+  double largest = 0, radius = 0;
+  std::vector<std::pair<double, double>> samples;
+  for (int j = 0; j < d; ++j)
+    for (int m = 0; m <= 60; ++m) {
+      double q[3] = {0, 0, 0};
+      q[j] = pi * std::pow(2.0, -0.5 * m);
+      samples.emplace_back(q[j], f(q));
+      largest = std::max(largest, samples.back().second);
+      ++evaluations;
+    }
+  for (const auto &[q, value] : samples)
+    if (value > 1e-6 * largest)
+      radius = std::max(radius, q);
+  return radius;
+}
+
+// a with π sinh(a/4)/sinh(a) = q_b (0 when q_b ≥ π/4), by bisection on a ∈ (0, 200].
+double stretch_for(double radius) {
+  if (!(radius < pi / 4))
+    return 0;
+  double lo = 1e-6, hi = 200;
+  for (int i = 0; i < 100; ++i) {
+    const double a = 0.5 * (lo + hi);
+    (pi * std::exp(-0.75 * a) * (1 - std::exp(-0.5 * a)) / (1 - std::exp(-2 * a)) > radius ? lo
+                                                                                           : hi) =
+        a;
+  }
+  return 0.5 * (lo + hi);
 }
 
 void check_speed(double speed) {
@@ -416,7 +466,7 @@ bool midpoint_ladder(const ForcedModeAbsorption &f, const ZoneSymmetry &s, doubl
 // Method: f is smooth and periodic unless the speed is so low that it concentrates at Γ, so the
 // symmetry-reduced midpoint ladder answers first; otherwise adaptive cubature over the part of
 // the zone centred on Γ the symmetries leave (reflection-symmetric axes over [0, π), one pair of
-// swappable axes over the triangle q_j ≤ q_k).
+// swappable axes over the triangle q_j ≤ q_k), in variables stretched toward Γ.
 ZoneLoss zone_loss(const crystal::Crystal &crystal, const PathTransform &interaction,
                    const std::vector<AtomOnPath> &atoms, const Vec3 &direction, double speed,
                    double rel_tol) {
@@ -436,7 +486,8 @@ ZoneLoss zone_loss(const crystal::Crystal &crystal, const PathTransform &interac
     return out;
 
   CubatureData data{&f};
-  std::vector<double> lo(static_cast<std::size_t>(d), -pi), hi(static_cast<std::size_t>(d), pi);
+  data.stretch = stretch_for(gamma_ball_radius(f, d, out.evaluations));
+  std::vector<double> lo(static_cast<std::size_t>(d), -1.0), hi(static_cast<std::size_t>(d), 1.0);
   double fold = 1; // the zone over the integrated part
   for (int j = 0; j < d; ++j)
     if (symmetry.flipped[std::size_t(j)]) {

@@ -5,11 +5,13 @@
 #include "ionbath/crystal/drag_matrix.hpp"
 #include "ionbath/dissipation/chain_loss.hpp"
 #include "ionbath/dissipation/low_speed_loss.hpp"
+#include "ionbath/dissipation/pass_geometry.hpp"
 #include "ionbath/dissipation/scaled_bessel.hpp"
 #include "ionbath/dissipation/zone_loss.hpp"
 
 #include <cmath>
 #include <gtest/gtest.h>
+#include <vector>
 
 using namespace ionbath;
 using namespace ionbath::dissipation;
@@ -214,4 +216,26 @@ TEST(LowSpeedLoss, ZoneIntegralApproachesTheConstantAtLowSpeed) { // §6.6 fact 
   const double at2 = cubic_zone_constant(0.5, 0.0, 2.0, 1e-5);
   EXPECT_NEAR(at2, 6.10e-3, 0.01e-3);
   EXPECT_NEAR(at2 / constant, 1, 0.03);
+}
+
+// Seed 001 Fig. 5 at its slowest speed: the loss of a wide Gaussian (λ = 4) lives in a ball of
+// |q| ≲ 0.01 around Γ, which no first sample of a uniform midpoint grid or cubature reaches (the
+// old code returned exactly 0 there). Eq. 13 → Eq. 23 at low speed (§6.6 fact 3).
+TEST(LowSpeedLoss, ZoneIntegralFindsALossConcentratedAtGamma) {
+  const auto cubic = crystal::seed001_cubic(15.0, 5.0);
+  const Mat3 drag = crystal::drag_matrix(cubic, 1e-10);
+  for (const auto geometry : {PassGeometry::square, PassGeometry::cube}) {
+    const double lambda = 4.0, speed = 2.0;
+    const auto layout = pass_layout(cubic, geometry, 0.0, lambda);
+    const GaussianPathTransform transform(kEnergy, lambda);
+    const auto atoms = atoms_on_path(cubic, layout.atoms, layout.path);
+    const double zone =
+        zone_loss(cubic, transform, atoms, layout.path.direction, speed, 1e-6).loss / speed;
+    std::vector<Vec3> sites;
+    for (const auto &a : layout.atoms)
+      sites.push_back(cubic.equilibrium_position(a.cell, a.basis));
+    const dynamics::Gaussian gaussian(kEnergy, lambda);
+    const double eq23 = low_speed_loss_per_speed(gaussian, sites, layout.path, drag);
+    EXPECT_NEAR(zone / eq23, 1.0, 0.01) << to_string(geometry);
+  }
 }
