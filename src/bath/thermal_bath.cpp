@@ -36,6 +36,31 @@ std::array<double, 4> stream_uniforms(const ThermalBathParams &params, StreamPur
           to_unit_interval(words[3])};
 }
 
+ModeDraw draw_mode(double omega, double kT, double hbar, Statistics statistics,
+                   const std::array<double, 4> &u) {
+  const double omega_T = kT / hbar;
+  const double tail = 1.0 - u[0]; // (0, 1]: inversion variable of the occupation/energy
+  ModeDraw draw;
+  double amplitude = 0.0;
+  if (statistics == Statistics::quantum) {
+    if (omega_T > 0.0) {
+      // P(n ≥ k) = (1-p)^k with 1-p = e^{-Ω/Ω_T} + ε ("failures before success", §2.1).
+      const double q = std::exp(-omega / omega_T) + kOccupationEpsilon;
+      if (!(q < 1.0))
+        throw InputError(fmt::format("kT = {} too high for a mode of Ω = {} (ħ = {}): Bose p ≤ 0",
+                                     kT, omega, hbar));
+      draw.occupation = static_cast<std::int64_t>(std::floor(std::log(tail) / std::log(q)));
+    }
+    amplitude = std::sqrt(static_cast<double>(draw.occupation) + 0.5) *
+                std::sqrt(2.0 * hbar / omega); // seed 002 Eq. (23)
+  } else {
+    const double energy = -kT * std::log(tail); // Exp(kT)
+    amplitude = std::sqrt(2.0 * energy) / omega;
+  }
+  draw.zeta = std::polar(amplitude, -2.0 * units::pi * u[1]); // e^{-2πi u_j}, §2.1
+  return draw;
+}
+
 ThermalBath::ThermalBath(const crystal::ModeSet &modes, const ThermalBathParams &params)
     : modes_(&modes), params_(params), omega_T_(params.kT_meV / modes.hbar()) {
   if (!(params.kT_meV >= 0.0) || !std::isfinite(params.kT_meV))
@@ -48,30 +73,17 @@ ThermalBath::ThermalBath(const crystal::ModeSet &modes, const ThermalBathParams 
   zeta_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto local = static_cast<std::int64_t>(i);
-    const double omega = modes.omega(local);
-    const auto u = stream_uniforms(params, StreamPurpose::mode_amplitude,
-                                   static_cast<std::uint64_t>(modes.first_mode() + local));
-    const double tail = 1.0 - u[0]; // (0, 1]: inversion variable of the occupation/energy
-    double amplitude = 0.0;
-    if (quantum) {
-      std::int64_t occ = 0;
-      if (omega_T_ > 0.0) {
-        // P(n ≥ k) = (1-p)^k with 1-p = e^{-Ω/Ω_T} + ε ("failures before success", §2.1).
-        const double q = std::exp(-omega / omega_T_) + kOccupationEpsilon;
-        if (!(q < 1.0))
-          throw InputError(fmt::format(
-              "thermal bath: kT = {} meV too high for mode {} (Ω = {} rad/ps): Bose p ≤ 0",
-              params.kT_meV, modes.first_mode() + local, omega));
-        occ = static_cast<std::int64_t>(std::floor(std::log(tail) / std::log(q)));
-      }
-      occupation_[i] = occ;
-      amplitude = std::sqrt(static_cast<double>(occ) + 0.5) *
-                  std::sqrt(2.0 * modes.hbar() / omega); // seed 002 Eq. (23)
-    } else {
-      const double energy = -params.kT_meV * std::log(tail); // Exp(kT)
-      amplitude = std::sqrt(2.0 * energy) / omega;
+    const auto mode = static_cast<std::uint64_t>(modes.first_mode() + local);
+    const auto u = stream_uniforms(params, StreamPurpose::mode_amplitude, mode);
+    ModeDraw draw;
+    try {
+      draw = draw_mode(modes.omega(local), params.kT_meV, modes.hbar(), params.statistics, u);
+    } catch (const InputError &e) {
+      throw InputError(fmt::format("thermal bath: mode {} (rad/ps, meV): {}", mode, e.what()));
     }
-    zeta_[i] = std::polar(amplitude, -2.0 * units::pi * u[1]); // e^{-2πi u_j}, §2.1
+    if (quantum)
+      occupation_[i] = draw.occupation;
+    zeta_[i] = draw.zeta;
   }
   set_coefficients();
 }

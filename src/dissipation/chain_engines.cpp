@@ -1,12 +1,17 @@
 #include "ionbath/dissipation/chain_engines.hpp"
 
+#include "ionbath/bath/thermal_bath.hpp"
 #include "ionbath/core/error.hpp"
 #include "ionbath/core/units.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <fftw3.h>
 #include <fmt/format.h>
+#include <memory>
+#include <new>
 #include <span>
+#include <stdexcept>
 #include <utility>
 
 namespace ionbath::dissipation {
@@ -40,6 +45,14 @@ void validate(const ChainRun &r) {
   require(r.record_every >= 1, "record_every must be at least 1", r.record_every);
   require(r.direct_padding >= 0, "direct_padding must be ≥ 0", r.direct_padding);
   require(std::isfinite(r.sigma0), "sigma0 must be finite", r.sigma0);
+  if (r.thermal) {
+    const double omega_T = r.thermal->omega_T;
+    require(omega_T >= 0 && std::isfinite(omega_T), "thermal omega_T must be finite and ≥ 0",
+            omega_T);
+    // πδω_j < π/d ≤ π/4: every mode inside the Verlet stability limit 2πδω < 2.
+    require(r.steps_per_period >= 4, "a thermal chain needs steps_per_period ≥ 4",
+            r.steps_per_period);
+  }
 }
 
 // Steps n of the run: τ_k = kδ for k = 0..n, τ_n ≤ duration (up to rounding of duration/δ).
@@ -209,7 +222,8 @@ struct PaddedChain {
 
 // The masses whose force can be nonzero: e^{−u²/2λ²} underflows to exactly 0 beyond |u| = 40λ,
 // so masses farther than 40λ + α/2 from σ feel none while |ρ_g| < α/2 (a chain that holds
-// together). Skipping them changes no bit and makes long chains (Figs. 2 and 4) cheap.
+// together; a thermal chain has rms |ρ_g| ≤ sqrt(omega_T + ½) ≪ α/2 = 20 at α = 40). Skipping them
+// changes no bit and makes long chains (Figs. 2 and 4) cheap.
 std::pair<int, int> masses_within_reach(const ChainModel &m, double sigma) {
   const double reach = 40 * m.lambda + 0.5 * m.alpha;
   const double first = std::ceil((sigma - reach) / m.alpha),
@@ -231,6 +245,21 @@ void free_chain_step(PaddedChain &chain, double coupling, double h2, int first, 
         2 * now[i] - older[i] - h2 * (diagonal * now[i] - coupling * (now[i - 1] + now[i + 1]));
 }
 
+// seed 003 Eqs. (3)–(4) at step c: the kick −(2πδ)² ∂Φ/∂ρ_g on the masses within reach of σ
+// (added to ρ_{c+1}); returns the particle's push −∂Φ/∂σ + β/α.
+double apply_coupling(PaddedChain &chain, const ChainModel &m, double sigma, double h2) {
+  const GaussianCoupling phi = coupling_of(m);
+  const auto [g_first, g_last] = masses_within_reach(m, sigma);
+  double push = m.bias / m.alpha;
+  for (int g = g_first; g <= g_last; ++g) {
+    const std::size_t i = chain.index(g);
+    const double f = phi.force_on_mass(g, chain.now[i], sigma);
+    chain.newer[i] -= h2 * f;
+    push += f;
+  }
+  return push;
+}
+
 // Σ ρ̇²/8π² + ½ρ·Dρ at step k, ρ̇ by central differences; ½ρ·Dρ = ½Σρ² + ½κΣ_bonds(Δρ)².
 double chain_energy(const PaddedChain &chain, double coupling, double dt) {
   double kinetic = 0, potential = 0;
@@ -248,9 +277,10 @@ double chain_energy(const PaddedChain &chain, double coupling, double dt) {
   return kinetic / (8 * pi * pi) + 0.5 * potential + 0.5 * coupling * bonds;
 }
 
-// E at k = 0 by the same central differences, through the Verlet step back to k = −1: the start
-// σ_1 = σ0 + δ speed0, ρ_1 = ρ_0 = 0 makes speed0 and 0 the half-step velocities, so
-// σ̇_0 = speed0 − δσ̈_0/2 and ρ̇_g,0 = −δρ̈_g,0/2 = 2π²δ ∂_{ρ_g}Φ (seed 003 Eqs. 3–4 at ρ = 0).
+// E at k = 0 of a chain at rest by the same central differences, through the Verlet step back
+// to k = −1: the start σ_1 = σ0 + δ speed0, ρ_1 = ρ_0 = 0 makes speed0 and 0 the half-step
+// velocities, so σ̇_0 = speed0 − δσ̈_0/2 and ρ̇_g,0 = −δρ̈_g,0/2 = 2π²δ ∂_{ρ_g}Φ (seed 003
+// Eqs. 3–4 at ρ = 0).
 double initial_energy(const ChainModel &m, const ChainRun &r, double coupling_energy) {
   const GaussianCoupling phi = coupling_of(m);
   const double half_step = 2 * pi * pi * chain_time_step(m, r.steps_per_period); // 2π²δ
@@ -264,6 +294,116 @@ double initial_energy(const ChainModel &m, const ChainRun &r, double coupling_en
   return (chain_kinetic + m.mu * speed * speed) / (8 * pi * pi) + coupling_energy;
 }
 
+// ---- thermal chain (physics.md §7.3 "Thermal chains", §2.1; ChainThermalState) ----
+
+// Σ_j c_j ψ_j(i), i = 1..M, in place for each row c of `rows` (mode j at index j − 1), by
+// FFTW's DST-I: RODFT00 gives Y_{i−1} = 2 Σ_j c_j sin(πji/(M+1)), so Σ_j c_j ψ_j(i) =
+// Y_{i−1}/sqrt(2(M+1)). O(M log M) where the sum is O(M²).
+void synthesize_from_modes(std::span<std::vector<double> *const> rows) {
+  const int masses = int(rows.front()->size()), count = int(rows.size());
+  const std::unique_ptr<double, decltype(&fftw_free)> buffer(
+      fftw_alloc_real(std::size_t(masses) * std::size_t(count)), &fftw_free);
+  if (!buffer)
+    throw std::bad_alloc();
+  const fftw_r2r_kind kind = FFTW_RODFT00;
+  fftw_plan plan = fftw_plan_many_r2r(1, &masses, count, buffer.get(), nullptr, 1, masses,
+                                      buffer.get(), nullptr, 1, masses, &kind, FFTW_ESTIMATE);
+  if (!plan)
+    throw std::runtime_error("chain engine: FFTW planning of the DST-I failed");
+  for (int c = 0; c < count; ++c)
+    std::ranges::copy(*rows[std::size_t(c)], buffer.get() + std::size_t(c) * std::size_t(masses));
+  fftw_execute(plan);
+  fftw_destroy_plan(plan);
+  const double norm = 1 / std::sqrt(2.0 * (masses + 1));
+  for (int c = 0; c < count; ++c)
+    for (int i = 0; i < masses; ++i)
+      (*rows[std::size_t(c)])[std::size_t(i)] =
+          norm * buffer.get()[std::size_t(c) * std::size_t(masses) + std::size_t(i)];
+}
+
+// The thermal state's mode coordinates at steps 0 and 1 on the scheme's own orbit of mode j,
+// x_j,k = Re(ζ_j e^{−ikθ_j}), sin(θ_j/2) = πδω_j: Störmer–Verlet x_{k+1} = (2 − (2πδω_j)²) x_k −
+// x_{k−1} has the exact solutions e^{∓ikθ_j}, so every mode keeps |ζ_j| forever.
+void thermal_mode_coordinates(const ChainThermalState &s, double omega_fast, double dt,
+                              std::vector<double> &x0, std::vector<double> &x1) {
+  bath::ThermalBathParams streams; // key (seed, temperature_index), counter (trajectory, 2, j)
+  streams.seed = s.seed;
+  streams.temperature_index = s.temperature_index;
+  streams.trajectory_id = s.trajectory_id;
+  const int masses = int(x0.size());
+  for (int j = 1; j <= masses; ++j) {
+    const double sine = std::sin(pi * j / (2.0 * (masses + 1)));
+    const double omega = std::sqrt(1 + (omega_fast * omega_fast - 1) * sine * sine); // ω_j
+    const auto u = bath::stream_uniforms(streams, bath::StreamPurpose::chain_mode,
+                                         static_cast<std::uint64_t>(j));
+    bath::ModeDraw draw;
+    try {
+      draw = bath::draw_mode(omega, s.omega_T, 1.0, s.statistics, u); // ħ = 1: ħΩ_slow units
+    } catch (const InputError &e) {
+      throw InputError(fmt::format("chain engine: thermal chain mode {}: {}", j, e.what()));
+    }
+    const double turn = 2 * std::asin(pi * dt * omega); // θ_j
+    x0[std::size_t(j - 1)] = draw.zeta.real();
+    x1[std::size_t(j - 1)] = draw.zeta.real() * std::cos(turn) + draw.zeta.imag() * std::sin(turn);
+  }
+}
+
+// ρ_0 (chain.older) and ρ_1 (chain.now) of the thermal start, ρ_k = Σ_j ψ_j x_j,k.
+void start_thermal_chain(PaddedChain &chain, const ChainThermalState &s, double omega_fast,
+                         double dt) {
+  std::vector<double> rho0(std::size_t(chain.masses)), rho1(rho0.size());
+  thermal_mode_coordinates(s, omega_fast, dt, rho0, rho1);
+  std::vector<double> *rows[] = {&rho0, &rho1};
+  synthesize_from_modes(rows);
+  std::ranges::copy(rho0, chain.older.begin() + 1);
+  std::ranges::copy(rho1, chain.now.begin() + 1);
+}
+
+// E at k = 0 of a thermal start by the same central differences as every other step, through
+// the Verlet step back to k = −1: for the chain that step is the forward step with ρ_0 and ρ_1
+// exchanged (time reversal); for σ it gives initial_energy's σ̇_0 = speed0 − 2π²δ push/μ.
+// At rest this is initial_energy up to rounding.
+double thermal_initial_energy(PaddedChain &chain, const ChainModel &m, const ChainRun &r,
+                              double spring, double h2, double coupling_energy) {
+  const double dt = chain_time_step(m, r.steps_per_period);
+  std::swap(chain.older, chain.now); // now = ρ_0, older = ρ_1
+  free_chain_step(chain, spring, h2, 1, chain.masses);
+  const double push = apply_coupling(chain, m, r.sigma0, h2); // newer = ρ_{−1}
+  const double half_step = 2 * pi * pi * dt;                  // 2π²δ
+  const double speed = r.speed0 - half_step / m.mu * push;
+  const double e =
+      chain_energy(chain, spring, dt) + m.mu * speed * speed / (8 * pi * pi) + coupling_energy;
+  std::swap(chain.older, chain.now);
+  return e;
+}
+
+// The athermal chain's wave front: masses farther than 1.1 v_max t + 64 from every mass forced
+// so far are at rest to the precursor bound of direct_chain_padding (the same margin), so they
+// are not advanced; the front only grows, so a skipped mass is exactly 0 when it joins.
+class WaveFront {
+public:
+  WaveFront(const ChainModel &m, double dt)
+      : model_(m), dt_(dt), v_max_(pi * (m.band.omega_fast - 1)), first_(m.n_chain + 1) {}
+  // Free step c → c + 1 of the masses inside the front, σ = σ_c.
+  void advance(PaddedChain &chain, double spring, double h2, std::int64_t c, double sigma) {
+    const auto [g_first, g_last] = masses_within_reach(model_, sigma);
+    if (g_first <= g_last) {
+      first_ = std::min(first_, g_first);
+      last_ = std::max(last_, g_last);
+    }
+    if (first_ > last_)
+      return; // nothing forced yet: the whole chain is at rest
+    const int front = int(std::ceil(1.1 * v_max_ * double(c) * dt_)) + 64;
+    free_chain_step(chain, spring, h2, std::max(1, int(chain.index(first_)) - front),
+                    std::min(chain.masses, int(chain.index(last_)) + front));
+  }
+
+private:
+  const ChainModel &model_;
+  double dt_, v_max_;
+  int first_, last_ = 0; // the masses forced so far
+};
+
 ChainTrajectory run_direct_engine(const ChainModel &m, const ChainRun &r) {
   const double dt = chain_time_step(m, r.steps_per_period);
   const std::int64_t n_steps = step_count(r.duration, dt);
@@ -271,53 +411,42 @@ ChainTrajectory run_direct_engine(const ChainModel &m, const ChainRun &r) {
   const GaussianCoupling phi = coupling_of(m);
   const double h2 = std::pow(2 * pi * dt, 2);                               // (2πδ)²
   const double spring = 0.25 * (m.band.omega_fast * m.band.omega_fast - 1); // ¼(ω_fast² − 1)
-  const double bias_force = m.bias / m.alpha;
 
-  PaddedChain chain(m.n_chain, padding); // at rest: ρ_0 = ρ_1 = 0
+  PaddedChain chain(m.n_chain, padding); // ρ_0 in older, ρ_1 in now: at rest, or thermal
+  if (r.thermal)
+    start_thermal_chain(chain, *r.thermal, m.band.omega_fast, dt);
   double sigma_older = r.sigma0, sigma_now = r.sigma0 + dt * r.speed0;
   const auto displacement = [&](int g) { return chain.now[chain.index(g)]; };
-  const auto coupling_energy = [&](double sigma) {
-    double e = -bias_force * sigma;
+  const auto coupling_energy = [&](const std::vector<double> &rho, double sigma) {
+    double e = -(m.bias / m.alpha) * sigma;
     for (int g = 1; g <= m.n_chain; ++g)
-      e += phi.potential(g, chain.now[chain.index(g)], sigma);
+      e += phi.potential(g, rho[chain.index(g)], sigma);
     return e;
   };
 
   TrajectoryRecorder out(m, r, n_steps, dt);
-  out.record(0, r.sigma0, 0.0, [](int) { return 0.0; });
-  if (r.record_energy)
-    out.record_energy(initial_energy(m, r, coupling_energy(r.sigma0)));
+  out.record(0, r.sigma0, 0.0, [&](int g) { return chain.older[chain.index(g)]; });
+  if (r.record_energy) {
+    const double coupling0 = coupling_energy(chain.older, r.sigma0);
+    out.record_energy(r.thermal ? thermal_initial_energy(chain, m, r, spring, h2, coupling0)
+                                : initial_energy(m, r, coupling0));
+  }
   // Step c → c + 1 for c = 1..n; step n + 1 only gives the central-difference velocity at n.
-  // The wave front: masses farther than 1.1 v_max t + 64 from every mass forced so far are at
-  // rest to the precursor bound of direct_chain_padding (the same margin), so they are not
-  // advanced; the front only grows, so a skipped mass is exactly 0 when it joins.
-  const double v_max = pi * (m.band.omega_fast - 1);
-  int forced_first = m.n_chain + 1, forced_last = 0;
+  // A thermal chain moves everywhere, so all of it is advanced; at rest only the wave front.
+  WaveFront front(m, dt);
   for (std::int64_t c = 1; c <= n_steps; ++c) {
-    const auto [g_first, g_last] = masses_within_reach(m, sigma_now);
-    if (g_first <= g_last) {
-      forced_first = std::min(forced_first, g_first);
-      forced_last = std::max(forced_last, g_last);
-    }
-    if (forced_first <= forced_last) {
-      const int front = int(std::ceil(1.1 * v_max * double(c) * dt)) + 64;
-      free_chain_step(chain, spring, h2, std::max(1, int(chain.index(forced_first)) - front),
-                      std::min(chain.masses, int(chain.index(forced_last)) + front));
-    }
-    double push = bias_force; // −∂Φ/∂σ + β/α, seed 003 Eq. (4)
-    for (int g = g_first; g <= g_last; ++g) {
-      const std::size_t i = chain.index(g);
-      const double f = phi.force_on_mass(g, chain.now[i], sigma_now);
-      chain.newer[i] -= h2 * f; // seed 003 Eq. (3)
-      push += f;
-    }
+    if (r.thermal)
+      free_chain_step(chain, spring, h2, 1, chain.masses);
+    else
+      front.advance(chain, spring, h2, c, sigma_now);
+    const double push = apply_coupling(chain, m, sigma_now, h2); // seed 003 Eqs. (3)–(4)
     const double sigma_newer = 2 * sigma_now - sigma_older + h2 / m.mu * push;
     if (out.kept(c)) {
       out.record(c, sigma_now, sigma_older, displacement);
       if (r.record_energy) {
         const double v = (sigma_newer - sigma_older) / (2 * dt);
         out.record_energy(chain_energy(chain, spring, dt) + m.mu * v * v / (8 * pi * pi) +
-                          coupling_energy(sigma_now));
+                          coupling_energy(chain.now, sigma_now));
       }
     }
     chain.rotate();
@@ -378,6 +507,9 @@ ChainTrajectory run_chain(const ChainModel &model, const ChainRun &run, ChainEng
   validate(run);
   if (engine == ChainEngine::direct)
     return run_direct_engine(model, run);
+  if (run.thermal)
+    throw InputError("chain engine: thermal chains need engine = \"direct\" (the memory engine "
+                     "integrates the response of a chain at rest)");
   return gamma ? run_memory_engine(model, run, *gamma)
                : run_memory_engine(model, run, memory_engine_table(model, run));
 }

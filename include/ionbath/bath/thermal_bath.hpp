@@ -42,11 +42,29 @@ struct ThermalBathParams {
 };
 
 // Purposes (third counter word's slot) of the counter-based streams of one trajectory.
-enum class StreamPurpose : std::uint64_t { mode_amplitude = 1 };
+enum class StreamPurpose : std::uint64_t {
+  mode_amplitude = 1, // the framework modes of ThermalBath, index = global mode index
+  chain_mode = 2      // seed 003's thermal chain (chain_engines.hpp), index = chain mode j
+};
 
 // The four uniforms in [0, 1) of draw `index` for `purpose` (53-bit resolution).
 std::array<double, 4> stream_uniforms(const ThermalBathParams &params, StreamPurpose purpose,
                                       std::uint64_t index);
+
+// One mode's random amplitude (physics.md §2.1) from the uniforms u of its stream_uniforms draw,
+// Ω_T = kT/ħ (any consistent units: meV, rad/ps, meV ps for the framework; ħΩ_slow, Ω_slow, 1
+// for seed 003's chain):
+//   quantum   n = ⌊ln(1 − u_0)/ln q⌋ ~ Geometric(1 − q), q = e^{−Ω/Ω_T} + 1e-12 (n = 0 at kT = 0),
+//             A = sqrt(n + ½) sqrt(2ħ/Ω)                              (seed 002 Eq. 23);
+//   classical E = −kT ln(1 − u_0) ~ Exp(kT), A = sqrt(2E)/Ω (occupation 0);
+//   ζ = A e^{−2πi u_1}.
+// Throws InputError when the Bose p = 1 − q ≤ 0 (kT ≳ 1e12 ħΩ).
+struct ModeDraw {
+  std::int64_t occupation = 0; // n_j (quantum statistics)
+  std::complex<double> zeta;   // ζ_j = A_j e^{−2πi u_j}
+};
+ModeDraw draw_mode(double omega, double kT, double hbar, Statistics statistics,
+                   const std::array<double, 4> &uniforms);
 
 class ThermalBath {
 public:

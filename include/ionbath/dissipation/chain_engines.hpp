@@ -16,10 +16,13 @@
 //    interacting masses. Cost O((n_chain + 2P) n), memory O(n_chain + 2P): the engine for long
 //    runs and long chains (Figs. 2 and 4).
 // Both start from the same state: chain at rest, σ_0 = sigma0, σ_1 = sigma0 + δ speed0.
+// The direct engine can also start from a thermal chain (ChainRun::thermal, below).
+#include "ionbath/core/statistics.hpp"
 #include "ionbath/dissipation/memory_chain.hpp"
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace ionbath::dissipation {
@@ -36,6 +39,24 @@ struct ChainModel {
 
 enum class ChainEngine { memory, direct };
 
+// A thermal initial state of the direct engine's padded chain (physics.md §7.3 "Thermal chains",
+// §2.1), built on that chain's own normal modes: M = n_chain + 2P masses, fixed ends,
+//   ψ_j(i) = sqrt(2/(M+1)) sin(πji/(M+1)),  ω_j² = 1 + (ω_fast² − 1) sin²(πj/2(M+1)),  j = 1..M,
+// the exact eigenpairs of D (i = g + P the padded index). Mode j draws ζ_j by bath::draw_mode
+// (ħ = 1, kT = omega_T, Ω = ω_j) from bath::stream_uniforms with key (seed, temperature_index)
+// and counter (trajectory_id, StreamPurpose::chain_mode, j): x_j = Re(ζ_j e^{−2πiω_jτ}),
+// ⟨x_j²⟩ = (n_j + ½)/ω_j (quantum), omega_T/ω_j² (classical). The start is on the Verlet scheme's
+// own orbit of every mode, ρ_k = Σ_j ψ_j Re(ζ_j e^{−ikθ_j}), sin(θ_j/2) = πδω_j (k = 0, 1): each
+// mode then keeps |ζ_j| and turns by θ_j per step, so the free chain's distribution is exactly
+// stationary (positions with the physical ⟨x_j²⟩; central-difference velocities have
+// ⟨v_j²⟩ = 4π²ω_j²⟨x_j²⟩(1 − π²δ²ω_j²), an O(δ²) deficit). The state depends on these numbers
+// and on M, ω_fast and δ only. Needs steps_per_period ≥ 4 (Verlet stability, πδω_j < 1).
+struct ChainThermalState {
+  double omega_T = 0; // k_B T / ħΩ_slow, ≥ 0 (0 quantum: zero-point motion only)
+  Statistics statistics = Statistics::quantum;
+  std::uint64_t seed = 1, temperature_index = 0, trajectory_id = 0;
+};
+
 struct ChainRun {
   double sigma0 = 220.0;     // initial position (l_slow)
   double speed0 = 20.0;      // initial σ̇ (l_slow per period)
@@ -47,6 +68,9 @@ struct ChainRun {
   bool record_chain = false;  // keep ρ_g − 0 (displacements) of the interacting masses
   bool record_energy = false; // direct engine: keep the total energy E at the kept steps
   int direct_padding = 0;     // direct engine: masses per side; 0 = direct_chain_padding()
+  // Direct engine only: start the padded chain in this thermal state (every mass then moves, so
+  // every step advances the whole chain). Empty: the chain starts at rest.
+  std::optional<ChainThermalState> thermal;
 };
 
 struct ChainTrajectory {
@@ -60,7 +84,8 @@ struct ChainTrajectory {
   int padding = 0;           // direct engine: masses added on each side
   // record_energy, direct engine: E = Σ ρ̇²/8π² + ½ρ·Dρ + Φ + μσ̇²/8π² − βσ/α over the whole
   // padded chain, velocities by central differences (one extra step gives the last one, the
-  // Verlet step back to k = −1 the first: speed0 is the half-step speed (σ_1 − σ_0)/δ).
+  // Verlet step back to k = −1 the first: speed0 is the half-step speed (σ_1 − σ_0)/δ, and a
+  // thermal chain's (ρ_1 − ρ_0)/δ likewise).
   std::vector<double> energy;
 };
 
@@ -79,7 +104,9 @@ MemoryKernelTable memory_engine_table(const ChainModel &model, const ChainRun &r
 // gamma (memory engine only; null: tabulated for this run) must come from memory_engine_table
 // for the same ω_fast and δ with l_max ≥ n_chain − 1 and at least K columns. Throws InputError
 // for non-positive speed0, duration, steps_per_period, n_chain, λ, μ, α or memory_cutoff,
-// ω_fast ≤ 1, record_every < 1, a negative padding, a run shorter than δ or an unfit table.
+// ω_fast ≤ 1, record_every < 1, a negative padding, a run shorter than δ or an unfit table; with
+// a thermal state also for the memory engine, a negative or non-finite omega_T,
+// steps_per_period < 4 and (quantum) a Bose p ≤ 0 (omega_T ≳ 1e12 ω_j).
 ChainTrajectory run_chain(const ChainModel &model, const ChainRun &run, ChainEngine engine,
                           const MemoryKernelTable *gamma = nullptr);
 
