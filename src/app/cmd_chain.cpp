@@ -51,16 +51,24 @@ std::vector<double> signs_of(const io::ChainConfig &ch) {
   return ch.both_signs ? std::vector<double>{ch.Phi0, -ch.Phi0} : std::vector<double>{ch.Phi0};
 }
 
-// The plan: axis mode (ChainMode), sign (index into signs_of), speed (index into speeds).
+// The plan: axis mode (ChainMode), sign (index into signs_of), speed (index into speeds),
+// temperature (index into omega_T) and replica (mobility only; 0 otherwise).
 parallel::RunPlan chain_plan(const io::ChainConfig &ch) {
-  parallel::RunPlan plan({"mode", "sign", "speed"});
+  parallel::RunPlan plan({"mode", "sign", "speed", "temperature", "replica"});
   if (uses(ch, ChainMode::steady_state))
-    plan.add({std::int64_t(ChainMode::steady_state), 0, 0});
+    plan.add({std::int64_t(ChainMode::steady_state), 0, 0, 0, 0});
   for (const ChainMode m : {ChainMode::single_pass, ChainMode::drift, ChainMode::heat_map})
     if (uses(ch, m))
       for (std::size_t s = 0; s < signs_of(ch).size(); ++s)
         for (std::size_t v = 0; v < ch.speeds.size(); ++v)
-          plan.add({std::int64_t(m), std::int64_t(s), std::int64_t(v)});
+          plan.add({std::int64_t(m), std::int64_t(s), std::int64_t(v), 0, 0});
+  if (uses(ch, ChainMode::mobility))
+    for (std::size_t s = 0; s < signs_of(ch).size(); ++s)
+      for (std::size_t v = 0; v < ch.speeds.size(); ++v)
+        for (std::size_t t = 0; t < ch.omega_T.size(); ++t)
+          for (int r = 0; r < ch.replicas; ++r)
+            plan.add({std::int64_t(ChainMode::mobility), std::int64_t(s), std::int64_t(v),
+                      std::int64_t(t), r});
   return plan;
 }
 
@@ -294,8 +302,41 @@ std::vector<double> heat_map_run(const io::ChainConfig &ch, double Phi0, double 
   return out;
 }
 
-std::vector<double> compute(const io::ChainConfig &ch, const parallel::PlannedRun &run,
+// A drift run on a thermal chain (beyond the paper): the chain starts in its thermal state at
+// ω_T (run.bath statistics, phases keyed by run.seed, the temperature index and a trajectory id
+// per (sign, speed, replica)); the drift speed is the mean over the second half of the run,
+// (σ(τ) − σ(τ/2))/(τ/2). Values: [drift speed, 1 if σ left the interacting masses [α, n_chain α]].
+std::vector<double> mobility_run(const io::Config &config, const parallel::PlannedRun &planned) {
+  const auto &ch = config.chain;
+  const auto s = std::size_t(planned.coordinates[1]), v = std::size_t(planned.coordinates[2]),
+             t = std::size_t(planned.coordinates[3]);
+  const double Phi0 = signs_of(ch)[s], speed0 = ch.speeds[v];
+  auto model = model_of(ch, Phi0);
+  auto run = long_run(ch, speed0);
+  model.n_chain = ch.n_chain > 0 ? ch.n_chain : derived_n_chain(ch, speed0, run.sigma0);
+  dissipation::ChainThermalState thermal;
+  thermal.omega_T = ch.omega_T[t];
+  thermal.statistics = *io::thermal_statistics(config.run.bath);
+  thermal.seed = std::uint64_t(config.run.seed);
+  thermal.temperature_index = t;
+  thermal.trajectory_id = (s * ch.speeds.size() + v) * std::uint64_t(ch.replicas) +
+                          std::uint64_t(planned.coordinates[4]);
+  run.thermal = thermal;
+  run.record_every = std::max(1, int(ch.tau * ch.omega_fast * ch.steps_per_period / 1000));
+  const auto traj = dissipation::run_chain(model, run, ChainEngine::direct);
+  std::size_t half = 0;
+  for (std::size_t k = 0; k < traj.tau.size(); ++k)
+    if (std::abs(traj.tau[k] - 0.5 * ch.tau) < std::abs(traj.tau[half] - 0.5 * ch.tau))
+      half = k;
+  const auto [lowest, highest] = std::ranges::minmax(traj.sigma);
+  const bool left = lowest < ch.alpha || highest > ch.alpha * model.n_chain;
+  const double drift = (traj.sigma.back() - traj.sigma[half]) / (traj.tau.back() - traj.tau[half]);
+  return {drift, left ? 1.0 : 0.0};
+}
+
+std::vector<double> compute(const io::Config &config, const parallel::PlannedRun &run,
                             PassTable &cache) {
+  const auto &ch = config.chain;
   const auto mode = ChainMode(run.coordinates[0]);
   const double Phi0 = signs_of(ch)[std::size_t(run.coordinates[1])];
   const double speed = ch.speeds[std::size_t(run.coordinates[2])];
@@ -306,6 +347,8 @@ std::vector<double> compute(const io::ChainConfig &ch, const parallel::PlannedRu
     return single_pass_run(ch, Phi0, speed, cache);
   case ChainMode::drift:
     return drift_run(ch, Phi0, speed);
+  case ChainMode::mobility:
+    return mobility_run(config, run);
   case ChainMode::heat_map:
     break;
   }
@@ -335,15 +378,21 @@ struct CsvRow {
   std::string mode;
   double Phi0 = nan, lambda = nan, speed = nan, eq7 = nan, numeric = nan, eq10 = nan, drift = nan;
   double broadened = nan;
+  double omega_T = nan, drift_mean = nan, drift_error = nan, mobility = nan, mobility_error = nan;
 };
 
 std::string chain_csv(const std::vector<CsvRow> &rows) {
   std::string csv = "mode,Phi0,lambda,speed,loss_eq7,loss_numeric,loss_eq10,drift_speed_final,"
-                    "loss_eq10_broadened\n";
-  for (const auto &r : rows)
-    csv += fmt::format("{},{},{},{},{},{},{},{},{}\n", r.mode, csv_cell(r.Phi0), csv_cell(r.lambda),
-                       csv_cell(r.speed), csv_cell(r.eq7), csv_cell(r.numeric), csv_cell(r.eq10),
-                       csv_cell(r.drift), csv_cell(r.broadened));
+                    "loss_eq10_broadened,omega_T,drift_speed_mean,sigma_drift_speed,mobility,"
+                    "sigma_mobility\n";
+  for (const auto &r : rows) {
+    csv += r.mode;
+    for (const double x :
+         {r.Phi0, r.lambda, r.speed, r.eq7, r.numeric, r.eq10, r.drift, r.broadened, r.omega_T,
+          r.drift_mean, r.drift_error, r.mobility, r.mobility_error})
+      csv += "," + csv_cell(x);
+    csv += "\n";
+  }
   return csv;
 }
 
@@ -413,6 +462,61 @@ void write_single_passes(ChainResults &r, const std::vector<std::vector<double>>
   r.out.write("/chain/single_pass/loss_eq7", eq7, kEnergy);
 }
 
+// Per (sign, speed, temperature): the mean drift speed over the replicas with its standard error
+// (NaN for one replica) and the mobility ⟨σ̇⟩/β.
+void write_mobility(ChainResults &r, const std::vector<std::vector<double>> &runs,
+                    const parallel::RunPlan &plan) {
+  const auto &ch = r.ch;
+  std::vector<double> Phi0, speed0, omega_T, mean, error, all, left;
+  for (const auto &run : plan.runs()) {
+    if (ChainMode(run.coordinates[0]) != ChainMode::mobility || run.coordinates[4] != 0)
+      continue;
+    const auto *first = &run;
+    double sum = 0, sum2 = 0, n_left = 0;
+    for (int k = 0; k < ch.replicas; ++k) { // the replicas follow each other in the plan
+      const auto &v = runs[std::size_t(first->index + k)];
+      sum += v[0];
+      all.push_back(v[0]);
+      n_left += v[1];
+    }
+    const double n = ch.replicas, average = sum / n;
+    for (int k = 0; k < ch.replicas; ++k)
+      sum2 += std::pow(runs[std::size_t(first->index + k)][0] - average, 2);
+    Phi0.push_back(signs_of(ch)[std::size_t(run.coordinates[1])]);
+    speed0.push_back(ch.speeds[std::size_t(run.coordinates[2])]);
+    omega_T.push_back(ch.omega_T[std::size_t(run.coordinates[3])]);
+    mean.push_back(average);
+    error.push_back(ch.replicas > 1 ? std::sqrt(sum2 / (n - 1) / n) : nan);
+    left.push_back(n_left);
+    CsvRow row{"mobility", Phi0.back(), ch.lambda, speed0.back()};
+    row.omega_T = omega_T.back();
+    row.drift_mean = mean.back();
+    row.drift_error = error.back();
+    row.mobility = mean.back() / ch.bias;
+    row.mobility_error = error.back() / std::abs(ch.bias);
+    r.rows.push_back(row);
+  }
+  if (Phi0.empty())
+    return;
+  std::vector<double> mobility(mean.size()), mobility_error(mean.size());
+  for (std::size_t i = 0; i < mean.size(); ++i) {
+    mobility[i] = mean[i] / ch.bias;
+    mobility_error[i] = error[i] / std::abs(ch.bias);
+  }
+  constexpr const char *kMobility = "l_slow period-1 (hbar Omega_slow)-1";
+  r.out.write("/chain/mobility/Phi0", Phi0, kEnergy);
+  r.out.write("/chain/mobility/speed0", speed0, kSpeed);
+  r.out.write("/chain/mobility/omega_T", omega_T, kEnergy);
+  r.out.write("/chain/mobility/drift_speed_mean", mean, kSpeed);
+  r.out.write("/chain/mobility/drift_speed_error", error, kSpeed);
+  r.out.write("/chain/mobility/drift_speed_replicas", all, kSpeed);
+  r.out.write("/chain/mobility/mobility", mobility, kMobility);
+  r.out.write("/chain/mobility/mobility_error", mobility_error, kMobility);
+  r.out.write("/chain/mobility/replicas_left_chain", left, "1");
+  r.out.write_attribute("/chain/mobility", "replicas", std::int64_t(ch.replicas));
+  r.out.write_attribute("/chain/mobility", "bias", ch.bias);
+}
+
 void write_long_runs(ChainResults &r, const std::vector<std::vector<double>> &runs,
                      const parallel::RunPlan &plan) {
   std::vector<double> Phi0, speed, late;
@@ -472,6 +576,7 @@ void write_chain(const io::Config &c, const std::string &hash, const parallel::R
     if (uses(ch, ChainMode::steady_state))
       write_steady_state(r, runs[0]);
     write_long_runs(r, runs, plan);
+    write_mobility(r, runs, plan);
     out.commit();
     rows = std::move(r.rows);
   }
@@ -514,7 +619,7 @@ int run_chain(const io::Config &config, const Communicator &world) {
   PassTable cache;
   const bool interrupted = parallel::execute(plan, layout, [&](const parallel::PlannedRun &run) {
     return parts.run_once(run.index, [&]() -> std::optional<std::vector<double>> {
-      auto values = compute(ch, run, cache);
+      auto values = compute(config, run, cache);
       Log::task("run {}/{} ({}) done", run.index + 1, plan.size(),
                 io::to_string(ChainMode(run.coordinates[0])));
       return values;

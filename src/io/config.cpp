@@ -100,6 +100,8 @@ std::string_view to_string(ChainMode mode) {
     return "steady_state";
   case ChainMode::drift:
     return "drift";
+  case ChainMode::mobility:
+    return "mobility";
   case ChainMode::heat_map:
     break;
   }
@@ -646,14 +648,16 @@ Key chain_real_key(std::string_view name, Field field, RealRange range, std::str
 }
 
 Key chain_modes_key() {
-  const std::vector all{ChainMode::single_pass, ChainMode::steady_state, ChainMode::drift,
-                        ChainMode::heat_map};
+  const std::vector paper{ChainMode::single_pass, ChainMode::steady_state, ChainMode::drift,
+                          ChainMode::heat_map};
+  auto all = paper;
+  all.push_back(ChainMode::mobility);
   return choice_list_key(
       "modes", IONBATH_FIELD(chain.modes), all,
-      "array of \"single_pass\", \"steady_state\", \"drift\", \"heat_map\"", "mode",
+      "array of \"single_pass\", \"steady_state\", \"drift\", \"heat_map\", \"mobility\"", "mode",
       "parts of the run: Fig. 3 passes with Eq. 7, Eq. 10 on a grid, drift under bias, the "
-      "chain's displacement map",
-      chain, [all](const Config &) { return all; }, "");
+      "chain's displacement map, drift on a thermal chain (mobility)",
+      chain, [paper](const Config &) { return paper; }, "");
 }
 
 // steady_speed_range = [from, to, count]: the Eq. 10 grid (count up to 10⁷).
@@ -689,6 +693,16 @@ void resolve_chain(const Reader &r, Config &c) {
   if (drifts && ch.bias == 0)
     r.fail(r.get("bias"), r.key("bias"), "0",
            "drift runs need a bias β ≠ 0 (or leave \"drift\" out of chain.modes)");
+  const bool mobility = std::ranges::find(ch.modes, ChainMode::mobility) != ch.modes.end();
+  if (mobility && ch.bias == 0)
+    r.fail(r.get("bias"), r.key("bias"), "0",
+           "mobility = ⟨σ̇⟩/β needs a bias β ≠ 0 (or leave \"mobility\" out of chain.modes)");
+  if (mobility && ch.engine != dissipation::ChainEngine::direct)
+    r.fail(r.get("engine"), r.key("engine"), "\"memory\"",
+           "thermal chains (mode \"mobility\") need engine = \"direct\"");
+  if (mobility && c.run.bath == BathStatistics::none)
+    r.fail(r.get("bath"), "run.bath", "\"none\"",
+           "mobility runs need a thermal chain: run.bath = \"quantum\" or \"classical\"");
 }
 
 // Derived defaults and checks between the [loss] keys and the framework.
@@ -1096,6 +1110,13 @@ const std::vector<Section> &schema() {
                                    "also Δ̄ averaged over the speeds of a pass, per sign (§7.5)",
                                    chain),
                        IONBATH_FIELD(chain.steady_broadened)),
+        real_list_key("omega_T", IONBATH_FIELD(chain.omega_T), non_negative(""),
+                      "mobility: chain temperatures k_BT/ħΩ_slow (statistics: run.bath, "
+                      "random phases: run.seed)",
+                      chain),
+        unless_changed(integer_key("replicas", IONBATH_FIELD(chain.replicas), {1, 1000000},
+                                   "mobility: independent thermal chains per temperature", chain),
+                       IONBATH_FIELD(chain.replicas)),
         unless_changed(path_key("output", IONBATH_FIELD(chain.output), "chain results file", chain),
                        IONBATH_FIELD(chain.output))},
        resolve_chain},

@@ -21,6 +21,9 @@ tau = 20.0
 n_chain = 150
 steady_speed_range = [5.0, 50.0, 901]
 steady_broadened = true
+modes = ["single_pass", "steady_state", "drift", "heat_map", "mobility"]
+omega_T = [1.0]
+replicas = 2
 output = "res.h5"
 TOML
 mkdir one two cut
@@ -28,14 +31,14 @@ mkdir one two cut
 (cd two && mpirun -n 2 "$IONBATH_EXE" chain ../chain.toml > out.txt 2> log.txt)
 for d in one two; do
   [ ! -e $d/res.h5.parts ] || { echo "$d: the parts directory was left behind"; exit 1; }
-  head -1 $d/res.csv | grep -qx "mode,Phi0,lambda,speed,loss_eq7,loss_numeric,loss_eq10,drift_speed_final,loss_eq10_broadened"
+  head -1 $d/res.csv | grep -qx "mode,Phi0,lambda,speed,loss_eq7,loss_numeric,loss_eq10,drift_speed_final,loss_eq10_broadened,omega_T,drift_speed_mean,sigma_drift_speed,mobility,sigma_mobility"
 done
 cmp one/res.csv two/res.csv
 
 # Killed at the 3rd dataset write into res.h5.tmp: no results file, the finished runs kept.
 kill_during_results_write cut chain ../chain.toml
-# 1 steady state + (single pass, drift, heat map) × 2 signs × 2 speeds
-[ "$(ls cut/res.h5.parts/*.ckpt | wc -l)" -eq 13 ] || { echo "finished runs were lost"; exit 1; }
+# 1 steady state + (single pass, drift, heat map) × 2 signs × 2 speeds + 8 mobility runs
+[ "$(ls cut/res.h5.parts/*.ckpt | wc -l)" -eq 21 ] || { echo "finished runs were lost"; exit 1; }
 (cd cut && mpirun -n 2 "$IONBATH_EXE" chain ../chain.toml > out2.txt 2> log2.txt)
 cmp one/res.csv cut/res.csv
 
@@ -81,6 +84,16 @@ with h5py.File("one/res.h5", "r") as f:
     assert np.any((att > 12.5) & (att < third - 0.1)), (att, third)
     assert not np.any((b["repulsive/drift_speed_stable"][()] > 12.9)
                       & (b["repulsive/drift_speed_stable"][()] < third - 0.1))
+    # Mobility on a thermal chain: per (sign, speed) the mean of 2 replicas with different random
+    # phases, ⟨σ̇⟩/β, all inside the interacting masses.
+    m = f["/chain/mobility"]
+    reps = m["drift_speed_replicas"][()].reshape(-1, 2)
+    assert np.all(reps[:, 0] != reps[:, 1]), reps
+    assert np.allclose(m["drift_speed_mean"][()], reps.mean(axis=1), rtol=1e-12)
+    assert np.allclose(m["mobility"][()], m["drift_speed_mean"][()] / 0.01, rtol=1e-12)
+    assert np.all(np.isfinite(m["mobility_error"][()])) and np.all(m["replicas_left_chain"][()] == 0)
+    assert m["mobility"].attrs["unit"] in (b"l_slow period-1 (hbar Omega_slow)-1",
+                                           "l_slow period-1 (hbar Omega_slow)-1")
     h = f["/chain/heat_map/repulsive_speed_0"]
     tau, rho = h["tau"][()], h["displacement"][()]
     g = np.arange(1, rho.shape[1] + 1)

@@ -175,7 +175,8 @@ struct LossConfig {
 // The parts of `ionbath chain` (physics.md §7.4–7.6): the numerical single pass of Fig. 3 with
 // Eq. 7, Eq. 10 on a speed grid with the predicted drift speeds, long runs under bias (Fig. 4),
 // the chain displacement over (g, τ) (Fig. 2).
-enum class ChainMode { single_pass, steady_state, drift, heat_map };
+// mobility (beyond the paper): drift runs on a thermal chain, replicas per temperature.
+enum class ChainMode { single_pass, steady_state, drift, heat_map, mobility };
 
 // [chain] `ionbath chain`: seed 003's particle on the confined chain, in seed-003 units (lengths
 // l_slow, time 2π/Ω_slow, energies ħΩ_slow). single_pass, drift and heat_map run every speed for
@@ -199,6 +200,8 @@ struct ChainConfig {
   std::array<double, 3> steady_speed_range{1.0, 90.0, 8901}; // Eq. 10 grid: from, to, count
   dissipation::SteadyStateExponent steady_exponent = dissipation::SteadyStateExponent::eq10;
   bool steady_broadened = false; // also Δ̄ averaged over the pass's local speeds, per sign of Φ0
+  std::vector<double> omega_T{1.0}; // mobility: chain temperatures k_BT/ħΩ_slow
+  int replicas = 4;                 // mobility: independent thermal chains per temperature
   std::string output = "chain.h5";
   bool operator==(const ChainConfig &) const = default;
 };
