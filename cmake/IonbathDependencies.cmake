@@ -15,6 +15,7 @@ find_package(fmt REQUIRED)
 find_package(ZLIB REQUIRED)                                     # zlib1g-dev (gzip trajectories)
 find_package(tomlplusplus QUIET)
 find_package(CLI11 QUIET)
+find_package(yaml-cpp REQUIRED)                                 # libyaml-cpp-dev (phonopy files)
 
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)   # librandom123-dev
 find_path(CUBATURE_INCLUDE_DIR cubature.h REQUIRED)             # libcubature-dev
@@ -25,7 +26,7 @@ find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)               # libcli11-dev
 add_library(ionbath_deps INTERFACE)
 add_library(ionbath::deps ALIAS ionbath_deps)
 target_link_libraries(ionbath_deps INTERFACE MPI::MPI_CXX HDF5::HDF5 PkgConfig::FFTW3 Eigen3::Eigen
-  fmt::fmt ZLIB::ZLIB ${CUBATURE_LIB})
+  fmt::fmt ZLIB::ZLIB yaml-cpp ${CUBATURE_LIB})
 target_include_directories(ionbath_deps SYSTEM INTERFACE ${RANDOM123_INCLUDE_DIR} ${CUBATURE_INCLUDE_DIR}
   ${TOMLPP_INCLUDE_DIR} ${CLI11_INCLUDE_DIR})
 # toml++ is used header-only (TOML_HEADER_ONLY=1) so no compiled library is needed.

@@ -2,7 +2,7 @@
 # Install (idempotently) the Debian 12 packages ionbath needs, then configure and build.
 # Usage: scripts/setup.sh [--no-build] [--for-tests]
 #   --for-tests also installs what the test suite uses: Slurm + munge (real-cluster test) and
-#   MDAnalysis (an independent H5MD reader).
+#   MDAnalysis (an independent H5MD reader), phonopy (reference phonons for the phonopy reader).
 # Environment: BUILD_DIR (default: build), BUILD_TYPE (default: Release), SUDO (prefix for apt, e.g. "sudo").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,8 +22,8 @@ packages=(build-essential cmake ninja-build pkg-config git
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
   libfftw3-dev libfftw3-mpi-dev libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev librandom123-dev libcubature-dev
-  python3-numpy python3-h5py python3-matplotlib zlib1g-dev)
-if [ "$for_tests" = 1 ]; then packages+=(slurm-wlm munge python3-mdanalysis lammps python3-ase); fi
+  python3-numpy python3-h5py python3-matplotlib zlib1g-dev libyaml-cpp-dev)
+if [ "$for_tests" = 1 ]; then packages+=(slurm-wlm munge python3-mdanalysis lammps python3-ase python3-phonopy); fi
 
 missing=()
 for p in "${packages[@]}"; do

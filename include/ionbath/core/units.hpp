@@ -7,6 +7,7 @@ namespace ionbath::units {
 inline constexpr double hbar_meV_ps = 0.6582119569;   // ħ, exact value used by the reference code
 inline constexpr double kB_meV_per_K = 0.08617333262; // Boltzmann constant
 inline constexpr double dalton_in_mass_unit = 1.0 / 9.648533212; // 1 Da in meV ps²/Å²
+inline constexpr double meV_per_eV = 1000.0;                      // 1 eV in meV
 inline constexpr double A2_per_ps_in_cm2_per_s = 1.0e-4;         // 1 Å²/ps = 1e-16 cm² / 1e-12 s
 inline constexpr double pi = 3.14159265358979323846;
 
