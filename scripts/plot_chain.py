@@ -25,7 +25,10 @@ several); a figure whose groups no file holds is not written:
                      a steady-state grid) and the capture speed √(8π²Φ0/μ) of the repulsive case
                      dotted; (c) the steady-state loss per pass Δ̄(σ̇) (Eq. 10) on a log axis with
                      the bias β as a horizontal line and the stable (filled) and unstable (open)
-                     drift speeds marked on it
+                     drift speeds marked on it; with steady_broadened the broadened Δ̄ per sign
+  <prefix>_mobility.png  /chain/mobility (beyond the paper): the mean drift speed ⟨σ̇⟩ on thermal
+                     chains against k_BT/ħΩ_slow with the standard error over the replicas, one
+                     line per sign of Φ0 and initial speed, the mobility ⟨σ̇⟩/β on the right axis
 Parameters missing from the stored configuration (/parameters/config only lists the [chain] keys
 that differ from their defaults) take ionbath's defaults: ω_fast 10, α 40, Φ0 2, λ 4, μ 1, β 0.01.
 
@@ -67,6 +70,7 @@ from plot_common import run as run_script  # noqa: E402
 DEFAULTS = {"omega_fast": 10.0, "alpha": 40.0, "Phi0": 2.0, "lambda": 4.0, "mu": 1.0,
             "bias": 0.01, "steps_per_period": 60}
 SINGLE_PASS = ("Phi0", "speed", "loss_numeric", "final_speed", "loss_eq7")
+MOBILITY = ("Phi0", "speed0", "omega_T", "drift_speed_mean", "drift_speed_error", "mobility")
 STEADY_STATE = ("speed", "loss_eq10", "drift_speed_stable", "drift_speed_unstable")
 DRIFT_RUN = ("far_field_tau", "far_field_speed", "tau", "sigma", "speed")
 HEAT_MAP_RUN = ("tau", "sigma", "displacement")
@@ -177,11 +181,21 @@ def read_results(path):
                "params": params, "engine": text(f["chain"].attrs.get("engine", "")),
                "dt": float(f["chain"].attrs.get("dt", math.nan)),
                "energy_unit": pretty_unit(text(f["chain"].attrs.get("energy_unit", "")))}
-        present = [m for m in ("single_pass", "steady_state", "drift", "heat_map")
+        present = [m for m in ("single_pass", "steady_state", "drift", "heat_map", "mobility")
                    if m in f["chain"] and isinstance(f["chain"][m], h5py.Group)]
         if not present:
             raise InputError(f"{path}: /chain holds none of single_pass, steady_state, drift, "
-                             "heat_map")
+                             "heat_map, mobility")
+        if "mobility" in present:
+            g = f["chain/mobility"]
+            need(path, g, MOBILITY, "chain/mobility")
+            mob = {c: column(g, c) for c in MOBILITY}
+            if len({len(v) for v in mob.values()}) != 1 or len(mob["Phi0"]) == 0:
+                raise InputError(f"{path}: the /chain/mobility columns are empty or differ in "
+                                 "length")
+            mob["units"] = {"speed": unit_of(g, "drift_speed_mean"),
+                            "mobility": unit_of(g, "mobility")}
+            res["mobility"] = mob
         if "single_pass" in present:
             g = f["chain/single_pass"]
             need(path, g, SINGLE_PASS, "chain/single_pass")
@@ -511,10 +525,38 @@ def plot_fig4(results, path, dpi):
     plt.close(fig)
 
 
+def plot_mobility(results, path, dpi):
+    fig, ax = plt.subplots(figsize=(6.5, 4.8), constrained_layout=True)
+    beta, unit = None, None
+    for res in results:
+        if "mobility" not in res:
+            continue
+        m = res["mobility"]
+        beta, unit = res["params"]["bias"], m["units"]
+        for phi in np.unique(m["Phi0"]):
+            for v0 in np.unique(m["speed0"]):
+                sel = (m["Phi0"] == phi) & (m["speed0"] == v0)
+                order = np.argsort(m["omega_T"][sel])
+                ax.errorbar(m["omega_T"][sel][order], m["drift_speed_mean"][sel][order],
+                            yerr=np.nan_to_num(m["drift_speed_error"][sel][order]), marker="o",
+                            capsize=3, label=f"{PHI0} = {num(phi)}, {SIG}0 = {num(v0)}"
+                            + ("" if len(results) == 1 else f", {res['name']}"))
+    ax.set_xlabel("k_BT / ħΩ_slow")
+    ax.set_ylabel(f"⟨{SIG}⟩ ({unit['speed']})")
+    if beta:
+        right = ax.secondary_yaxis("right", functions=(lambda y: y / beta, lambda y: y * beta))
+        right.set_ylabel(f"mobility ⟨{SIG}⟩/β ({unit['mobility']})")
+    ax.set_title(f"Drift on a thermal chain under the bias β = {num(beta)}", fontsize="medium")
+    ax.legend(fontsize="small")
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+
+
 def draw(results, out_dir, prefix, dpi):
     written = []
     figures = (("fig2", ("heat_map",), plot_fig2), ("fig3", ("single_pass",), plot_fig3),
-               ("fig4", ("drift", "steady_state"), plot_fig4))
+               ("fig4", ("drift", "steady_state"), plot_fig4),
+               ("mobility", ("mobility",), plot_mobility))
     for figname, groups, plot in figures:
         if not any(g in r for r in results for g in groups):
             continue

@@ -124,4 +124,26 @@ for bad in chain.log other.h5 loss.h5 broken.h5 missing.h5; do
     missing.h5) grep -q "no such file" bad.err ;;
   esac || fail "$bad: unexpected message: $(cat bad.err)"
 done
+
+# Mobility on thermal chains (beyond the paper): ⟨σ̇⟩ against the temperature, one line per sign.
+cat > mobility.toml <<'TOML'
+[chain]
+modes = ["mobility"]
+speeds = [20.0]
+tau = 5.0
+n_chain = 20
+omega_T = [0.5, 1.0]
+replicas = 2
+output = "mobility.h5"
+TOML
+"$exe" chain mobility.toml > mobility.log 2>&1 || { cat mobility.log >&2; fail "mobility run failed"; }
+"$python" "$repo/scripts/plot_chain.py" mobility.h5 --out-dir plots > mob.txt 2> plot.err ||
+  { cat plot.err >&2; fail "plot_chain.py mobility.h5 failed"; }
+[ "$(cat mob.txt)" = "plots/mobility_mobility.png" ] || fail "mobility plot: wrote $(cat mob.txt)"
+"$python" -c '
+import matplotlib.image as mpimg, os
+img = mpimg.imread("plots/mobility_mobility.png")
+assert img.shape[:2] == (720, 975), img.shape
+assert os.path.getsize("plots/mobility_mobility.png") > 20000
+' || fail "mobility plot: wrong size"
 echo "plot_chain test passed"
