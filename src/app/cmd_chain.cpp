@@ -198,15 +198,10 @@ std::vector<double> single_pass_run(const io::ChainConfig &ch, double Phi0, doub
 
 // --- long runs: drift (Fig. 4) and the displacement map (Fig. 2) -----------------------------
 
-// The distance a run can travel: the particle's kinetic energy never exceeds its start plus the
-// range of Φ (|Φ| ≤ |Φ0|(1 + √(2π)λ/α)) and the bias work, so σ̇² ≤ A + BD with
-// A = σ̇0² + 16π²Φ_max/μ, B = 8π²|β|/(αμ), and D ≤ √A τ + Bτ²/4.
+// Enough masses for the whole path a run can take (dissipation::particle_speed_bound).
 int derived_n_chain(const io::ChainConfig &ch, double speed0, double sigma0) {
-  const double pi = units::pi;
-  const double phi_max = std::abs(ch.Phi0) * (1 + std::sqrt(2 * pi) * ch.lambda / ch.alpha);
-  const double a = speed0 * speed0 + 16 * pi * pi * phi_max / ch.mu;
-  const double b = 8 * pi * pi * std::abs(ch.bias) / (ch.alpha * ch.mu);
-  const double distance = std::sqrt(a) * ch.tau + b * ch.tau * ch.tau / 4;
+  const double distance =
+      dissipation::particle_speed_bound(model_of(ch, ch.Phi0), speed0, ch.tau).distance;
   return int(std::ceil((sigma0 + distance + 6 * ch.lambda) / ch.alpha)) + 1;
 }
 
@@ -275,6 +270,7 @@ std::vector<double> drift_run(const io::ChainConfig &ch, double Phi0, double spe
   auto model = model_of(ch, Phi0);
   auto run = long_run(ch, speed0);
   model.n_chain = ch.n_chain > 0 ? ch.n_chain : derived_n_chain(ch, speed0, run.sigma0);
+  run.particle_only = ch.engine == ChainEngine::direct;         // only σ is kept
   const auto t = dissipation::run_chain(model, run, ch.engine); // every step: exact extrema
   const FarField f = far_field_speeds(t, Phi0);
   const int stride = derived_record_every(ch);

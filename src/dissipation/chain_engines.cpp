@@ -53,6 +53,9 @@ void validate(const ChainRun &r) {
     require(r.steps_per_period >= 4, "a thermal chain needs steps_per_period ≥ 4",
             r.steps_per_period);
   }
+  if (r.particle_only)
+    require(!r.record_chain && !r.record_energy && !r.thermal,
+            "particle_only keeps σ only: no record_chain, record_energy or thermal start", 1);
 }
 
 // Steps n of the run: τ_k = kδ for k = 0..n, τ_n ≤ duration (up to rounding of duration/δ).
@@ -380,10 +383,16 @@ double thermal_initial_energy(PaddedChain &chain, const ChainModel &m, const Cha
 // The athermal chain's wave front: masses farther than 1.1 v_max t + 64 from every mass forced
 // so far are at rest to the precursor bound of direct_chain_padding (the same margin), so they
 // are not advanced; the front only grows, so a skipped mass is exactly 0 when it joins.
+// particle_only: also not the masses outside the backward cone of the particle's reach, farther
+// than (v_σ/α + 1.1 v_max)(τ_end − τ) + 64 sites plus the reach of Φ from σ(τ), with v_σ the
+// particle_speed_bound: what they do can no longer reach a position the particle can take before
+// the run ends (the window only shrinks, so a dropped mass is never needed again).
 class WaveFront {
 public:
-  WaveFront(const ChainModel &m, double dt)
-      : model_(m), dt_(dt), v_max_(pi * (m.band.omega_fast - 1)), first_(m.n_chain + 1) {}
+  WaveFront(const ChainModel &m, const ChainRun &r, double dt, std::int64_t n_steps)
+      : model_(m), dt_(dt), v_max_(pi * (m.band.omega_fast - 1)), first_(m.n_chain + 1),
+        n_steps_(n_steps), particle_only_(r.particle_only),
+        particle_sites_(particle_speed_bound(m, r.speed0, r.duration).speed / m.alpha) {}
   // Free step c → c + 1 of the masses inside the front, σ = σ_c.
   void advance(PaddedChain &chain, double spring, double h2, std::int64_t c, double sigma) {
     const auto [g_first, g_last] = masses_within_reach(model_, sigma);
@@ -394,14 +403,27 @@ public:
     if (first_ > last_)
       return; // nothing forced yet: the whole chain is at rest
     const int front = int(std::ceil(1.1 * v_max_ * double(c) * dt_)) + 64;
-    free_chain_step(chain, spring, h2, std::max(1, int(chain.index(first_)) - front),
-                    std::min(chain.masses, int(chain.index(last_)) + front));
+    int lo = std::max(1, int(chain.index(first_)) - front);
+    int hi = std::min(chain.masses, int(chain.index(last_)) + front);
+    if (particle_only_) {
+      const double remaining = double(n_steps_ + 1 - c) * dt_;
+      const double cone = (particle_sites_ + 1.1 * v_max_) * remaining + 64 +
+                          (40 * model_.lambda + 0.5 * model_.alpha) / model_.alpha;
+      const double at = sigma / model_.alpha + chain.padding;
+      lo = std::max(lo, int(std::floor(at - cone)));
+      hi = std::min(hi, int(std::ceil(at + cone)));
+    }
+    if (lo <= hi)
+      free_chain_step(chain, spring, h2, lo, hi);
   }
 
 private:
   const ChainModel &model_;
   double dt_, v_max_;
   int first_, last_ = 0; // the masses forced so far
+  std::int64_t n_steps_;
+  bool particle_only_;
+  double particle_sites_; // particle speed bound in sites per period
 };
 
 ChainTrajectory run_direct_engine(const ChainModel &m, const ChainRun &r) {
@@ -433,7 +455,7 @@ ChainTrajectory run_direct_engine(const ChainModel &m, const ChainRun &r) {
   }
   // Step c → c + 1 for c = 1..n; step n + 1 only gives the central-difference velocity at n.
   // A thermal chain moves everywhere, so all of it is advanced; at rest only the wave front.
-  WaveFront front(m, dt);
+  WaveFront front(m, r, dt, n_steps);
   for (std::int64_t c = 1; c <= n_steps; ++c) {
     if (r.thermal)
       free_chain_step(chain, spring, h2, 1, chain.masses);
@@ -477,6 +499,14 @@ std::size_t step_at_next_midpoint(const ChainTrajectory &t, double alpha) {
 
 double chain_time_step(const ChainModel &model, int steps_per_period) {
   return 1.0 / (model.band.omega_fast * steps_per_period);
+}
+
+ParticleBound particle_speed_bound(const ChainModel &m, double speed0, double duration) {
+  const double phi_max = std::abs(m.Phi0) * (1 + std::sqrt(2 * pi) * m.lambda / m.alpha);
+  const double a = speed0 * speed0 + 16 * pi * pi * phi_max / m.mu;
+  const double b = 8 * pi * pi * std::abs(m.bias) / (m.alpha * m.mu);
+  const double distance = std::sqrt(a) * duration + b * duration * duration / 4;
+  return {std::sqrt(a + b * distance), distance};
 }
 
 // The kernel is negligible outside the sound cone |n| ≤ v_max τ, v_max = π(ω_fast − 1) sites per

@@ -68,6 +68,12 @@ struct ChainRun {
   bool record_chain = false;  // keep ρ_g − 0 (displacements) of the interacting masses
   bool record_energy = false; // direct engine: keep the total energy E at the kept steps
   int direct_padding = 0;     // direct engine: masses per side; 0 = direct_chain_padding()
+  // Direct engine, chain at rest: advance only the masses that can still act on σ before the run
+  // ends (inside the backward sound cone of every position the particle can reach, see
+  // particle_speed_bound); σ is unchanged to the precursor bound of direct_chain_padding, about
+  // twice as fast for long runs. The chain record (ρ, ρ_6) then freezes outside that cone, so
+  // record_chain, record_energy and a thermal start are refused with it.
+  bool particle_only = false;
   // Direct engine only: start the padded chain in this thermal state (every mass then moves, so
   // every step advances the whole chain). Empty: the chain starts at rest.
   std::optional<ChainThermalState> thermal;
@@ -90,6 +96,15 @@ struct ChainTrajectory {
 };
 
 double chain_time_step(const ChainModel &model, int steps_per_period); // δ = 1/(ω_fast d)
+
+// A bound on |σ̇| over a run from a chain at rest: the particle's kinetic energy never exceeds its
+// start plus the range of Φ (|Φ| ≤ |Φ0|(1 + √(2π)λ/α)) and the bias work, so σ̇² ≤ A + BD with
+// A = σ̇0² + 16π²Φ_max/μ, B = 8π²|β|/(αμ) and the distance D ≤ √A τ + Bτ²/4.
+struct ParticleBound {
+  double speed = 0;    // l_slow per period
+  double distance = 0; // l_slow
+};
+ParticleBound particle_speed_bound(const ChainModel &model, double speed0, double duration);
 
 // Masses of padding the direct engine adds on each side for a run of this duration:
 // ⌈1.1 v_max τ/2⌉ + 32, v_max = π(ω_fast − 1) sites per unit τ (the derivation is in the source).
