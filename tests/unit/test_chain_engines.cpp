@@ -470,3 +470,35 @@ TEST(ChainEngine, ParticleSpeedBoundHolds) {
     ASSERT_LE(std::abs(t.speed[k]), bound.speed) << k;
   EXPECT_LE(t.sigma.back() - t.sigma.front(), bound.distance);
 }
+
+// Seed 003 Fig. 4 away from the spikes' tops: under the bias β = 0.01 a particle started at
+// σ̇0 = 22 (Φ0 = ±2, λ = 4) slows and locks at the stable drift speed of Eq. 10 just below α/2,
+// where Δ̄(σ̇) = β (19.997). Its mean speed over τ ∈ [150, 200] is within 0.5 of that speed for
+// either sign (19.87 repulsive, 19.69 attractive; by τ = 800 both are within 0.1).
+TEST(ChainEngine, DriftLocksAtTheEq10DriftSpeed) {
+  SteadyStatePass pass; // α = 40, Φ0 = 2, λ = 4, ω_fast = 10
+  double stable = 0;
+  for (double v = 19.5; v < 20.0; v += 1e-3) // Δ̄ − β rises through 0 with σ̇
+    if (steady_state_loss(pass, v).loss < 0.01 && steady_state_loss(pass, v + 1e-3).loss >= 0.01)
+      stable = v;
+  ASSERT_NEAR(stable, 19.997, 2e-3);
+  for (const double Phi0 : {2.0, -2.0}) {
+    ChainModel m;
+    m.Phi0 = Phi0;
+    m.bias = 0.01;
+    ChainRun r;
+    r.speed0 = 22.0;
+    r.duration = 200.0;
+    r.record_every = 60;
+    r.particle_only = true;
+    m.n_chain = int(std::ceil((r.sigma0 + particle_speed_bound(m, r.speed0, r.duration).distance) /
+                              m.alpha)) + 2;
+    const ChainTrajectory t = run_chain(m, r, ChainEngine::direct);
+    const auto at = [&](double tau) {
+      return std::size_t(std::lower_bound(t.tau.begin(), t.tau.end(), tau) - t.tau.begin());
+    };
+    const std::size_t i = at(150.0), j = t.tau.size() - 1;
+    const double mean_speed = (t.sigma[j] - t.sigma[i]) / (t.tau[j] - t.tau[i]);
+    EXPECT_NEAR(mean_speed, stable, 0.5) << Phi0;
+  }
+}
