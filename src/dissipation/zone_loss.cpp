@@ -410,8 +410,11 @@ long reduced_points(const ZoneSymmetry &s, int n) {
 // The periodic integrand's midpoint sums converge geometrically once the grid resolves it
 // (e_n ≈ C r^n). On the ladder n = 2, 4, 6, 8, 12, 16, … the differences δ of successive sums
 // estimate the errors of the coarser grid; with two decreasing differences the error of the
-// finest sum is extrapolated, e ≈ δ₂ (δ₂/δ₁)^{(n₃−n₂)/(n₂−n₁)}. Returns false (and leaves the
-// work to the cubature) when that does not reach rel_tol within kMaxLadderPoints evaluations.
+// finest sum is extrapolated, e ≈ δ₂ (δ₂/δ₁)^{(n₃−n₂)/(n₂−n₁)}. When that misses rel_tol, the
+// same model predicts the grid that meets half of it, n₃ + ln(½ rel_tol |S| / e)/ln r, and the
+// ladder goes there (even, at least n₃ + 2) if that is below its next rung; the acceptance test
+// is the same. Returns false (and leaves the work to the cubature) when that does not reach
+// rel_tol within kMaxLadderPoints evaluations.
 constexpr long kMaxLadderPoints = 5000;
 
 bool midpoint_ladder(const ForcedModeAbsorption &f, const ZoneSymmetry &s, double rel_tol,
@@ -420,26 +423,32 @@ bool midpoint_ladder(const ForcedModeAbsorption &f, const ZoneSymmetry &s, doubl
                                     48,  64,   96,   128,  192,  256,  384,  512,
                                     768, 1024, 1536, 2048, 3072, 4096, 6144, 8192};
   double previous = 0, delta_previous = 0;
-  int n_previous = 0, n_before = 0;
-  for (std::size_t k = 0; k < std::size(kLadder); ++k) {
-    const int n = kLadder[k];
+  int n_previous = 0, n_before = 0, predicted = 0;
+  std::size_t rung = 0;
+  for (int step = 0; rung < std::size(kLadder); ++step) {
+    const int n = predicted > n_previous && predicted < kLadder[rung] ? predicted : kLadder[rung];
+    while (rung < std::size(kLadder) && kLadder[rung] <= n)
+      ++rung;
     if (reduced_points(s, n) > kMaxLadderPoints)
       return false;
     const MidpointSum sum = symmetric_midpoint_sum(f, s, n);
     out.evaluations += sum.evaluations;
     const double delta = std::abs(sum.value - previous);
-    if (k >= 2 && delta > 0 && delta <= 0.25 * delta_previous) {
-      const double estimate =
-          delta *
-          std::pow(delta / delta_previous, double(n - n_previous) / double(n_previous - n_before));
+    predicted = 0;
+    if (step >= 2 && delta > 0 && delta <= 0.25 * delta_previous) {
+      const double log_rate = std::log(delta / delta_previous) / double(n_previous - n_before);
+      const double estimate = delta * std::exp(log_rate * double(n - n_previous));
       if (estimate <= rel_tol * std::abs(sum.value)) {
         out.loss = sum.value;
         out.error_estimate = estimate;
         out.midpoint_grid = n;
         return true;
       }
+      const double more = std::log(0.5 * rel_tol * std::abs(sum.value) / estimate) / log_rate;
+      if (more < 1e6)
+        predicted = std::max(n + 2, 2 * int(std::ceil((n + more) / 2)));
     }
-    if (k >= 1 && delta == 0 && sum.value != 0) { // converged to the last bit
+    if (step >= 1 && delta == 0 && sum.value != 0) { // converged to the last bit
       out.loss = sum.value;
       out.midpoint_grid = n;
       return true;
