@@ -76,7 +76,7 @@ export IONBATH="$exe"
 # --- 1. one sweep job, 2 ranks ------------------------------------------------------------------
 say "1. jobs/sweep.sbatch, tiny config, 2 tasks (sbatch --wait)"
 rc=0
-CONFIG=tiny.toml OUTPUT=single.h5 timeout 120 sbatch --wait --ntasks=2 --time=00:05:00 \
+CONFIG=tiny.toml OUTPUT=single.h5 timeout 300 sbatch --wait --ntasks=2 --time=00:05:00 \
   --job-name=test-sweep "$repo/jobs/sweep.sbatch" || rc=$?
 [ "$rc" = 0 ] || fail "sweep job: sbatch --wait returned $rc"
 [ -s single.csv ] && [ -s single.h5 ] || fail "sweep job wrote no single.h5/single.csv"
@@ -99,7 +99,7 @@ offsets = [0.0, 1.0]
 speeds = [10.0, 40.0]
 TOML
 rc=0
-IONBATH_JOBS="$repo/jobs" CONFIG=loss.toml OUTPUT=loss.h5 timeout 120 sbatch --wait --ntasks=2 \
+IONBATH_JOBS="$repo/jobs" CONFIG=loss.toml OUTPUT=loss.h5 timeout 300 sbatch --wait --ntasks=2 \
   --time=00:05:00 --job-name=test-loss "$repo/jobs/loss/fig2-confined.sbatch" || rc=$?
 [ "$rc" = 0 ] || fail "loss job: sbatch --wait returned $rc"
 [ "$(wc -l < loss.csv)" = 5 ] || fail "loss job: loss.csv does not hold 4 rows"
