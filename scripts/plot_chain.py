@@ -162,6 +162,15 @@ def check_eq7(res):
     return True
 
 
+def table_of(path, g, names, where):
+    """The columns `names` of group g as arrays of one common, non-zero length."""
+    need(path, g, names, where)
+    table = {c: column(g, c) for c in names}
+    if len({len(v) for v in table.values()}) != 1 or len(table[names[0]]) == 0:
+        raise InputError(f"{path}: the /{where} columns are empty or differ in length")
+    return table
+
+
 def read_results(path):
     """Everything the plots need from one results file, as plain Python/NumPy values."""
     with open_results(path) as f:
@@ -188,21 +197,13 @@ def read_results(path):
                              "heat_map, mobility")
         if "mobility" in present:
             g = f["chain/mobility"]
-            need(path, g, MOBILITY, "chain/mobility")
-            mob = {c: column(g, c) for c in MOBILITY}
-            if len({len(v) for v in mob.values()}) != 1 or len(mob["Phi0"]) == 0:
-                raise InputError(f"{path}: the /chain/mobility columns are empty or differ in "
-                                 "length")
+            mob = table_of(path, g, MOBILITY, "chain/mobility")
             mob["units"] = {"speed": unit_of(g, "drift_speed_mean"),
                             "mobility": unit_of(g, "mobility")}
             res["mobility"] = mob
         if "single_pass" in present:
             g = f["chain/single_pass"]
-            need(path, g, SINGLE_PASS, "chain/single_pass")
-            sp = {c: column(g, c) for c in SINGLE_PASS}
-            if len({len(v) for v in sp.values()}) != 1 or len(sp["speed"]) == 0:
-                raise InputError(f"{path}: the /chain/single_pass columns are empty or differ "
-                                 "in length")
+            sp = table_of(path, g, SINGLE_PASS, "chain/single_pass")
             sp["units"] = {"speed": unit_of(g, "speed"), "loss": unit_of(g, "loss_numeric")}
             res["single_pass"] = sp
             res["eq7_dense"] = check_eq7(res)

@@ -425,22 +425,30 @@ TEST(ChainEngine, RejectsInvalidInput) {
   EXPECT_NO_THROW(run_chain(good_model, good_run, ChainEngine::memory, &table));
 }
 
+namespace {
+// A Fig. 4 drift run (β = 0.01, λ = 4) with enough masses for the whole path.
+std::pair<ChainModel, ChainRun> fig4_drift(double Phi0, double speed0, double duration) {
+  ChainModel m;
+  m.Phi0 = Phi0;
+  m.bias = 0.01;
+  ChainRun r;
+  r.speed0 = speed0;
+  r.duration = duration;
+  const double reach = r.sigma0 + particle_speed_bound(m, speed0, duration).distance;
+  m.n_chain = int(std::ceil(reach / m.alpha)) + 2;
+  return {m, r};
+}
+
+} // namespace
+
 // particle_only drops the masses that can no longer act on σ before the run ends (outside the
 // backward sound cone of the particle's reach): a Fig. 4 drift run (Φ0 = ±2, λ = 4, β = 0.01)
 // keeps σ to the precursor bound, far below the scheme's O(δ²) error, while advancing fewer
 // masses; the chain record is refused with it.
 TEST(ChainEngine, ParticleOnlyWindowKeepsTheTrajectory) {
   for (const double Phi0 : {2.0, -2.0}) {
-    ChainModel m;
-    m.Phi0 = Phi0;
-    m.bias = 0.01;
-    ChainRun r;
-    r.speed0 = 30.0;
-    r.duration = 60.0;
+    auto [m, r] = fig4_drift(Phi0, 30.0, 60.0);
     r.record_every = 50;
-    m.n_chain = int(std::ceil((r.sigma0 + particle_speed_bound(m, r.speed0, r.duration).distance) /
-                              m.alpha)) +
-                2;
     const ChainTrajectory full = run_chain(m, r, ChainEngine::direct);
     r.particle_only = true;
     const ChainTrajectory windowed = run_chain(m, r, ChainEngine::direct);
@@ -483,16 +491,9 @@ TEST(ChainEngine, DriftLocksAtTheEq10DriftSpeed) {
       stable = v;
   ASSERT_NEAR(stable, 19.997, 2e-3);
   for (const double Phi0 : {2.0, -2.0}) {
-    ChainModel m;
-    m.Phi0 = Phi0;
-    m.bias = 0.01;
-    ChainRun r;
-    r.speed0 = 22.0;
-    r.duration = 200.0;
+    auto [m, r] = fig4_drift(Phi0, 22.0, 200.0);
     r.record_every = 60;
     r.particle_only = true;
-    m.n_chain = int(std::ceil((r.sigma0 + particle_speed_bound(m, r.speed0, r.duration).distance) /
-                              m.alpha)) + 2;
     const ChainTrajectory t = run_chain(m, r, ChainEngine::direct);
     const auto at = [&](double tau) {
       return std::size_t(std::lower_bound(t.tau.begin(), t.tau.end(), tau) - t.tau.begin());
