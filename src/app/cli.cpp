@@ -191,6 +191,7 @@ int main(int argc, char **argv) {
   loss_cmd->callback([&] {
     embedded_default = kDefaultLossChainToml;
     action = [&](io::Config c) {
+      require_built_in_lattice(c, "loss");
       if (!output.empty())
         c.loss.output = output;
       int rc = run_loss(c, world, checkpoint_interval_s);

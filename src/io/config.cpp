@@ -59,7 +59,15 @@ std::string_view to_string(RunMethod method) {
 }
 
 std::string_view to_string(LatticeKind kind) {
-  return kind == LatticeKind::simple_cubic ? "simple_cubic" : "chain";
+  switch (kind) {
+  case LatticeKind::chain:
+    return "chain";
+  case LatticeKind::phonopy:
+    return "phonopy";
+  case LatticeKind::simple_cubic:
+    break;
+  }
+  return "simple_cubic";
 }
 
 std::string_view to_string(units::System system) {
@@ -326,6 +334,34 @@ Key bz_grid_key() {
       [](const Config &c) { return fmt::format("[{}]", fmt::join(c.lattice.bz_grid, ", ")); },
       {},
       "[20, 20, 20]; chain: [200, 1, 1]"};
+}
+
+// A file the configuration reads (lattice.file, lattice.force_constants): relative paths are taken
+// from the configuration file's directory and stored absolute, so that the canonical form reads
+// the same file wherever it is parsed again. Left out of the canonical form while empty.
+template <class Field>
+Key input_file_key(std::string_view name, Field field, std::string_view doc) {
+  return {name,
+          "",
+          "",
+          "path (phonopy only; relative: to the configuration file's directory)",
+          doc,
+          phonons,
+          [=](const Reader &r, Config &c) {
+            if (!r.get(name))
+              return;
+            const std::filesystem::path written = r.text(name, "");
+            const auto base = std::filesystem::path(r.source()).parent_path();
+            field(c) = std::filesystem::absolute(written.is_absolute() ? written : base / written)
+                           .lexically_normal()
+                           .string();
+          },
+          [=](const Config &c) { return toml_string(field(c)); },
+          [=](const Config &c) { return field(c).empty(); }};
+}
+
+bool is_phonopy(const Config &c) {
+  return c.lattice.kind == LatticeKind::phonopy;
 }
 
 Key coupling_strength_key() {
@@ -746,10 +782,58 @@ void resolve_loss(const Reader &r, Config &c) {
            "takes no methods");
 }
 
+// The files of any other kind, and the model keys of a phonopy crystal (its cell, masses and
+// force constants come from the files), are refused by name.
+void check_lattice_files(const Reader &r, const Config &c) {
+  if (!is_phonopy(c)) {
+    for (const char *name : {"file", "force_constants"})
+      if (const auto *node = r.get(name))
+        r.fail(*node, r.key(name),
+               fmt::format("only a phonopy crystal reads files (lattice.kind = \"phonopy\"; "
+                           "here lattice.kind = \"{}\")",
+                           to_string(c.lattice.kind)));
+    return;
+  }
+  for (const char *name : {"a", "mass", "mass_Da", "k1", "k2", "k_parallel", "k_perp"})
+    if (const auto *node = r.get(name))
+      r.fail(*node, r.key(name),
+             "does not apply to lattice.kind = \"phonopy\": the cell, masses and force "
+             "constants come from lattice.file");
+  if (const auto *node = r.get("confinement"))
+    r.fail(*node, r.key("confinement"),
+           "an on-site confinement of a phonopy crystal is not supported (lattice.kind = "
+           "\"phonopy\")");
+}
+
+// A phonopy crystal: physical units, a yaml file, and files that exist (physics.md §12; the
+// files themselves are read when the crystal is built, io/phonopy.hpp).
+void resolve_phonopy_lattice(const Reader &r, Config &c) {
+  const auto *kind = r.get("kind");
+  if (c.units.system != units::System::physical)
+    r.fail(
+        *kind, r.key("kind"),
+        fmt::format("a phonopy crystal is read in physical units (Å, AMU, eV/Å² → Å, meV ps²/Å², "
+                    "meV/Å²), not units.system = \"{}\"",
+                    to_string(c.units.system)));
+  if (c.lattice.file.empty())
+    r.fail(*kind, r.key("kind"),
+           "needs lattice.file = the path of phonopy_params.yaml or phonopy.yaml (written by "
+           "phonopy, e.g. `phonopy --writefc` or Phonopy.save())");
+  for (const char *name : {"file", "force_constants"}) {
+    const std::string &path =
+        name == std::string_view("file") ? c.lattice.file : c.lattice.force_constants;
+    if (std::error_code ec; !path.empty() && !std::filesystem::is_regular_file(path, ec))
+      r.fail(*r.get(name), r.key(name), fmt::format("{}: no such file", path));
+  }
+}
+
 // Derived defaults and checks of a chain: grid [N, 1, 1] (unwritten: 200 × 1 × 1, seed 001
 // Fig. 2's length) and springs that leave no Ω = 0 mode unless confined.
 void resolve_lattice(const Reader &r, Config &c) {
   auto &l = c.lattice;
+  check_lattice_files(r, c);
+  if (is_phonopy(c))
+    return resolve_phonopy_lattice(r, c);
   // In the seed unit systems the framework mass is the mass unit; seed 001's lattice is α = 2,
   // k1 = 15, k2 = 5 (physics.md §6.1, §10 row 55).
   if (c.units.system != units::System::physical && !r.get("mass") && !r.get("mass_Da"))
@@ -832,35 +916,49 @@ const std::vector<Section> &schema() {
        }()}},
       {"lattice",
        {[] {
-          auto k = choice_key("kind", IONBATH_FIELD(lattice.kind),
-                              std::vector{LatticeKind::simple_cubic, LatticeKind::chain},
-                              "simple cubic with k1/k2 springs, or a chain along z (seeds 001, "
-                              "003); run, sweep and validate take simple_cubic only",
-                              everyone);
+          auto k = choice_key(
+              "kind", IONBATH_FIELD(lattice.kind),
+              std::vector{LatticeKind::simple_cubic, LatticeKind::chain, LatticeKind::phonopy},
+              "simple cubic with k1/k2 springs, a chain along z (seeds 001, 003), or a crystal "
+              "from phonopy's files (`file`; phonons only, physical units); run, sweep and "
+              "validate take simple_cubic only",
+              everyone);
           k.omitted = [](const Config &c) { return c.lattice.kind == LatticeKind::simple_cubic; };
           return k;
         }(),
+        input_file_key(
+            "file", IONBATH_FIELD(lattice.file),
+            "phonopy: phonopy_params.yaml, phonopy.yaml or phonopy_disp.yaml (cells, masses, "
+            "supercell matrix; force constants inside it or beside it)"),
+        input_file_key("force_constants", IONBATH_FIELD(lattice.force_constants),
+                       "phonopy: FORCE_CONSTANTS or force_constants.hdf5 (full or compact); "
+                       "empty: the yaml's own, else FORCE_CONSTANTS, else force_constants.hdf5 "
+                       "beside it"),
         [] {
           auto k =
               real_key("a", IONBATH_FIELD(lattice.a), positive("A"), "lattice constant", everyone);
           k.default_note = "3.0; seed001 simple cubic: 2";
+          k.omitted = is_phonopy;
           return k;
         }(),
         [] {
           auto k = mass_key(IONBATH_FIELD(lattice.mass), "framework atom mass", everyone);
           k.default_note = "3.5; 1 in the seed unit systems";
+          k.omitted = is_phonopy;
           return k;
         }(),
         [] {
           auto k = real_key("k1", IONBATH_FIELD(lattice.k1), positive("meV/A^2"),
                             "nearest-neighbour spring", everyone);
           k.default_note = "520.0; seed001 simple cubic: 15";
+          k.omitted = is_phonopy;
           return k;
         }(),
         [] {
           auto k = real_key("k2", IONBATH_FIELD(lattice.k2), positive("meV/A^2"),
                             "next-nearest-neighbour spring (simple cubic)", everyone);
           k.default_note = "170.0; seed001 simple cubic: 5";
+          k.omitted = is_phonopy;
           return k;
         }(),
         bz_grid_key(),

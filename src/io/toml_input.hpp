@@ -57,6 +57,7 @@ public:
 
   const toml::node *get(std::string_view key) const;
   std::string key(std::string_view k) const { return fmt::format("{}.{}", name_, k); }
+  std::string_view source() const { return source_; } // the file name of every message
 
   // "<source>:<line>:<column>: <key> = <value>: <problem>" (location omitted for defaults).
   [[noreturn]] void fail(const toml::node *node, std::string_view key, std::string_view value,

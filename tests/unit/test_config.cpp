@@ -347,6 +347,38 @@ TEST(Config, UnwrittenMsdSettingsAreDerivedFromTheRunLength) {
 }
 
 // The key tables list every key the parser accepts, once, with its section.
+// [lattice] kind = "phonopy": the files are found from the configuration's directory and stored
+// absolute (the canonical form reads the same files wherever it is parsed again); the simple
+// cubic keys are left out of the canonical form, and refused when written.
+TEST(Config, PhonopyFilesAreReadFromTheConfigurationsDirectory) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("ionbath_phonopy_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "job");
+  std::ofstream(dir / "job" / "phonopy.yaml") << "unit_cell:\n"; // read when the crystal is built
+  std::ofstream(dir / "job" / "FC") << "1 1\n";
+  const auto path = (dir / "job" / "phonons.toml").string();
+  std::ofstream(path) << "[lattice]\nkind = \"phonopy\"\nfile = \"phonopy.yaml\"\n"
+                         "force_constants = \"../job/FC\"\nbz_grid = [4, 4, 4]\n";
+  const Config c = load_config(path);
+  EXPECT_EQ(c.lattice.kind, LatticeKind::phonopy);
+  EXPECT_EQ(c.lattice.file, (dir / "job" / "phonopy.yaml").string());
+  EXPECT_EQ(c.lattice.force_constants, (dir / "job" / "FC").string());
+  const std::string text = to_toml(c);
+  EXPECT_EQ(parse_config(text, "elsewhere/resolved.toml"), c) << text;
+  const std::string lattice = text.substr(0, text.find("[ion]"));
+  for (const char *key : {"\na = ", "\nmass = ", "\nk1 = ", "\nk2 = "})
+    EXPECT_EQ(lattice.find(key), std::string::npos) << key << " in\n" << lattice;
+  const std::string file = (dir / "job" / "phonopy.yaml").string();
+  expect_input_error("[lattice]\nkind = \"phonopy\"\nfile = \"" + file + "\"\nk2 = 1.0\n",
+                     {"lattice.k2 = 1.0", "does not apply"});
+  expect_input_error("[lattice]\nkind = \"phonopy\"\nfile = \"" + file + "x\"\n",
+                     {"lattice.file", file + "x: no such file"});
+  expect_input_error("[lattice]\nforce_constants = \"FC\"\n",
+                     {"lattice.force_constants", "only a phonopy crystal"});
+  fs::remove_all(dir);
+}
+
 TEST(Config, KeyTablesListEveryAcceptedKey) {
   const std::string tables = config_keys_markdown();
   for (const char *row : {"| **[lattice]** |", "| `mass` / `mass_Da` |", "| `bz_grid` |",
@@ -361,11 +393,11 @@ TEST(Config, KeyTablesListEveryAcceptedKey) {
   std::size_t keys = 0;
   for (std::size_t at = 0; (at = toml.find(" = ", at)) != std::string::npos; ++at)
     ++keys;
-  // The canonical default omits [units] system, lattice kind, confinement, k_parallel, k_perp,
-  // phonons path and path_subdivisions (7 keys), the 17 keys of [loss] and the 21 of [chain]
-  // (left out at their defaults, so that the canonical form of earlier configurations is
-  // unchanged); alternatives share their key's row.
-  EXPECT_EQ(rows, keys + 7 + 17 + 21);
+  // The canonical default omits [units] system, lattice kind, file, force_constants,
+  // confinement, k_parallel, k_perp, phonons path and path_subdivisions (9 keys), the 17 keys of
+  // [loss] and the 21 of [chain] (left out at their defaults, so that the canonical form of earlier
+  // configurations is unchanged); alternatives share their key's row.
+  EXPECT_EQ(rows, keys + 9 + 17 + 21);
   EXPECT_EQ(toml.find("[loss]"), std::string::npos);
   EXPECT_EQ(toml.find("[chain]"), std::string::npos);
 }

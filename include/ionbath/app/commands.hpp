@@ -13,13 +13,17 @@ namespace ionbath::app {
 
 // Model construction from the configuration (shared by all subcommands).
 // The framework of [lattice] in the unit system of [units] (spring constants converted to internal
-// units; physics.md §0.1, §6.1, §7.1).
+// units; physics.md §0.1, §6.1, §7.1); a phonopy crystal is read from its files (physics.md §12,
+// io/phonopy.hpp), its warnings and corrections logged.
 crystal::Crystal make_crystal(const io::LatticeConfig &lattice,
                               units::System system = units::System::physical);
 // The ion models (time-local and full, run/sweep/validate) are built for the seed 002 framework:
 // an unconfined simple cubic lattice in physical units. Anything else is an InputError naming the
 // key, until those models take general crystals.
 void require_seed002_framework(const io::Config &config, std::string_view command);
+// The single-pass loss scans take the built-in lattices (simple cubic, chain): a phonopy crystal
+// is an InputError naming lattice.kind.
+void require_built_in_lattice(const io::Config &config, std::string_view command);
 std::unique_ptr<dynamics::PairPotential> make_potential(const io::InteractionConfig &interaction);
 
 // `ionbath phonons`: lattice dynamics summary and phonons.h5.

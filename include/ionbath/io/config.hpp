@@ -41,14 +41,16 @@ struct UnitsConfig {
   bool operator==(const UnitsConfig &) const = default;
 };
 
-enum class LatticeKind { simple_cubic, chain };
+enum class LatticeKind { simple_cubic, chain, phonopy };
 
 // [lattice] the framework: simple cubic with nearest (k1) and next-nearest (k2) neighbour springs,
 // or a chain along z (seeds 001, 003) with longitudinal (k_parallel) and transverse (k_perp)
 // nearest-neighbour springs; either with an on-site confinement spring κ of every atom.
 // A chain's unwritten springs default to k1 and its unwritten bz_grid to [200, 1, 1].
+// A phonopy crystal (physics.md §12) takes cell, masses and force constants from phonopy's files
+// (io/phonopy.hpp): only `file`, `force_constants` and bz_grid apply, in physical units.
 struct LatticeConfig {
-  LatticeKind kind = LatticeKind::simple_cubic; // "simple_cubic" | "chain"
+  LatticeKind kind = LatticeKind::simple_cubic; // "simple_cubic" | "chain" | "phonopy"
   double a = 3.0;                               // lattice constant, Å
   double mass = 3.5; // framework atom mass, meV ps²/Å² (key `mass`, or `mass_Da` in Da)
   double k1 = 520.0; // nearest-neighbour spring, meV/Å²
@@ -57,6 +59,10 @@ struct LatticeConfig {
   double confinement = 0.0;      // κ, meV/Å² (0: none; the ASR then leaves 3 zero modes at Γ)
   double k_parallel = 0.0;       // chain: longitudinal spring, meV/Å² (unwritten: k1)
   double k_perp = 0.0;           // chain: transverse spring, meV/Å² (unwritten: k1)
+  // phonopy: phonopy_params.yaml / phonopy.yaml and an optional force-constants file (empty:
+  // phonopy's search order), both resolved against the configuration file's directory.
+  std::string file;
+  std::string force_constants;
   bool operator==(const LatticeConfig &) const = default;
 };
 
@@ -230,7 +236,7 @@ struct Config {
 
 std::string_view to_string(InteractionKind kind); // "yukawa" | "gaussian"
 std::string_view to_string(RunMethod method);     // "time-local" | "full"
-std::string_view to_string(LatticeKind kind);     // "simple_cubic" | "chain"
+std::string_view to_string(LatticeKind kind);     // "simple_cubic" | "chain" | "phonopy"
 std::string_view to_string(units::System system); // "physical" | "seed001" | "seed003"
 std::string_view to_string(LossMethod method);    // "analytic" | "zone" | "low_speed" | ...
 std::string_view to_string(EchoGuard guard);      // "warn" | "refuse"
