@@ -68,15 +68,31 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
                                              const Vec3 &ion_inverse_mass,
                                              InteractionList interaction, double dt_ps,
                                              FullLatticeOptions options)
-    : potential_(potential), stencil_(crystal, lattice, inverse_masses(crystal), options.kernel),
+    : FullLatticeIntegrator(crystal, lattice, {FullLatticeIon{&potential, ion_inverse_mass, 1.0}},
+                            IonIonInteraction::none(), std::move(interaction), dt_ps, options) {}
+
+FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, GridShape lattice,
+                                             std::vector<FullLatticeIon> ions,
+                                             IonIonInteraction ion_ion, InteractionList interaction,
+                                             double dt_ps, FullLatticeOptions options)
+    : ions_(std::move(ions)), ion_ion_(std::move(ion_ion)),
+      stencil_(crystal, lattice, inverse_masses(crystal), options.kernel),
       lattice_vectors_(crystal.lattice_vectors()),
       inverse_lattice_vectors_(crystal.lattice_vectors().inverse()),
-      ion_inverse_mass_(ion_inverse_mass), interaction_(std::move(interaction)), dt_(dt_ps),
-      options_(options), threads_(resolve_threads(options.threads)) {
+      interaction_(std::move(interaction)), dt_(dt_ps), options_(options),
+      threads_(resolve_threads(options.threads)) {
   if (!(dt_ > 0))
     throw InputError(fmt::format("full EOM: time step must be positive, got {} ps", dt_));
-  if (!((ion_inverse_mass_.array() >= 0).all() && ion_inverse_mass_.allFinite()))
-    throw InputError("full EOM: ion inverse masses must be finite and ≥ 0");
+  check_ions();
+  const std::size_t n_ions = ions_.size();
+  for (const auto &ion : ions_)
+    charge_numbers_.push_back(ion.charge_number);
+  R_.assign(n_ions, Vec3::Zero());
+  Rdot_.assign(n_ions, Vec3::Zero());
+  verlet_ion_acceleration_.assign(n_ions, Vec3::Zero());
+  ion_stage_acceleration_.assign(n_ions, {});
+  ion_force_.assign(n_ions, Vec3::Zero());
+  stage_R_.assign(n_ions, Vec3::Zero());
   if (options.threads < 0)
     throw InputError(fmt::format("full EOM: threads must be ≥ 0, got {}", options.threads));
   for (const auto &atom : crystal.basis()) {
@@ -100,6 +116,29 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
   line_scratch_.assign(static_cast<std::size_t>(threads_) * 2 * stencil_.components() *
                            chunk_rows_ * stencil_.line_buffer_length(),
                        0.0);
+}
+
+// At least one ion, each with a potential, finite inverse masses ≥ 0 and a finite charge; the
+// ion–ion term on this lattice's supercell (physics.md §11.1).
+void FullLatticeIntegrator::check_ions() const {
+  if (ions_.empty())
+    throw InputError("full EOM: at least one mobile ion is needed");
+  for (std::size_t i = 0; i < ions_.size(); ++i) {
+    const auto &ion = ions_[i];
+    if (ion.potential == nullptr)
+      throw InputError(fmt::format("full EOM: ion {} has no pair potential", i));
+    if (!((ion.inverse_mass.array() >= 0).all() && ion.inverse_mass.allFinite()))
+      throw InputError(fmt::format("full EOM: ion {}: inverse masses must be finite and ≥ 0", i));
+    if (!std::isfinite(ion.charge_number))
+      throw InputError(
+          fmt::format("full EOM: ion {}: charge number {} is not finite", i, ion.charge_number));
+  }
+  if (!ion_ion_.active())
+    return;
+  const Mat3 expected = PeriodicSupercell(lattice_vectors_, lattice()).vectors_A();
+  if (!((ion_ion_.supercell().vectors_A() - expected).norm() <= 1e-12 * expected.norm()))
+    throw InputError("full EOM: the ion–ion interaction's supercell is not this lattice's "
+                     "periodic box N_k a_k");
 }
 
 // The list S must fit the crystal and the lattice (physics.md §4.1): basis indices of a fixed list
@@ -142,7 +181,9 @@ void FullLatticeIntegrator::init_rk5_window() {
     shape.seam = 3 * h;
     const int ring = std::max(
         4 * h + 2, interaction_.plane_span(inverse_lattice_vectors_, basis_positions_, n3) + 2);
-    shape.slots = std::min(n3, shape.seam + ring);
+    // Several ions: their lists (the gates) may lie anywhere along axis 3, so every plane keeps
+    // its own slot.
+    shape.slots = ions_.size() > 1 ? n3 : std::min(n3, shape.seam + ring);
     window_component_ = stencil_.plane_stride();
     window_plane_ = 3 * window_component_;
     // (The stencil's vector loop may read a few doubles past the last plane.)
@@ -242,9 +283,22 @@ Vec3 FullLatticeIntegrator::minimum_image(const Vec3 &s) const {
   return lattice_vectors_ * f;
 }
 
-double FullLatticeIntegrator::interact(const ConstStoredField &r, const Vec3 &R,
-                                       std::vector<SiteForce> &forces, Vec3 &ion_force) const {
+double FullLatticeIntegrator::interact(const ConstStoredField &r, std::span<const Vec3> R,
+                                       std::vector<SiteForce> &forces,
+                                       std::span<Vec3> ion_forces) const {
   forces.clear();
+  double energy = 0;
+  for (std::size_t i = 0; i < ions_.size(); ++i)
+    energy += interact_one(r, static_cast<int>(i), R[i], forces, ion_forces[i]);
+  std::sort(forces.begin(), forces.end(), [](const SiteForce &a, const SiteForce &b) {
+    return std::tie(a.lin, a.atom, a.ion) < std::tie(b.lin, b.atom, b.ion);
+  });
+  return energy;
+}
+
+double FullLatticeIntegrator::interact_one(const ConstStoredField &r, int ion, const Vec3 &R,
+                                           std::vector<SiteForce> &forces, Vec3 &ion_force) const {
+  const PairPotential &potential = *ions_[static_cast<std::size_t>(ion)].potential;
   ion_force.setZero();
   double energy = 0;
   // r_{nb} of cell lin(n) = l: component c of atom b is padded component 3b + c.
@@ -258,9 +312,9 @@ double FullLatticeIntegrator::interact(const ConstStoredField &r, const Vec3 &R,
   };
   // One pair term: force −∇U(s) on the atom, +∇U(s) on the ion (s = x_{nb} − R).
   auto add = [&](std::int64_t l, int b, const Vec3 &s) {
-    const Vec3 g = potential_.gradient(s);
-    energy += potential_.value(s);
-    forces.push_back({l, b, -g});
+    const Vec3 g = potential.gradient(s);
+    energy += potential.value(s);
+    forces.push_back({l, b, ion, -g});
     ion_force += g;
   };
   if (interaction_.kind() == InteractionList::Kind::fixed) {
@@ -301,10 +355,15 @@ double FullLatticeIntegrator::interact(const ConstStoredField &r, const Vec3 &R,
       }
     }
   }
-  std::sort(forces.begin(), forces.end(), [](const SiteForce &a, const SiteForce &b) {
-    return std::tie(a.lin, a.atom) < std::tie(b.lin, b.atom);
-  });
   return energy;
+}
+
+void FullLatticeIntegrator::ion_accelerations(std::span<const Vec3> R,
+                                              std::span<Vec3> ion_forces) const {
+  if (ion_ion_.active())
+    ion_ion_.add_forces(R, charge_numbers_, ion_forces);
+  for (std::size_t i = 0; i < ions_.size(); ++i)
+    ion_forces[i] = ions_[i].inverse_mass.cwiseProduct(ion_forces[i]);
 }
 
 void FullLatticeIntegrator::add_site_accelerations(const std::vector<SiteForce> &forces, int line,
@@ -343,9 +402,11 @@ void FullLatticeIntegrator::set_lattice_state(std::span<const double> r_A,
   second_stage_valid_ = false;
 }
 
-void FullLatticeIntegrator::set_ion_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps) {
-  R_ = R_A;
-  Rdot_ = Rdot_A_per_ps;
+void FullLatticeIntegrator::set_ion_state(int ion, const Vec3 &R_A, const Vec3 &Rdot_A_per_ps) {
+  if (ion < 0 || ion >= ion_count())
+    throw std::out_of_range(fmt::format("full EOM: ion {} of {}", ion, ion_count()));
+  R_[static_cast<std::size_t>(ion)] = R_A;
+  Rdot_[static_cast<std::size_t>(ion)] = Rdot_A_per_ps;
   verlet_acceleration_valid_ = false;
 }
 
@@ -368,8 +429,7 @@ struct FullLatticeIntegrator::Rk5Step {
   const std::array<PassFunction, 4> &kernels;
   StoredField r, v;
   std::array<StoredField, 2> A; // stage accelerations A_0, A_1
-  std::array<StoredField, S> P; // stage positions (P_0 = r)
-  std::array<Vec3, S> ion_acceleration{};
+  std::array<StoredField, S> P; // stage positions (P_0 = r); the ions' in ion_stage_acceleration_
 };
 
 // One RK5 step in S/2 passes, each computing two stages (physics.md §0.4 in the second-order
@@ -434,45 +494,59 @@ void FullLatticeIntegrator::refresh_second_stage(const Rk5Step &s) {
   second_stage_valid_ = true;
 }
 
-// R + c_j δt Ṙ + δt² Σ_k ā_jk Ä_k (physics.md §0.4, second-order form).
-Vec3 FullLatticeIntegrator::stage_ion_position(const Rk5Step &s, int j) const {
+// R_i + c_j δt Ṙ_i + δt² Σ_k ā_jk Ä_{i,k} (physics.md §0.4, second-order form).
+Vec3 FullLatticeIntegrator::stage_ion_position(int ion, int j) const {
+  const auto i = static_cast<std::size_t>(ion);
   const double h = dt_;
-  Vec3 R_stage = R_ + (T::c[j] * h) * Rdot_;
+  Vec3 R_stage = R_[i] + (T::c[j] * h) * Rdot_[i];
   for (int k = 0; k + 1 < j; ++k)
-    R_stage += (h * h * rk2.abar[j][k]) * s.ion_acceleration[k];
+    R_stage += (h * h * rk2.abar[j][k]) * ion_stage_acceleration_[i][k];
   return R_stage;
 }
 
-// The ion forces of the two stages of `pass` (physics.md §4.1), from their stage positions.
+void FullLatticeIntegrator::stage_ion_positions(int j) {
+  for (int i = 0; i < ion_count(); ++i)
+    stage_R_[static_cast<std::size_t>(i)] = stage_ion_position(i, j);
+}
+
+// The ion forces of the two stages of `pass` (physics.md §4.1, §11.2), from their stage
+// positions.
 void FullLatticeIntegrator::rk5_ion_stages(Rk5Step &s, int pass) {
   for (int j = 2 * pass; j < 2 * pass + 2; ++j) {
-    interact(s.P[j], stage_ion_position(s, j), site_forces_[j], ion_force_);
-    s.ion_acceleration[j] = ion_inverse_mass_.cwiseProduct(ion_force_);
+    stage_ion_positions(j);
+    interact(s.P[j], stage_R_, site_forces_[j], ion_force_);
+    ion_accelerations(stage_R_, ion_force_);
+    for (std::size_t i = 0; i < ions_.size(); ++i)
+      ion_stage_acceleration_[i][j] = ion_force_[i];
   }
 }
 
-// Planes whose stage positions the interaction of pass `pass` reads.
-std::vector<int> FullLatticeIntegrator::rk5_gate(const Rk5Step &s, int pass) const {
-  std::vector<int> planes = interaction_.planes_touched(
-      inverse_lattice_vectors_, basis_positions_, stage_ion_position(s, 2 * pass), lattice()[2]);
-  const std::vector<int> second =
-      interaction_.planes_touched(inverse_lattice_vectors_, basis_positions_,
-                                  stage_ion_position(s, 2 * pass + 1), lattice()[2]);
-  planes.insert(planes.end(), second.begin(), second.end());
+// Planes whose stage positions the interactions of pass `pass` read (every ion's list).
+std::vector<int> FullLatticeIntegrator::rk5_gate(const Rk5Step &, int pass) const {
+  std::vector<int> planes;
+  for (int i = 0; i < ion_count(); ++i)
+    for (int j = 2 * pass; j < 2 * pass + 2; ++j) {
+      const std::vector<int> touched = interaction_.planes_touched(
+          inverse_lattice_vectors_, basis_positions_, stage_ion_position(i, j), lattice()[2]);
+      planes.insert(planes.end(), touched.begin(), touched.end());
+    }
   return planes;
 }
 
-// R += δt Ṙ + δt² Σ_k b̄_k Ä_k, Ṙ += δt Σ_k b_k Ä_k (physics.md §0.4, second-order form).
-void FullLatticeIntegrator::rk5_ion_update(const Rk5Step &s) {
+// R_i += δt Ṙ_i + δt² Σ_k b̄_k Ä_{i,k}, Ṙ_i += δt Σ_k b_k Ä_{i,k} (physics.md §0.4,
+// second-order form).
+void FullLatticeIntegrator::rk5_ion_update(const Rk5Step &) {
   const double h = dt_;
-  Vec3 dR = h * Rdot_;
-  Vec3 dRdot = Vec3::Zero();
-  for (int k = 0; k < S; ++k) {
-    dR += (h * h * rk2.bbar[k]) * s.ion_acceleration[k];
-    dRdot += (h * T::b[k]) * s.ion_acceleration[k];
+  for (std::size_t i = 0; i < ions_.size(); ++i) {
+    Vec3 dR = h * Rdot_[i];
+    Vec3 dRdot = Vec3::Zero();
+    for (int k = 0; k < S; ++k) {
+      dR += (h * h * rk2.bbar[k]) * ion_stage_acceleration_[i][k];
+      dRdot += (h * T::b[k]) * ion_stage_acceleration_[i][k];
+    }
+    R_[i] += dR;
+    Rdot_[i] += dRdot;
   }
-  R_ += dR;
-  Rdot_ += dRdot;
 }
 
 // Task (pass, plane z): the plane's lines in one contiguous chunk per thread, then the ghosts of
@@ -561,8 +635,11 @@ void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   double *v = field(v_)[0];
   double *A = field(acceleration_)[0];
   interact(stored(r_), R_, site_forces_[0], ion_force_);
-  verlet_ion_acceleration_ = ion_inverse_mass_.cwiseProduct(ion_force_);
-  Rdot_ += kick_ps * verlet_ion_acceleration_;
+  ion_accelerations(R_, ion_force_);
+  for (std::size_t i = 0; i < ions_.size(); ++i) {
+    verlet_ion_acceleration_[i] = ion_force_[i];
+    Rdot_[i] += kick_ps * verlet_ion_acceleration_[i];
+  }
   for_each_line(stencil_.lines(), threads_, [&](int l, int) {
     const std::int64_t o = stencil_.line_start(l);
     const FieldView g{A + o, A + component + o, A + 2 * component + o};
@@ -601,8 +678,10 @@ void FullLatticeIntegrator::step_verlet() {
     }
   });
   stencil_.fill_halo(r);
-  Rdot_ += (0.5 * h) * verlet_ion_acceleration_;
-  R_ += h * Rdot_;
+  for (std::size_t i = 0; i < ions_.size(); ++i) {
+    Rdot_[i] += (0.5 * h) * verlet_ion_acceleration_[i];
+    R_[i] += h * Rdot_[i];
+  }
   verlet_acceleration_and_kick(0.5 * h);
 }
 
@@ -658,12 +737,15 @@ FullEnergy FullLatticeIntegrator::energy() const {
         }
     }
   }
-  for (int c = 0; c < 3; ++c)
-    if (ion_inverse_mass_[c] > 0)
-      e.ion_kinetic += 0.5 * Rdot_[c] * Rdot_[c] / ion_inverse_mass_[c];
+  for (std::size_t i = 0; i < ions_.size(); ++i)
+    for (int c = 0; c < 3; ++c)
+      if (ions_[i].inverse_mass[c] > 0)
+        e.ion_kinetic += 0.5 * Rdot_[i][c] * Rdot_[i][c] / ions_[i].inverse_mass[c];
   std::vector<SiteForce> forces;
-  Vec3 ion_force;
-  e.interaction = interact(stored(r_), R_, forces, ion_force);
+  std::vector<Vec3> ion_forces(ions_.size(), Vec3::Zero());
+  e.interaction = interact(stored(r_), R_, forces, ion_forces);
+  if (ion_ion_.active())
+    e.ion_ion = ion_ion_.energy_meV(R_, charge_numbers_);
   return e;
 }
 
@@ -681,15 +763,23 @@ Vec3 FullLatticeIntegrator::total_momentum() const {
           sum += v[(3 * b + c) * component + stencil_.line_start(l) + s];
       framework += masses_[static_cast<std::size_t>(b)] * sum;
     }
-    p[c] = framework + (ion_inverse_mass_[c] > 0 ? Rdot_[c] / ion_inverse_mass_[c] : 0.0);
+    double ions = 0; // Σ_i M_ic Ṙ_ic
+    for (std::size_t i = 0; i < ions_.size(); ++i)
+      ions += ions_[i].inverse_mass[c] > 0 ? Rdot_[i][c] / ions_[i].inverse_mass[c] : 0.0;
+    p[c] = framework + ions;
   }
   return p;
 }
 
 std::vector<Cell> FullLatticeIntegrator::interaction_sites() const {
   std::vector<SiteForce> forces;
-  Vec3 ion_force;
-  interact(stored(r_), R_, forces, ion_force);
+  std::vector<Vec3> ion_forces(ions_.size(), Vec3::Zero());
+  interact(stored(r_), R_, forces, ion_forces);
+  forces.erase(std::unique(forces.begin(), forces.end(),
+                           [](const SiteForce &a, const SiteForce &b) {
+                             return a.lin == b.lin && a.atom == b.atom;
+                           }),
+               forces.end());
   std::vector<Cell> sites;
   for (const auto &f : forces) {
     const int nx = lattice()[0], ny = lattice()[1];

@@ -44,7 +44,8 @@ struct ThermalBathParams {
 // Purposes (third counter word's slot) of the counter-based streams of one trajectory.
 enum class StreamPurpose : std::uint64_t {
   mode_amplitude = 1, // the framework modes of ThermalBath, index = global mode index
-  chain_mode = 2      // seed 003's thermal chain (chain_engines.hpp), index = chain mode j
+  chain_mode = 2,     // seed 003's thermal chain (chain_engines.hpp), index = chain mode j
+  ion_placement = 3   // several ions' starting cells (ion_placement.hpp), index = shuffle step
 };
 
 // The four uniforms in [0, 1) of draw `index` for `purpose` (53-bit resolution).

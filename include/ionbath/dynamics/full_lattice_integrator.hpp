@@ -3,6 +3,11 @@
 // lattice of cells of the crystal's n_b basis atoms and the mobile particle,
 //   m_b r̈_{nb} = −(V r)_{nb} + f_{nb},  M R̈ = −Σ_{(n,b)∈S} f_{nb},
 //   f_{nb} = −∇U(x_{nb} − R),  x_{nb} = A n + τ_b + r_{nb},
+// or several mobile ions i (physics.md §11.2): each has its own list S_i and potential U_{s_i},
+// the framework forces on an atom add up over the ions, and the ions interact with each other by
+// U^ion (ion_ion.hpp, minimum image in the lattice's supercell):
+//   f_{nb} = −Σ_i ∇U_{s_i}(x_{nb} − R_i),  M_i R̈_i = −Σ_{(n,b)∈S_i} f^i_{nb} − ∇_{R_i} Σ_{j≠i}
+//   U^ion,
 // integrated with the RK5 of §0.4 (or velocity Verlet for long microcanonical runs).
 // Lattice fields are exchanged in the DOF order 3 (n_b lin(n) + b) + c (§0.2 for n_b = 1: x
 // fastest); inside, the integrator keeps one array per (basis atom, Cartesian component) for the
@@ -12,6 +17,7 @@
 #include "ionbath/crystal/crystal.hpp"
 #include "ionbath/dynamics/full_scheme.hpp"
 #include "ionbath/dynamics/interaction_list.hpp"
+#include "ionbath/dynamics/ion_ion.hpp"
 #include "ionbath/dynamics/lattice_stencil.hpp"
 #include "ionbath/dynamics/pair_potential.hpp"
 #include "ionbath/dynamics/plane_wavefront.hpp"
@@ -35,9 +41,21 @@ struct FullLatticeOptions {
 struct FullEnergy {
   double lattice_kinetic = 0;   // Σ_b (m_b/2) |ṙ_b|²
   double lattice_potential = 0; // (1/2) rᵀ V r
-  double ion_kinetic = 0;       // Σ_c (M_c/2) Ṙ_c², constrained components excluded
-  double interaction = 0;       // Σ_{n∈S} U(x_n − R)
-  double total() const { return lattice_kinetic + lattice_potential + ion_kinetic + interaction; }
+  double ion_kinetic = 0;       // Σ_i Σ_c (M_ic/2) Ṙ_ic², constrained components excluded
+  double interaction = 0;       // Σ_i Σ_{n∈S_i} U_{s_i}(x_n − R_i)
+  double ion_ion = 0;           // Σ_{i<j} U^ion(|R_i − R_j|_mi) (physics.md §11.1)
+  double total() const {
+    return lattice_kinetic + lattice_potential + ion_kinetic + interaction + ion_ion;
+  }
+};
+
+// One mobile ion of the full model (physics.md §11.2): its pair potential with the framework
+// atoms (its species' U_s; must outlive the integrator), per-component 1/M (Å²/(meV ps²); 0
+// freezes the component) and charge number z_s (ion–ion term).
+struct FullLatticeIon {
+  const PairPotential *potential = nullptr;
+  Vec3 inverse_mass = Vec3::Zero();
+  double charge_number = 1.0;
 };
 
 class FullLatticeIntegrator {
@@ -52,11 +70,20 @@ public:
   FullLatticeIntegrator(const crystal::Crystal &crystal, GridShape lattice,
                         const PairPotential &potential, const Vec3 &ion_inverse_mass,
                         InteractionList interaction, double dt_ps, FullLatticeOptions options = {});
+  // Several ions (physics.md §11.2), every one with its own list of kind `interaction` (a fixed
+  // list is shared by all). ion_ion: none, or built on PeriodicSupercell(A, lattice). One ion
+  // with IonIonInteraction::none() is the constructor above, bitwise.
+  FullLatticeIntegrator(const crystal::Crystal &crystal, GridShape lattice,
+                        std::vector<FullLatticeIon> ions, IonIonInteraction ion_ion,
+                        InteractionList interaction, double dt_ps, FullLatticeOptions options = {});
 
   // Lattice displacements (Å) and velocities (Å/ps), 3 n_b N each in DOF order
   // 3 (n_b lin(n) + b) + c.
   void set_lattice_state(std::span<const double> r_A, std::span<const double> rdot_A_per_ps);
-  void set_ion_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps);
+  void set_ion_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps) {
+    set_ion_state(0, R_A, Rdot_A_per_ps);
+  }
+  void set_ion_state(int ion, const Vec3 &R_A, const Vec3 &Rdot_A_per_ps);
   // Restart from a checkpoint: the state set above is that of step `step_index`.
   void set_step_index(std::int64_t step_index) { step_index_ = step_index; }
   void step();
@@ -66,13 +93,15 @@ public:
   std::vector<double> lattice_velocities_A_per_ps() const; // 3 n_b N, DOF order
   Vec3 displacement_A(const Cell &n, int b = 0) const;     // label wrapped into the lattice
   Vec3 velocity_A_per_ps(const Cell &n, int b = 0) const;
-  const Vec3 &ion_position_A() const { return R_; } // unwrapped
-  const Vec3 &ion_velocity_A_per_ps() const { return Rdot_; }
+  int ion_count() const { return static_cast<int>(ions_.size()); }
+  const Vec3 &ion_position_A(int ion = 0) const { return R_[ion]; } // unwrapped
+  const Vec3 &ion_velocity_A_per_ps(int ion = 0) const { return Rdot_[ion]; }
 
   FullEnergy energy() const;
-  // Σ_{n,b} m_b ṙ_{nb} + M Ṙ (meV ps/Å); constrained ion components contribute nothing.
+  // Σ_{n,b} m_b ṙ_{nb} + Σ_i M_i Ṙ_i (meV ps/Å); constrained ion components contribute nothing.
   Vec3 total_momentum() const;
-  // Cells of the atoms of the interaction list S at the current state (wrapped labels).
+  // Cells of the atoms of the interaction lists ∪_i S_i at the current state (wrapped labels; an
+  // atom listed by several ions appears once).
   std::vector<Cell> interaction_sites() const;
 
   const GridShape &lattice() const { return stencil_.lattice(); }
@@ -86,10 +115,12 @@ public:
   double time_ps() const { return dt_ * static_cast<double>(step_index_); }
 
 private:
-  // Force on one atom of S (meV/Å), atom b of cell lin(n); the ion feels the opposite.
+  // Force on one atom of S_i (meV/Å), atom b of cell lin(n), from ion i; the ion feels the
+  // opposite.
   struct SiteForce {
     std::int64_t lin;
     int atom;
+    int ion;
     Vec3 force;
   };
   // Component arrays of one lattice field inside `storage_`.
@@ -132,11 +163,18 @@ private:
   // Index of cell lin(n) in a padded component array (LatticeStencil layout).
   std::int64_t slot(std::int64_t lin) const;
   Vec3 minimum_image(const Vec3 &s) const;
-  // The list S for lattice displacements `r` and ion position R (physics.md §4.1): forces on its
-  // atoms into `forces` (sorted by cell, then atom), the force on the ion, and Σ_{S} U (returned,
-  // meV).
-  double interact(const ConstStoredField &r, const Vec3 &R, std::vector<SiteForce> &forces,
-                  Vec3 &ion_force) const;
+  // The lists S_i for lattice displacements `r` and ion positions R (physics.md §4.1, §11.2):
+  // forces on their atoms into `forces` (sorted by cell, atom, ion), the framework force on every
+  // ion into ion_forces, and Σ_i Σ_{S_i} U_{s_i} (returned, meV).
+  double interact(const ConstStoredField &r, std::span<const Vec3> R,
+                  std::vector<SiteForce> &forces, std::span<Vec3> ion_forces) const;
+  // Σ_{S} U of one ion's list, its site forces appended and its framework force.
+  double interact_one(const ConstStoredField &r, int ion, const Vec3 &R,
+                      std::vector<SiteForce> &forces, Vec3 &ion_force) const;
+  // Accelerations of the ions at positions R from the framework forces ion_forces (overwritten
+  // by the accelerations), plus the ion–ion forces (physics.md §11.2).
+  void ion_accelerations(std::span<const Vec3> R, std::span<Vec3> ion_forces) const;
+  void check_ions() const;
   // Adds `forces` (scaled by 1/m_b) to the acceleration of line `line` (atom b's components at
   // line_acceleration[c] + b · atom_stride).
   void add_site_accelerations(const std::vector<SiteForce> &forces, int line,
@@ -154,7 +192,9 @@ private:
   void init_rk5_window();
   void step_rk5();
   void refresh_second_stage(const Rk5Step &s);
-  Vec3 stage_ion_position(const Rk5Step &s, int j) const;
+  Vec3 stage_ion_position(int ion, int j) const;
+  // stage_ion_position of every ion into stage_R_.
+  void stage_ion_positions(int j);
   void rk5_ion_stages(Rk5Step &s, int pass);
   std::vector<int> rk5_gate(const Rk5Step &s, int pass) const;
   void rk5_ion_update(const Rk5Step &s);
@@ -165,13 +205,14 @@ private:
   // Verlet: acceleration at the current positions, then ṙ += kick · acceleration.
   void verlet_acceleration_and_kick(double kick_ps);
 
-  const PairPotential &potential_;
+  std::vector<FullLatticeIon> ions_;
+  std::vector<double> charge_numbers_; // z_i
+  IonIonInteraction ion_ion_;
   LatticeStencil stencil_;
   Mat3 lattice_vectors_;
   Mat3 inverse_lattice_vectors_;
   std::vector<double> masses_;        // m_b
   std::vector<Vec3> basis_positions_; // τ_b
-  Vec3 ion_inverse_mass_;
   InteractionList interaction_;
   std::vector<Cell> candidate_offsets_; // moving lists: the box of cells around p to test
   double dt_;
@@ -200,12 +241,14 @@ private:
   int chunk_rows_ = 1;               // most lines of one plane a thread handles in one call
   std::vector<double> line_scratch_; // per thread: 6 n_b × chunk_rows_ stencil line buffers
 
-  Vec3 R_ = Vec3::Zero();
-  Vec3 Rdot_ = Vec3::Zero();
-  Vec3 verlet_ion_acceleration_ = Vec3::Zero();
+  // Per ion: R (unwrapped), Ṙ, the Verlet acceleration, the RK5 stage accelerations.
+  std::vector<Vec3> R_, Rdot_;
+  std::vector<Vec3> verlet_ion_acceleration_;
   bool verlet_acceleration_valid_ = false;
+  std::vector<std::array<Vec3, 6>> ion_stage_acceleration_;
   std::array<std::vector<SiteForce>, 6> site_forces_; // per RK5 stage (Verlet: [0])
-  Vec3 ion_force_ = Vec3::Zero();
+  std::vector<Vec3> ion_force_;                       // per ion, scratch
+  std::vector<Vec3> stage_R_;                         // per ion, scratch
   std::int64_t step_index_ = 0;
 };
 
