@@ -1,6 +1,7 @@
 #pragma once
-// Shared code of the full-lattice tests: the energy error of a symplectic run, and the readable
-// whole-lattice RK5 reference the fast integrator is compared against.
+// Shared code of the full-lattice tests: the seed 002 lattice and ion, the energy error of a
+// symplectic run, and the readable whole-lattice RK5 reference the fast integrator is compared
+// against.
 #include "ionbath/dynamics/full_lattice_integrator.hpp"
 #include "ionbath/dynamics/interaction_list.hpp"
 
@@ -11,6 +12,14 @@
 #include <vector>
 
 namespace ionbath::dynamics::support {
+
+// The seed 002 framework (a = 3 Å, m = 3.5, k1 = 520, k2 = 170) and ion (Yukawa 4000 meV, 0.5 Å,
+// inverse mass 1/0.7 on every axis).
+constexpr double kSpacing_A = 3.0;
+inline const crystal::Crystal kSeedCubic =
+    crystal::Crystal::simple_cubic(kSpacing_A, 3.5, 520.0, 170.0);
+inline const Yukawa kSeedIon(4000.0, 0.5);
+inline const Vec3 kFreeIon = Vec3::Constant(1 / 0.7);
 
 // Largest |E − E0| in the first and in the last quarter of `blocks` blocks of `steps` steps each.
 struct EnergyErrorQuarters {

@@ -20,11 +20,11 @@ using namespace ionbath;
 using namespace ionbath::dynamics;
 
 namespace {
-constexpr double a = 3.0; // Å
-const crystal::Crystal kCubic = crystal::Crystal::simple_cubic(a, 3.5, 520.0, 170.0);
-const Yukawa kU(4000.0, 0.5);
-const Vec3 kFree = Vec3::Constant(1 / 0.7); // ion inverse mass, all components free
-const Vec3 kFarAway(1e6, 1e6, 1e6);         // ion position without any interaction (U = 0)
+constexpr double a = support::kSpacing_A;
+const crystal::Crystal &kCubic = support::kSeedCubic;
+const Yukawa &kU = support::kSeedIon;
+const Vec3 kFree = support::kFreeIon;
+const Vec3 kFarAway(1e6, 1e6, 1e6); // ion position without any interaction (U = 0)
 
 // The simple cubic crystal plus a (2,1,0) bond with a general (non-symmetric) block, Φ_{-d} = Φ_dᵀ.
 crystal::Crystal general_crystal() {

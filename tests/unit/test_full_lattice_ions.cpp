@@ -2,6 +2,7 @@
 // interaction list, the framework forces adding up, and the ion–ion term by minimum image:
 // symmetric ions stay at rest / move mirror-symmetrically, energy at the scheme's order, total
 // momentum, and independent ions (no ion–ion term, far apart) follow their single-ion runs.
+#include "full_lattice_test_support.hpp"
 #include "ionbath/bath/lattice_thermal_motion.hpp"
 #include "ionbath/bath/thermal_bath.hpp"
 #include "ionbath/core/error.hpp"
@@ -19,10 +20,10 @@ using namespace ionbath;
 using namespace ionbath::dynamics;
 
 namespace {
-constexpr double a = 3.0; // Å
-const crystal::Crystal kCubic = crystal::Crystal::simple_cubic(a, 3.5, 520.0, 170.0);
-const Yukawa kU(4000.0, 0.5);
-const Vec3 kFree = Vec3::Constant(1 / 0.7);
+constexpr double a = support::kSpacing_A;
+const crystal::Crystal &kCubic = support::kSeedCubic;
+const Yukawa &kU = support::kSeedIon;
+const Vec3 kFree = support::kFreeIon;
 // Screened ion–ion term of moderate strength: U^ion(3 Å) ≈ 85 meV for z = z' = 1.
 const ScreenedCoulombParams kIonIon{
     .relative_permittivity = 10.0, .screening_length_A = 2.0, .cutoff_A = 8.0};
