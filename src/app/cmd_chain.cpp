@@ -463,42 +463,41 @@ void write_single_passes(ChainResults &r, const std::vector<std::vector<double>>
 void write_mobility(ChainResults &r, const std::vector<std::vector<double>> &runs,
                     const parallel::RunPlan &plan) {
   const auto &ch = r.ch;
-  std::vector<double> Phi0, speed0, omega_T, mean, error, all, left;
+  std::vector<double> Phi0, speed0, omega_T, mean, error, mobility, mobility_error, all, left;
   for (const auto &run : plan.runs()) {
     if (ChainMode(run.coordinates[0]) != ChainMode::mobility || run.coordinates[4] != 0)
       continue;
-    const auto *first = &run;
-    double sum = 0, sum2 = 0, n_left = 0;
-    for (int k = 0; k < ch.replicas; ++k) { // the replicas follow each other in the plan
-      const auto &v = runs[std::size_t(first->index + k)];
-      sum += v[0];
-      all.push_back(v[0]);
-      n_left += v[1];
+    // The replicas follow each other in the plan, from this run on.
+    const auto replica = [&](int k) -> const std::vector<double> & {
+      return runs[std::size_t(run.index + k)];
+    };
+    const double n = ch.replicas;
+    double average = 0, squares = 0, n_left = 0;
+    for (int k = 0; k < ch.replicas; ++k) {
+      average += replica(k)[0] / n;
+      all.push_back(replica(k)[0]);
+      n_left += replica(k)[1];
     }
-    const double n = ch.replicas, average = sum / n;
     for (int k = 0; k < ch.replicas; ++k)
-      sum2 += std::pow(runs[std::size_t(first->index + k)][0] - average, 2);
+      squares += std::pow(replica(k)[0] - average, 2);
     Phi0.push_back(signs_of(ch)[std::size_t(run.coordinates[1])]);
     speed0.push_back(ch.speeds[std::size_t(run.coordinates[2])]);
     omega_T.push_back(ch.omega_T[std::size_t(run.coordinates[3])]);
     mean.push_back(average);
-    error.push_back(ch.replicas > 1 ? std::sqrt(sum2 / (n - 1) / n) : nan);
+    error.push_back(ch.replicas > 1 ? std::sqrt(squares / (n - 1) / n) : nan);
+    mobility.push_back(average / ch.bias);
+    mobility_error.push_back(error.back() / std::abs(ch.bias));
     left.push_back(n_left);
     CsvRow row{"mobility", Phi0.back(), ch.lambda, speed0.back()};
     row.omega_T = omega_T.back();
-    row.drift_mean = mean.back();
+    row.drift_mean = average;
     row.drift_error = error.back();
-    row.mobility = mean.back() / ch.bias;
-    row.mobility_error = error.back() / std::abs(ch.bias);
+    row.mobility = mobility.back();
+    row.mobility_error = mobility_error.back();
     r.rows.push_back(row);
   }
   if (Phi0.empty())
     return;
-  std::vector<double> mobility(mean.size()), mobility_error(mean.size());
-  for (std::size_t i = 0; i < mean.size(); ++i) {
-    mobility[i] = mean[i] / ch.bias;
-    mobility_error[i] = error[i] / std::abs(ch.bias);
-  }
   constexpr const char *kMobility = "l_slow period-1 (hbar Omega_slow)-1";
   r.out.write("/chain/mobility/Phi0", Phi0, kEnergy);
   r.out.write("/chain/mobility/speed0", speed0, kSpeed);
