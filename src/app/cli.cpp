@@ -65,8 +65,8 @@ int main(int argc, char **argv) {
   config_cmd
       ->add_option("--embedded", show_default,
                    "Print the embedded default of a subcommand instead (run, sweep, loss, "
-                   "loss-3d or chain)")
-      ->check(CLI::IsMember({"run", "sweep", "loss", "loss-3d", "chain"}));
+                   "loss-3d, chain or decompose)")
+      ->check(CLI::IsMember({"run", "sweep", "loss", "loss-3d", "chain", "decompose"}));
   bool key_tables = false;
   config_cmd->add_flag("--keys", key_tables,
                        "Print the table of every configuration key (markdown, as in the README)");
@@ -81,6 +81,8 @@ int main(int argc, char **argv) {
       embedded_default = kDefaultLossCubicToml;
     else if (show_default == "chain")
       embedded_default = kDefaultChainToml;
+    else if (show_default == "decompose")
+      embedded_default = kDefaultDecomposeToml;
     action = [&](const io::Config &c) {
       if (world.is_root())
         fmt::print("{}", key_tables ? io::config_keys_markdown() : io::to_toml(c));
@@ -131,7 +133,9 @@ int main(int argc, char **argv) {
       o.trajectory_stride = std::max<std::int64_t>(1, c.run.trajectory_stride);
       o.checkpoint_interval_s = checkpoint_interval_s;
       o.temperature_indices = temperature_indices;
-      return run_thermal_trajectories(c, world, o);
+      const int rc = run_thermal_trajectories(c, world, o);
+      return rc == 0 && sweep && c.run.decompose ? decompose_sweep(c, temperature_indices, world)
+                                                 : rc;
     };
   };
 
@@ -214,6 +218,24 @@ int main(int argc, char **argv) {
       if (!output.empty())
         c.chain.output = output;
       return run_chain(c, world);
+    };
+  });
+
+  auto *decompose_cmd = cli.add_subcommand(
+      "decompose", "Seed 000's mechanism decomposition: every ion-window of MD trajectories "
+                   "(H5MD, LAMMPS dump, extended XYZ, XDATCAR) labelled concerted / multi-cell / "
+                   "hop / return / rattle, the Onsager coefficient L(Δt) split exactly into "
+                   "their contributions over a scan of windows -> HDF5 and a CSV table. Without "
+                   "decompose.inputs, the trajectories of [run] are generated first");
+  decompose_cmd->add_option("config", config_path,
+                            "TOML configuration (default: embedded default)");
+  decompose_cmd->add_option("-o,--output", output, "Results file (default: [decompose] output)");
+  decompose_cmd->callback([&] {
+    embedded_default = kDefaultDecomposeToml;
+    action = [&](io::Config c) {
+      if (!output.empty())
+        c.decompose.output = output;
+      return run_decompose(c, world);
     };
   });
 

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -152,7 +153,15 @@ namespace {
 using namespace toml_input;
 
 // The subcommands that use a key (the key tables' "used by" column).
-enum Uses : unsigned { phonons = 1, run = 2, sweep = 4, validate = 8, loss = 16, chain = 32 };
+enum Uses : unsigned {
+  phonons = 1,
+  run = 2,
+  sweep = 4,
+  validate = 8,
+  loss = 16,
+  chain = 32,
+  decompose = 64
+};
 constexpr unsigned trajectories = run | sweep;
 constexpr unsigned everyone = phonons | run | sweep | validate | loss;
 
@@ -339,6 +348,14 @@ Key bz_grid_key() {
 // A file the configuration reads (lattice.file, lattice.force_constants): relative paths are taken
 // from the configuration file's directory and stored absolute, so that the canonical form reads
 // the same file wherever it is parsed again. Left out of the canonical form while empty.
+// A path as written, resolved against the configuration file's directory.
+std::string resolved_path(const Reader &r, const std::filesystem::path &written) {
+  const auto base = std::filesystem::path(r.source()).parent_path();
+  return std::filesystem::absolute(written.is_absolute() ? written : base / written)
+      .lexically_normal()
+      .string();
+}
+
 template <class Field>
 Key input_file_key(std::string_view name, Field field, std::string_view doc) {
   return {name,
@@ -350,11 +367,7 @@ Key input_file_key(std::string_view name, Field field, std::string_view doc) {
           [=](const Reader &r, Config &c) {
             if (!r.get(name))
               return;
-            const std::filesystem::path written = r.text(name, "");
-            const auto base = std::filesystem::path(r.source()).parent_path();
-            field(c) = std::filesystem::absolute(written.is_absolute() ? written : base / written)
-                           .lexically_normal()
-                           .string();
+            field(c) = resolved_path(r, r.text(name, ""));
           },
           [=](const Config &c) { return toml_string(field(c)); },
           [=](const Config &c) { return field(c).empty(); }};
@@ -869,6 +882,9 @@ void resolve_ion(const Reader &r, Config &c) {
 }
 
 void resolve_run(const Reader &r, Config &c) {
+  if (c.run.decompose && c.run.trajectory_stride == 0)
+    r.fail(r.get("decompose"), r.key("decompose"), "true",
+           "decomposes the sweep's trajectory files: set run.trajectory_stride > 0");
   if (c.run.trajectory_stride > c.run.steps)
     r.fail(r.get("trajectory_stride"), r.key("trajectory_stride"),
            fmt::format("{}", c.run.trajectory_stride),
@@ -899,6 +915,194 @@ void resolve_msd(const Reader &r, Config &c) {
          fmt::format("must be in [0, {}) ps: the fit window has to start inside a segment of "
                      "run.steps/msd.segments * run.dt = {} ps",
                      number_text(segment_ps), number_text(segment_ps)));
+}
+
+// [decompose] keys, all left out of the canonical form at their defaults.
+template <class Field>
+Key decompose_real_key(std::string_view name, Field field, RealRange range, std::string_view doc) {
+  return unless_changed(real_key(name, field, range, doc, decompose), field);
+}
+
+std::string text_array_text(const std::vector<std::string> &values) {
+  std::vector<std::string> text;
+  for (const auto &v : values)
+    text.push_back(toml_string(v));
+  return fmt::format("[{}]", fmt::join(text, ", "));
+}
+
+Key decompose_inputs_key() {
+  return unless_changed(
+      Key{"inputs", "", "", "array of paths (relative: to the configuration file's directory)",
+          "trajectory files; several: a temperature series (per-mode Arrhenius fit); none: a "
+          "short trajectory of our model is generated first",
+          decompose,
+          [](const Reader &r, Config &c) {
+            const auto *node = r.get("inputs");
+            if (!node)
+              return;
+            const auto *array = node->as_array();
+            if (!array || array->empty())
+              r.fail(*node, r.key("inputs"), "must be a non-empty array of file paths");
+            c.decompose.inputs.clear();
+            for (std::size_t i = 0; i < array->size(); ++i) {
+              const auto *text = array->get(i)->as_string();
+              if (!text || text->get().empty())
+                r.fail(*array->get(i), fmt::format("{}[{}]", r.key("inputs"), i),
+                       "must be a non-empty path");
+              c.decompose.inputs.push_back(resolved_path(r, text->get()));
+            }
+          },
+          [](const Config &c) { return text_array_text(c.decompose.inputs); }},
+      IONBATH_FIELD(decompose.inputs));
+}
+
+// species = ["Li", 2]: labels (strings) and type numbers (integers) of the analysed particles.
+Key decompose_species_key() {
+  auto k =
+      Key{"species",
+          "",
+          "",
+          "array of labels (strings) and type numbers (integers ≥ 1)",
+          "the analysed particles (per species: L_e, D*_e; cross terms between species)",
+          decompose,
+          [](const Reader &r, Config &c) {
+            const auto *node = r.get("species");
+            if (!node)
+              return;
+            const auto *array = node->as_array();
+            if (!array || array->empty())
+              r.fail(*node, r.key("species"),
+                     "must be a non-empty array of species labels or type numbers");
+            auto &d = c.decompose;
+            for (std::size_t i = 0; i < array->size(); ++i) {
+              const auto *item = array->get(i);
+              const auto key = fmt::format("{}[{}]", r.key("species"), i);
+              if (const auto *text = item->as_string(); text && !text->get().empty())
+                d.species.push_back(text->get());
+              else if (item->is_integer())
+                d.types.push_back(r.integer_value(*item, key, {1}));
+              else
+                r.fail(*item, key, "must be a species label or a type number ≥ 1");
+            }
+          },
+          [](const Config &c) {
+            std::vector<std::string> items;
+            for (const auto &s : c.decompose.species)
+              items.push_back(toml_string(s));
+            for (const auto t : c.decompose.types)
+              items.push_back(fmt::format("{}", t));
+            return fmt::format("[{}]", fmt::join(items, ", "));
+          },
+          [](const Config &c) { return c.decompose.species.empty() && c.decompose.types.empty(); },
+          "every particle of the file"};
+  return k;
+}
+
+// kT_meV = 30.0 or [20.0, 30.0] (one per input); temperature_K likewise in K.
+Key decompose_temperatures_key() {
+  return unless_changed(
+      Key{"kT_meV", "temperature_K", "meV",
+          "> 0, or an array (one per input, or one for all); temperature_K: in K",
+          "temperature of each trajectory (needed by L) where the file does not carry it (our "
+          "H5MD does)",
+          decompose,
+          [](const Reader &r, Config &c) {
+            bool kelvin = false;
+            const auto *node = r.one_of("kT_meV", "temperature_K", kelvin);
+            if (!node)
+              return;
+            const auto key = r.key(kelvin ? "temperature_K" : "kT_meV");
+            const auto range = positive(kelvin ? "K" : "meV");
+            std::vector<double> kT = node->is_array()
+                                         ? real_array(r, *node, key, range, "temperature")
+                                         : std::vector{r.real_value(*node, key, range)};
+            if (kelvin)
+              for (double &t : kT)
+                t = units::kelvin_to_meV(t);
+            c.decompose.kT_meV = kT;
+          },
+          [](const Config &c) { return real_array_text(c.decompose.kT_meV); }},
+      IONBATH_FIELD(decompose.kT_meV));
+}
+
+Key decompose_sites_key() {
+  return unless_changed(
+      Key{"sites", "", "",
+          "\"cubic\", \"auto\" or a site file (relative: to the configuration file's directory)",
+          "the site lattice (§8.2): cube centres of [lattice], found from the trajectory's "
+          "occupation density, or a file (`fractional`/`cartesian`, then x y z [class])",
+          decompose,
+          [](const Reader &r, Config &c) {
+            const auto *node = r.get("sites");
+            if (!node)
+              return;
+            const auto text = r.text("sites", "");
+            c.decompose.sites = text == "cubic" || text == "auto" ? text : resolved_path(r, text);
+          },
+          [](const Config &c) { return toml_string(c.decompose.sites); }},
+      IONBATH_FIELD(decompose.sites));
+}
+
+Key decompose_format_key() {
+  return unless_changed(
+      Key{"format", "", "", "\"auto\", \"h5md\", \"lammps-dump\", \"extxyz\", \"xdatcar\"",
+          "format of the inputs (auto: by extension and content)", decompose,
+          [](const Reader &r, Config &c) {
+            const auto *node = r.get("format");
+            if (!node)
+              return;
+            const auto text = r.text("format", "");
+            constexpr std::array<std::string_view, 5> formats{"auto", "h5md", "lammps-dump",
+                                                              "extxyz", "xdatcar"};
+            if (std::ranges::find(formats, text) == formats.end())
+              r.fail(*node, r.key("format"),
+                     "must be one of \"auto\", \"h5md\", \"lammps-dump\", \"extxyz\", \"xdatcar\"");
+            c.decompose.format = text;
+          },
+          [](const Config &c) { return toml_string(c.decompose.format); }},
+      IONBATH_FIELD(decompose.format));
+}
+
+// window_range_ps = [from, to, count] → decompose.windows_ps (log-spaced); never in the canonical
+// form, which lists the windows.
+Key window_range_key() {
+  return {"window_range_ps",
+          "",
+          "",
+          "[from, to, count]: 0 < from ≤ to, count 1..1000",
+          "the windows log-spaced instead of an explicit list",
+          decompose,
+          [](const Reader &r, Config &c) {
+            const auto *node = r.get("window_range_ps");
+            if (!node)
+              return;
+            const auto key = r.key("window_range_ps");
+            if (r.get("windows_ps"))
+              r.fail(*node, key,
+                     "give decompose.windows_ps or decompose.window_range_ps, not both");
+            const auto g = linear_range(r, *node, key, 1000);
+            auto &w = c.decompose.windows_ps;
+            w.clear();
+            for (std::int64_t i = 0; i < std::int64_t(g[2]); ++i)
+              w.push_back(g[2] == 1 ? g[0] : g[0] * std::pow(g[1] / g[0], double(i) / (g[2] - 1)));
+          },
+          [](const Config &) { return std::string("[]"); },
+          [](const Config &) { return true; },
+          "unset (24 log-spaced windows from the frame interval to a tenth of the run)"};
+}
+
+// Checks between the [decompose] keys.
+void resolve_decompose(const Reader &r, Config &c) {
+  const auto &d = c.decompose;
+  const auto n = d.inputs.size();
+  if (d.kT_meV.size() > 1 && d.kT_meV.size() != n) {
+    const bool kelvin = r.get("temperature_K") != nullptr;
+    const auto name = kelvin ? "temperature_K" : "kT_meV";
+    r.fail(r.get(name), r.key(name), node_text(*r.get(name)),
+           fmt::format("lists {} temperatures for {} decompose.inputs: give one per input or "
+                       "one for all",
+                       d.kT_meV.size(), n));
+  }
 }
 
 const std::vector<Section> &schema() {
@@ -1032,7 +1236,12 @@ const std::vector<Section> &schema() {
                                trajectories);
           k.allowed = "integer 0..steps";
           return k;
-        }()},
+        }(),
+        unless_changed(boolean_key("decompose", IONBATH_FIELD(run.decompose),
+                                   "sweep: decompose every trajectory file by [decompose] (§8; "
+                                   "needs trajectory_stride > 0)",
+                                   sweep),
+                       IONBATH_FIELD(run.decompose))},
        resolve_run},
       {"msd",
        {[] {
@@ -1218,6 +1427,39 @@ const std::vector<Section> &schema() {
         unless_changed(path_key("output", IONBATH_FIELD(chain.output), "chain results file", chain),
                        IONBATH_FIELD(chain.output))},
        resolve_chain},
+      {"decompose",
+       {decompose_inputs_key(), decompose_format_key(),
+        decompose_real_key("timestep_ps", IONBATH_FIELD(decompose.timestep_ps), non_negative("ps"),
+                           "LAMMPS dumps: the MD time step (dumps store step numbers)"),
+        decompose_real_key("frame_interval_ps", IONBATH_FIELD(decompose.frame_interval_ps),
+                           non_negative("ps"),
+                           "XDATCAR, extxyz without Time=: the time between stored frames"),
+        decompose_temperatures_key(), decompose_species_key(), decompose_sites_key(),
+        decompose_real_key("site_radius", IONBATH_FIELD(decompose.site_radius), non_negative("A"),
+                           "hysteresis radius r_site (0: half the nearest-site distance)"),
+        real_list_key("windows_ps", IONBATH_FIELD(decompose.windows_ps), positive("ps"),
+                      "sampling windows Δt (rounded to whole frames)", decompose),
+        window_range_key(),
+        unless_changed(integer_key("origin_stride", IONBATH_FIELD(decompose.origin_stride),
+                                   {1, int_max}, "frames between window origins", decompose),
+                       IONBATH_FIELD(decompose.origin_stride)),
+        unless_changed(integer_key("blocks", IONBATH_FIELD(decompose.blocks), {2, 100000},
+                                   "time blocks of the error bars (§8.5)", decompose),
+                       IONBATH_FIELD(decompose.blocks)),
+        decompose_real_key("concerted_time_ps", IONBATH_FIELD(decompose.concerted_time_ps),
+                           non_negative("ps"),
+                           "τ_c: hops of different ions this close in time may be concerted"),
+        decompose_real_key("concerted_radius", IONBATH_FIELD(decompose.concerted_radius),
+                           non_negative("A"),
+                           "r_c: departure sites this close are linked (0: 1.5 × the "
+                           "nearest-site distance)"),
+        decompose_real_key("arrhenius_window_ps", IONBATH_FIELD(decompose.arrhenius_window_ps),
+                           non_negative("ps"),
+                           "Δt of the per-mode Arrhenius fit (0: the longest window)"),
+        unless_changed(path_key("output", IONBATH_FIELD(decompose.output), "decompose results file",
+                                decompose),
+                       IONBATH_FIELD(decompose.output))},
+       resolve_decompose},
   };
   return sections;
 }
@@ -1351,8 +1593,8 @@ std::string display_unit(std::string_view unit) {
 
 std::string used_by_text(unsigned used_by) {
   static constexpr std::pair<Uses, const char *> names[] = {
-      {phonons, "phonons"},   {run, "run"},   {sweep, "sweep"},
-      {validate, "validate"}, {loss, "loss"}, {chain, "chain"}};
+      {phonons, "phonons"}, {run, "run"},     {sweep, "sweep"},        {validate, "validate"},
+      {loss, "loss"},       {chain, "chain"}, {decompose, "decompose"}};
   std::vector<std::string> out;
   for (const auto &[bit, name] : names)
     if (used_by & bit)
@@ -1426,6 +1668,7 @@ Config canonical(const Config &config) {
   c.validate.output = defaults.validate.output;
   c.loss.output = defaults.loss.output;
   c.chain.output = defaults.chain.output;
+  c.decompose.output = defaults.decompose.output;
   return c;
 }
 

@@ -395,9 +395,11 @@ TEST(Config, KeyTablesListEveryAcceptedKey) {
     ++keys;
   // The canonical default omits [units] system, lattice kind, file, force_constants,
   // confinement, k_parallel, k_perp, phonons path and path_subdivisions (9 keys), the 17 keys of
-  // [loss] and the 21 of [chain] (left out at their defaults, so that the canonical form of earlier
-  // configurations is unchanged); alternatives share their key's row.
-  EXPECT_EQ(rows, keys + 9 + 17 + 21);
+  // [loss], the 21 of [chain], run.decompose and the 16 of [decompose] (left out at their defaults,
+  // so that the canonical form of earlier configurations is unchanged); alternatives share their
+  // key's row.
+  EXPECT_EQ(rows, keys + 9 + 17 + 21 + 1 + 16);
   EXPECT_EQ(toml.find("[loss]"), std::string::npos);
   EXPECT_EQ(toml.find("[chain]"), std::string::npos);
+  EXPECT_EQ(toml.find("[decompose]"), std::string::npos);
 }

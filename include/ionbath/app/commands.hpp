@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ionbath::app {
 
@@ -39,6 +40,14 @@ int run_loss(const io::Config &config, const parallel::Communicator &world,
 // passes, Eq. 10, drift under bias, the displacement map. Exit code 3: interrupted, finished runs
 // kept for the resume.
 int run_chain(const io::Config &config, const parallel::Communicator &world);
+
+// `ionbath decompose`: seed 000's mechanism decomposition of MD trajectories (physics.md §8).
+// Without decompose.inputs, the trajectories of [run] are generated first.
+int run_decompose(const io::Config &config, const parallel::Communicator &world);
+// `ionbath sweep` with run.decompose: every trajectory file of the sweep's plan (the selected
+// temperature indices; empty: all), into decompose.output, or <run.output stem>_decompose.h5.
+int decompose_sweep(const io::Config &config, const std::vector<int> &temperature_indices,
+                    const parallel::Communicator &world);
 
 // `ionbath validate fig3|fig4`: full lattice vs time-local model (seed 002 Figs. 3, 4).
 int run_validate(const io::Config &config, const std::string &which,

@@ -25,6 +25,18 @@ trajectory_stride = 10
 output = "trajectory.h5"
 )";
 
+// `ionbath decompose` without a file: one 3 ns trajectory at ħΩ_T = 50 meV of the seed 002 model
+// (every 10th step) is generated first and then decomposed (physics.md §8).
+inline constexpr const char *kDefaultDecomposeToml = R"(# embedded default of `ionbath decompose`
+[run]
+kT_meV = [50.0]
+steps = 600000
+trajectory_stride = 10
+output = "decompose_trajectory.h5"
+[decompose]
+output = "decompose.h5"
+)";
+
 // `ionbath loss` without a file runs both scans below (seed 001, physics.md §6): the Fig. 2 chain
 // (ν = 1, k∥ = k⊥ = 99/4) by Eq. 14, the Eq. 13 zone integral and the simulated pass at four
 // speeds, and the 3D single atom's zone loss with its Eq. 23 low-speed constant.

@@ -104,6 +104,7 @@ struct RunConfig {
   bool drag = true;       // the 𝓛 term of seed 002 Eq. 20 (ablation switch)
   bool relaxation = true; // the W(0) term of seed 002 Eq. 19 (ablation switch)
   dynamics::FullScheme full_scheme = dynamics::FullScheme::rk5; // "rk5" | "verlet"
+  bool decompose = false; // sweep: decompose every trajectory file ([decompose], §8)
   bool operator==(const RunConfig &) const = default;
 };
 
@@ -212,6 +213,30 @@ struct ChainConfig {
   bool operator==(const ChainConfig &) const = default;
 };
 
+// [decompose] `ionbath decompose`: seed 000's mechanism decomposition (physics.md §8) of MD
+// trajectories from any code (io/trajectory_reader.hpp). Paths are resolved against the
+// configuration file's directory; no inputs: a short trajectory of our own model is generated
+// first. Unwritten windows: 24 log-spaced from the frame interval to a tenth of the run.
+struct DecomposeConfig {
+  std::vector<std::string> inputs;  // trajectory files (a temperature series: one per T)
+  std::string format = "auto";      // "auto" | "h5md" | "lammps-dump" | "extxyz" | "xdatcar"
+  double timestep_ps = 0;           // LAMMPS dumps: MD time step (dumps store step numbers)
+  double frame_interval_ps = 0;     // XDATCAR, extxyz without Time=: time between frames
+  std::vector<double> kT_meV;       // per input, or one for all; empty: from the file
+  std::vector<std::string> species; // labels analysed; empty: every particle of the file
+  std::vector<std::int64_t> types;  // type numbers analysed (LAMMPS type, H5MD species)
+  std::string sites = "cubic";      // "cubic" (cell centres of [lattice]) | "auto" | a file
+  double site_radius = 0;           // Å; 0: half the nearest-site distance (§8.2)
+  std::vector<double> windows_ps;   // Δt values (or window_range_ps); empty: derived
+  int origin_stride = 1;            // frames between window origins
+  int blocks = 10;                  // block averages for error bars (§8.5)
+  double concerted_time_ps = 0.1;   // τ_c of concerted links (§8.3)
+  double concerted_radius = 0;      // r_c, Å; 0: 1.5 × the nearest-site distance
+  double arrhenius_window_ps = 0;   // Δt of the per-mode Arrhenius fit; 0: the longest window
+  std::string output = "decompose.h5";
+  bool operator==(const DecomposeConfig &) const = default;
+};
+
 struct Config;
 // The methods that apply to the configuration's geometry (the unwritten loss.methods): the chain's
 // Eq. 14 (in seed-001 units with m = 1), Eq. 13, the 3D low-speed drag, the simulated pass.
@@ -231,6 +256,7 @@ struct Config {
   ValidateConfig validate;
   LossConfig loss;
   ChainConfig chain;
+  DecomposeConfig decompose;
   bool operator==(const Config &) const = default;
 };
 
