@@ -2,6 +2,9 @@
 // frame) with thermal vibration (σ = 0.2 Å) on the cube centres of a 10×10×10 supercell
 // (a = 3 Å), 20 000 frames. Window sums of one 100-frame window, production vs reference path
 // (items = ion-window updates), and the assignment push() (items = ion-frames).
+// The scan (BM_Scan24Windows): 100 ions × 10⁶ frames (2.8 GB held), 24 log-spaced windows
+// from one frame to a tenth of the run, every origin, 10 blocks; one of 2 ranks pushes every frame
+// and sums 5 of the 10 blocks of every window (what `ionbath decompose` does per rank).
 //   build/tests/bench/bench_decompose --benchmark_min_time=1
 #include "ionbath/analysis/hop_decomposition.hpp"
 
@@ -100,5 +103,29 @@ void BM_Push(benchmark::State &state) {
 BENCHMARK(BM_Push)->Unit(benchmark::kMillisecond);
 
 } // namespace
+
+// One rank's share of the 2-rank scan, timed once: push 10⁶ frames, then 5 of 10 blocks
+// of 24 windows (items = ion-window updates of this rank).
+void BM_Scan24Windows(benchmark::State &state) {
+  constexpr std::int64_t frames = 1000000;
+  for (auto _ : state) {
+    HopTrajectory h(lattice(), params(), std::vector<int>(kIons, 0));
+    const auto &R = ::frames();
+    for (std::int64_t f = 0; f < frames; ++f) // the 20 000 stored frames, shifted per repeat
+      h.push(R[std::size_t(f % kFrames)]);
+    h.finish();
+    std::int64_t updates = 0;
+    for (const auto w : log_spaced_windows(kDt, 0.1 * frames * kDt, 24, kDt, frames)) {
+      const WindowPlan plan{w, 1, 10};
+      for (int b = 0; b < 5; ++b) {
+        const auto sums = window_block_sums(h, plan, b);
+        updates += sums.origins * kIons;
+        benchmark::DoNotOptimize(sums.DD.data());
+      }
+    }
+    state.SetItemsProcessed(updates);
+  }
+}
+BENCHMARK(BM_Scan24Windows)->Unit(benchmark::kSecond)->Iterations(1);
 
 BENCHMARK_MAIN();

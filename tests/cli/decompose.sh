@@ -6,6 +6,8 @@
 #    rounding in every row; D*(Δt) = Γa² + σ²/Δt (hops plus the vibration's offset) within 5
 #    standard errors at the long windows; concerted labels between independent ions only by
 #    chance; results bitwise the same at 1 and 2 ranks (h5diff, cmp of the CSV).
+#    The cube centres as a site file give the same decomposition; sites = "auto" finds the visited
+#    centres and gives the same (label-independent) totals.
 # 2. `ionbath sweep` with run.decompose = true at three temperatures on 2 ranks: every trajectory
 #    decomposed; the per-mode Arrhenius groups written; the total L as a diffusion coefficient in
 #    the plateau (Δt ≈ the MSD segment) equals the sweep's MSD-based D within 3 combined errors.
@@ -87,6 +89,36 @@ with h5py.File(sys.argv[2]) as h:
     assert g.attrs["ions"] == 8 and g["sites/fractional"].shape == (216, 3)
     assert h["/decompose/input_0/1/L"].attrs["unit"].decode() == "meV-1 A-1 ps-1"
 print("hoppers: sum rules, D* = Γa² and layout independence ok")
+PY
+
+# The same dump with the cube centres from a site file (cartesian), and with sites found from the
+# occupation density: the labels may differ, the totals (Σ over ions) may not.
+"$python" -c "
+print('cartesian  # the 216 cube centres')
+for i in range(6):
+    for j in range(6):
+        for k in range(6):
+            print(3 * i + 1.5, 3 * j + 1.5, 3 * k + 1.5, 'cube')
+" > centres.sites
+sed -e 's/^output = .*/output = "file.h5"/' -e '/^blocks/a sites = "centres.sites"' hoppers.toml > file.toml
+sed -e 's/^output = .*/output = "auto.h5"/' -e '/^blocks/a sites = "auto"' hoppers.toml > auto.toml
+"$IONBATH_EXE" decompose file.toml > /dev/null 2> file_log.txt
+"$IONBATH_EXE" decompose auto.toml > /dev/null 2> auto_log.txt
+grep -q 'sites = "auto": [0-9]* sites' auto_log.txt || { cat auto_log.txt; exit 1; }
+"$python" - <<'PY'
+import h5py, numpy as np
+with h5py.File("one/hoppers.h5") as c, h5py.File("file.h5") as f, h5py.File("auto.h5") as a:
+    g = "/decompose/input_0/1/"
+    for name in ("L", "D_tracer", "frequency"):  # the same 216 sites, the same neighbours
+        assert np.allclose(c[g + name][:], f[g + name][:], rtol=1e-12, atol=0), name
+    found = a["/decompose/input_0/sites/fractional"][:] * 18.0
+    n_auto = found.shape[0]
+    assert 100 <= n_auto <= 216, n_auto  # the visited cube centres (peaks ≥ 1 % of the highest)
+    off = np.abs((found - 1.5) / 3.0 - np.round((found - 1.5) / 3.0)) * 3.0
+    assert off.max() < 0.1, off.max()  # each within 0.1 Å of a cube centre
+    for name in ("L_total", "D_tracer_total"):  # label-independent sums
+        assert np.allclose(c[g + name][:], a[g + name][:], rtol=1e-12, atol=0), name
+    print(f"site file: identical decomposition; auto: {n_auto} sites, identical totals")
 PY
 
 cat > sweep.toml <<'TOML'
