@@ -65,28 +65,25 @@ const HopTrajectory &trajectory() {
 
 const WindowPlan kPlan{kWindow, 1, 1};
 
-void BM_WindowSumsProduction(benchmark::State &state) {
+using WindowSums = BlockSums (*)(const HopTrajectory &, const WindowPlan &, int);
+
+void window_sums(benchmark::State &state, WindowSums sums_of) {
   const HopTrajectory &t = trajectory();
   std::int64_t origins = 0;
   for (auto _ : state) {
-    const BlockSums s = window_block_sums(t, kPlan, 0);
+    const BlockSums s = sums_of(t, kPlan, 0);
     origins = s.origins;
     benchmark::DoNotOptimize(s.DD.data());
   }
   state.SetItemsProcessed(state.iterations() * origins * kIons);
+}
+void BM_WindowSumsProduction(benchmark::State &state) {
+  window_sums(state, window_block_sums);
+}
+void BM_WindowSumsReference(benchmark::State &state) {
+  window_sums(state, window_block_sums_reference);
 }
 BENCHMARK(BM_WindowSumsProduction)->Unit(benchmark::kMillisecond);
-
-void BM_WindowSumsReference(benchmark::State &state) {
-  const HopTrajectory &t = trajectory();
-  std::int64_t origins = 0;
-  for (auto _ : state) {
-    const BlockSums s = window_block_sums_reference(t, kPlan, 0);
-    origins = s.origins;
-    benchmark::DoNotOptimize(s.DD.data());
-  }
-  state.SetItemsProcessed(state.iterations() * origins * kIons);
-}
 BENCHMARK(BM_WindowSumsReference)->Unit(benchmark::kMillisecond);
 
 // Assignment with hysteresis (bucket-grid site search) and storage, per ion-frame.

@@ -78,8 +78,11 @@ PY
   2> plot.err || { cat plot.err >&2; fail "plot_chain.py long.h5 passes.h5 failed"; }
 [ ! -s plot.err ] || fail "unexpected messages: $(cat plot.err)"
 cat written.txt
-"$python" - <<'PY'
+"$python" - "$repo/tests/support" <<'PY'
 import os
+import sys
+sys.path.insert(0, sys.argv[1])
+from png_check import check_png
 import matplotlib.image as mpimg
 import numpy as np
 # Pixel sizes at the default 150 dpi: Fig. 2 is 2 speeds x 2 signs and a colour bar, Fig. 3 one
@@ -91,20 +94,8 @@ expected = {"plots/all_fig2.png": (1725, 1275), "plots/all_fig3.png": (900, 750)
             "plots/chain_fig4.png": (2700, 750)}
 written = open("written.txt").read().split()
 assert written == list(expected), f"written {written}, expected {list(expected)}"
-for path, (w_exp, h_exp) in expected.items():
-    with open(path, "rb") as f:
-        assert f.read(8) == b"\x89PNG\r\n\x1a\n", f"{path}: not a PNG file"
-    size = os.path.getsize(path)
-    assert size > 20_000, f"{path}: only {size} bytes"
-    img = mpimg.imread(path)
-    h, w = img.shape[:2]
-    assert (w, h) == (w_exp, h_exp), f"{path}: {w}x{h} pixels, expected {w_exp}x{h_exp}"
-    rgb = img[..., :3]
-    # Non-trivial: many distinct colours (colour map, curves, markers, text), not a blank canvas.
-    c8 = (rgb * 255).astype(np.uint32)
-    colours = len(np.unique(c8[..., 0] << 16 | c8[..., 1] << 8 | c8[..., 2]))
-    assert colours > 50 and rgb.std() > 0.05, f"{path}: {colours} colours, std {rgb.std():.3f}"
-    print(f"{path}: {w}x{h}, {size} bytes, {colours} colours")
+for path, size in expected.items():
+    check_png(path, size, 20_000)
 # The heat map is drawn with a diverging map: both red and blue pixels.
 rgb = mpimg.imread("plots/all_fig2.png")[..., :3]
 red = (rgb[..., 0] > 0.6) & (rgb[..., 2] < 0.4)

@@ -198,8 +198,11 @@ printf 'not an HDF5 file\n' > text.h5
   { cat plot.err >&2; fail "plot_decompose.py --prefix low --dpi 60 failed"; }
 [ ! -s plot.err ] || fail "unexpected messages: $(cat plot.err)"
 cat written.txt
-"$python" - <<'PY'
+"$python" - "$repo/tests/support" <<'PY'
 import os
+import sys
+sys.path.insert(0, sys.argv[1])
+from png_check import check_png
 import matplotlib.image as mpimg
 import numpy as np
 # Pixel sizes: panels of 5.2 in × 5.8 in, 3 per row (at least 6.4 in wide), a legend strip of
@@ -218,20 +221,8 @@ expected = {"plots/series_contributions.png": (2340, 1020),
 written = open("written.txt").read().split()
 assert written == list(expected), f"written {written}, expected {list(expected)}"
 assert sorted(os.listdir("plots")) == sorted(os.path.basename(p) for p in expected)
-for path, (w_exp, h_exp) in expected.items():
-    with open(path, "rb") as f:
-        assert f.read(8) == b"\x89PNG\r\n\x1a\n", f"{path}: not a PNG file"
-    size = os.path.getsize(path)
-    assert size > (8_000 if "low" in path else 40_000), f"{path}: only {size} bytes"
-    img = mpimg.imread(path)
-    h, w = img.shape[:2]
-    assert (w, h) == (w_exp, h_exp), f"{path}: {w}x{h} pixels, expected {w_exp}x{h_exp}"
-    rgb = img[..., :3]
-    # Non-trivial: many distinct colours (curves, bands, bars, text), not a blank canvas.
-    c8 = (rgb * 255).astype(np.uint32)
-    colours = len(np.unique(c8[..., 0] << 16 | c8[..., 1] << 8 | c8[..., 2]))
-    assert colours > 50 and rgb.std() > 0.05, f"{path}: {colours} colours, std {rgb.std():.3f}"
-    print(f"{path}: {w}x{h}, {size} bytes, {colours} colours")
+for path, size in expected.items():
+    check_png(path, size, (8_000 if "low" in path else 40_000))
 # The mode colours are there: the stacked bars of H (tab:blue) and B (tab:red).
 rgb = mpimg.imread("plots/series_contributions.png")[..., :3]
 blue = np.all(np.abs(rgb - np.array([0x1f, 0x77, 0xb4]) / 255) < 0.03, axis=-1)
