@@ -234,7 +234,36 @@ SiteLattice cubic_site_lattice(double a_A, const GridShape &cells, double site_r
       for (int c2 = 0; c2 < cells[2]; ++c2)
         fractional.emplace_back((c0 + 0.5) / cells[0], (c1 + 0.5) / cells[1],
                                 (c2 + 0.5) / cells[2]);
-  return make_site_lattice(cell, std::move(fractional), {}, {"cube"}, site_radius_A);
+  // The site graph directly (the general pair search is O(sites²)): the 6 face-sharing cubes,
+  // the image offset counting the wraps (a supercell of 1 or 2 cells has images as neighbours).
+  if (site_radius_A > 0.5 * a_A * (1 + 1e-12))
+    throw std::invalid_argument(fmt::format(
+        "make_site_lattice: site radius {} Å exceeds half the nearest-site distance {} Å "
+        "(site spheres would overlap)",
+        site_radius_A, a_A));
+  SiteLattice lattice;
+  lattice.cell = cell;
+  lattice.nearest_site_distance_A = a_A;
+  lattice.site_radius_A = site_radius_A > 0 ? site_radius_A : 0.5 * a_A;
+  lattice.neighbours.resize(fractional.size());
+  for (int c0 = 0; c0 < cells[0]; ++c0)
+    for (int c1 = 0; c1 < cells[1]; ++c1)
+      for (int c2 = 0; c2 < cells[2]; ++c2) {
+        const Cell c(c0, c1, c2);
+        auto &out = lattice.neighbours[std::size_t((c0 * cells[1] + c1) * cells[2] + c2)];
+        for (int d = 0; d < 3; ++d)
+          for (const int step : {-1, 1}) {
+            Cell j = c, offset = Cell::Zero();
+            j[d] += step;
+            offset[d] = j[d] < 0 ? -1 : (j[d] >= cells[std::size_t(d)] ? 1 : 0);
+            j[d] -= offset[d] * cells[std::size_t(d)];
+            out.emplace_back((j[0] * cells[1] + j[1]) * cells[2] + j[2], offset);
+          }
+      }
+  lattice.fractional = std::move(fractional);
+  lattice.site_class.assign(lattice.fractional.size(), 0);
+  lattice.class_names = {"cube"};
+  return lattice;
 }
 
 int graph_distance_capped(const SiteLattice &lattice, const Microstate &a, const Microstate &b) {

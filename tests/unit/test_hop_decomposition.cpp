@@ -519,6 +519,32 @@ TEST(SiteLattice, CubicSitesHaveTheSixFaceNeighboursInAnySupercell) {
   }
 }
 
+// cubic_site_lattice builds its graph directly: the same lattice as the general pair search.
+TEST(SiteLattice, CubicFastPathEqualsTheGeneralConstruction) {
+  for (const GridShape cells :
+       {GridShape{3, 4, 5}, GridShape{2, 2, 2}, GridShape{1, 1, 1}, GridShape{4, 2, 1}}) {
+    const SiteLattice fast = cubic_site_lattice(kA, cells);
+    const SiteLattice general = make_site_lattice(fast.cell, fast.fractional, {}, {"cube"}, 0.0);
+    EXPECT_NEAR(fast.site_radius_A, general.site_radius_A, 1e-12);
+    EXPECT_NEAR(fast.nearest_site_distance_A, general.nearest_site_distance_A, 1e-12);
+    EXPECT_EQ(fast.site_class, general.site_class);
+    ASSERT_EQ(fast.neighbours.size(), general.neighbours.size());
+    for (std::size_t k = 0; k < fast.neighbours.size(); ++k) {
+      auto key = [](const std::pair<int, Cell> &p) {
+        return std::array<int, 4>{p.first, p.second[0], p.second[1], p.second[2]};
+      };
+      std::vector<std::array<int, 4>> a, b;
+      for (const auto &p : fast.neighbours[k])
+        a.push_back(key(p));
+      for (const auto &p : general.neighbours[k])
+        b.push_back(key(p));
+      std::ranges::sort(a);
+      std::ranges::sort(b);
+      EXPECT_EQ(a, b) << "site " << k;
+    }
+  }
+}
+
 TEST(SiteLattice, TriclinicNeighboursMatchBruteForceAndAreSymmetric) {
   const std::array<double, 9> cell{5.0, 0.0, 0.0, 1.2, 4.6, 0.0, 0.7, 1.1, 4.3};
   const std::vector<Vec3> f{Vec3(0, 0, 0), Vec3(0.5, 0.45, 0.55), Vec3(1.1, -0.4, 0.3)};
