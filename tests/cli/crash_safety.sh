@@ -16,7 +16,7 @@ cat > crash.toml <<'TOML'
 bz_grid = [10, 10, 10]
 [run]
 kT_meV = [30.0, 50.0]
-steps = 150000
+steps = 600000
 trajectories = 2
 trajectory_stride = 50
 output = "res.h5"
