@@ -382,6 +382,9 @@ int run_thermal_trajectories(const io::Config &config, const Communicator &world
                                  "trajectory per rank (use 1)",
                                  config.parallel.ranks_per_trajectory));
   const parallel::TrajectoryLayout layout(world, config.parallel.ranks_per_trajectory);
+  const auto plan = sweep_plan(config, temperatures);
+  const auto settings = trajectory_settings(config, options);
+  check_ion_placements(config, plan, settings);
   parallel::on_root_or_fail_together<InputError>(world, [&] {
     const auto parent = fs::path(config.run.output).parent_path();
     if (!parent.empty() && !fs::is_directory(parent))
@@ -404,8 +407,6 @@ int run_thermal_trajectories(const io::Config &config, const Communicator &world
     model = std::make_unique<TrajectoryModel>(config, layout);
   }
   StopSignal::install();
-  const auto plan = sweep_plan(config, temperatures);
-  const auto settings = trajectory_settings(config, options);
   const bool interrupted = parallel::execute(plan, layout, [&](const parallel::PlannedRun &run) {
     return run_trajectory(settings, config, *model, layout.group(), trajectory_task(run), timers);
   });

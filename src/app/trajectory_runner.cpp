@@ -13,6 +13,8 @@
 #include "ionbath/core/error.hpp"
 #include "ionbath/crystal/drag_matrix.hpp"
 #include "ionbath/dynamics/full_lattice_integrator.hpp"
+#include "ionbath/dynamics/ion_ion.hpp"
+#include "ionbath/dynamics/ion_placement.hpp"
 #include "ionbath/dynamics/time_local_integrator.hpp"
 #include "ionbath/io/h5md.hpp"
 #include "ionbath/io/hdf5.hpp"
@@ -57,10 +59,12 @@ public:
   virtual ~TrajectoryEngine() = default;
   virtual void step() = 0;
   virtual std::int64_t step_index() const = 0;
-  virtual Vec3 position() const = 0; // unwrapped R, Å
-  virtual Vec3 velocity() const = 0; // Ṙ, Å/ps
-  // State (R, Ṙ) at step k and the engine's own arrays from the checkpoint (leader only).
-  virtual void restore(std::int64_t k, const Vec3 &R, const Vec3 &V, const Checkpoint *c) = 0;
+  virtual std::span<const Vec3> positions() const = 0;  // unwrapped R of every ion, Å
+  virtual std::span<const Vec3> velocities() const = 0; // Ṙ, Å/ps
+  // State (R, Ṙ) of every ion at step k and the engine's own arrays from the checkpoint (leader
+  // only).
+  virtual void restore(std::int64_t k, std::span<const Vec3> R, std::span<const Vec3> V,
+                       const Checkpoint *c) = 0;
   virtual void save(Checkpoint &) const {}
 };
 
@@ -97,10 +101,13 @@ public:
   }
   void step() override { integrator_->step(); }
   std::int64_t step_index() const override { return integrator_->step_index(); }
-  Vec3 position() const override { return integrator_->position_A(); }
-  Vec3 velocity() const override { return integrator_->velocity_A_per_ps(); }
-  void restore(std::int64_t k, const Vec3 &R, const Vec3 &V, const Checkpoint *) override {
-    integrator_->restore(k, R, V);
+  std::span<const Vec3> positions() const override { return {&integrator_->position_A(), 1}; }
+  std::span<const Vec3> velocities() const override {
+    return {&integrator_->velocity_A_per_ps(), 1};
+  }
+  void restore(std::int64_t k, std::span<const Vec3> R, std::span<const Vec3> V,
+               const Checkpoint *) override {
+    integrator_->restore(k, R[0], V[0]);
   }
 
 private:
@@ -110,8 +117,35 @@ private:
   std::unique_ptr<dynamics::TimeLocalIntegrator> integrator_;
 };
 
+// The screened Coulomb term of [ions] (physics.md §11.1), or none.
+dynamics::IonIonInteraction ion_ion_of(const io::Config &config, const crystal::Crystal &crystal) {
+  const auto &ions = config.ions;
+  if (ions.count == 1 || ions.ion_ion == io::IonIonKind::none)
+    return dynamics::IonIonInteraction::none();
+  dynamics::ScreenedCoulombParams p;
+  p.relative_permittivity = ions.epsilon_r;
+  p.screening_length_A = ions.lambda_ion;
+  p.cutoff_A = ions.cutoff;
+  return dynamics::IonIonInteraction::screened_coulomb(
+      p, dynamics::PeriodicSupercell(crystal.lattice_vectors(), config.lattice.bz_grid));
+}
+
+// The ions' starting cell centres (ion 0 at the single-ion start), the keys named on failure.
+std::vector<Vec3> ion_starts(const io::Config &config, const Mat3 &lattice_vectors,
+                             const bath::ThermalBathParams &bp) {
+  const auto &ions = config.ions;
+  try {
+    return dynamics::place_ions_at_cell_centres(lattice_vectors, config.lattice.bz_grid,
+                                                {ions.count, ions.min_separation}, bp);
+  } catch (const InputError &e) {
+    throw InputError(fmt::format("ions.count = {}, ions.min_separation = {} Å: {}", ions.count,
+                                 ions.min_separation, e.what()));
+  }
+}
+
 // Seed 002 Eqs. 2–3 on the periodic lattice of the BZ grid (physics.md §4.3 (c)): thermal
-// initial state from the same keyed bath (FFT, §2.3), moving periodic 8-corner list.
+// initial state from the same keyed bath (FFT, §2.3), a moving periodic 8-corner list per ion;
+// several ions (§11.2) start at seeded distinct cell centres, ion 0 at the single-ion start.
 class FullLatticeEngine final : public TrajectoryEngine {
 public:
   FullLatticeEngine(const io::Config &config, const TrajectoryModel &model,
@@ -119,24 +153,35 @@ public:
       : modes_(model.crystal, config.lattice.bz_grid) {
     dynamics::FullLatticeOptions options;
     options.scheme = config.run.full_scheme;
+    const auto &ions = config.ions;
+    const dynamics::FullLatticeIon ion{model.potential.get(), Vec3::Constant(1.0 / config.ion.mass),
+                                       ions.charge};
     integrator_ = std::make_unique<dynamics::FullLatticeIntegrator>(
-        model.crystal, config.lattice.bz_grid, *model.potential,
-        Vec3::Constant(1.0 / config.ion.mass), dynamics::InteractionList::corners(), config.run.dt,
+        model.crystal, config.lattice.bz_grid, std::vector(std::size_t(ions.count), ion),
+        ion_ion_of(config, model.crystal), dynamics::InteractionList::corners(), config.run.dt,
         options);
     if (config.run.bath != io::BathStatistics::none) {
       const bath::ThermalBath thermal(modes_, bp);
       const auto motion = bath::lattice_thermal_motion(thermal);
       integrator_->set_lattice_state(motion.r_A, motion.v_A_per_ps);
     }
-    integrator_->set_ion_state(model.crystal.lattice_vectors() * Vec3::Constant(0.5), Vec3::Zero());
+    const auto starts = ion_starts(config, model.crystal.lattice_vectors(), bp);
+    for (int i = 0; i < ions.count; ++i)
+      integrator_->set_ion_state(i, starts[std::size_t(i)], Vec3::Zero());
   }
   void step() override { integrator_->step(); }
   std::int64_t step_index() const override { return integrator_->step_index(); }
-  Vec3 position() const override { return integrator_->ion_position_A(); }
-  Vec3 velocity() const override { return integrator_->ion_velocity_A_per_ps(); }
-  void restore(std::int64_t k, const Vec3 &R, const Vec3 &V, const Checkpoint *c) override {
+  std::span<const Vec3> positions() const override {
+    return {&integrator_->ion_position_A(0), std::size_t(integrator_->ion_count())};
+  }
+  std::span<const Vec3> velocities() const override {
+    return {&integrator_->ion_velocity_A_per_ps(0), std::size_t(integrator_->ion_count())};
+  }
+  void restore(std::int64_t k, std::span<const Vec3> R, std::span<const Vec3> V,
+               const Checkpoint *c) override {
     integrator_->set_lattice_state(c->get_array("lattice_r"), c->get_array("lattice_v"));
-    integrator_->set_ion_state(R, V);
+    for (int i = 0; i < integrator_->ion_count(); ++i)
+      integrator_->set_ion_state(i, R[std::size_t(i)], V[std::size_t(i)]);
     integrator_->set_step_index(k);
   }
   void save(Checkpoint &c) const override {
@@ -240,26 +285,55 @@ bath::ThermalBathParams bath_params(const TrajectorySettings &s, const Trajector
   return bp;
 }
 
+} // namespace
+
+void check_ion_placements(const io::Config &config, const parallel::RunPlan &plan,
+                          const TrajectorySettings &settings) {
+  if (config.ions.count == 1)
+    return;
+  const auto lattice_vectors = make_crystal(config.lattice).lattice_vectors();
+  for (const auto &run : plan.runs())
+    ion_starts(config, lattice_vectors, bath_params(settings, trajectory_task(run)));
+}
+
+namespace {
+
 // Restores the engine from the task's checkpoint (read by the leader, the state broadcast to
 // the group); returns the checkpoint on the leader.
+// The checkpoint's "state": k, then R of every ion, then Ṙ of every ion (one ion: the 7 numbers
+// of earlier versions).
+std::vector<double> engine_state(const TrajectoryEngine &engine) {
+  std::vector<double> state{double(engine.step_index())};
+  for (const auto &part : {engine.positions(), engine.velocities()})
+    for (const Vec3 &x : part)
+      state.insert(state.end(), {x.x(), x.y(), x.z()});
+  return state;
+}
+
 std::optional<Checkpoint> resume(const TrajectorySettings &settings, const TaskFiles &files,
                                  TrajectoryEngine &engine, const Communicator &group) {
-  const Vec3 R = engine.position(), V = engine.velocity();
-  std::vector<double> state{0, R.x(), R.y(), R.z(), V.x(), V.y(), V.z()};
+  std::vector<double> state = engine_state(engine);
+  state[0] = 0;
+  const std::size_t n = engine.positions().size();
   std::optional<Checkpoint> ckpt;
   if (group.is_root()) {
     ckpt = Checkpoint::read(files.checkpoint);
     if (ckpt) {
       ckpt->require_config(settings.config_hash, files.checkpoint);
       state = ckpt->get_doubles("state");
-      if (state.size() != 7)
+      if (state.size() != 1 + 6 * n)
         throw InputError(fmt::format("checkpoint '{}' has a malformed state", files.checkpoint));
     }
   }
   group.broadcast(state);
-  if (const auto k = static_cast<std::int64_t>(state[0]); k > 0)
-    engine.restore(k, Vec3(state[1], state[2], state[3]), Vec3(state[4], state[5], state[6]),
-                   ckpt ? &*ckpt : nullptr);
+  if (const auto k = static_cast<std::int64_t>(state[0]); k > 0) {
+    std::vector<Vec3> R(n), V(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      R[i] = Vec3(state[1 + 3 * i], state[2 + 3 * i], state[3 + 3 * i]);
+      V[i] = Vec3(state[1 + 3 * (n + i)], state[2 + 3 * (n + i)], state[3 + 3 * (n + i)]);
+    }
+    engine.restore(k, R, V, ckpt ? &*ckpt : nullptr);
+  }
   return ckpt;
 }
 
@@ -272,29 +346,44 @@ struct Observers {
   std::vector<TrajectoryObserver *> all; // the present ones, set once (no allocation per step)
 
   void observe(const TrajectoryEngine &engine) const {
-    const Vec3 R = engine.position(), V = engine.velocity();
-    const ParticleSample sample{engine.step_index(), {&R, 1}, {&V, 1}};
+    const ParticleSample sample{engine.step_index(), engine.positions(), engine.velocities()};
     for (auto *o : all)
       o->observe(sample);
   }
 };
 
+// The H5MD particle group: the single ion as in earlier versions, or several ions with ids and
+// the periodic supercell of the BZ grid (physics.md §11.1).
+io::H5mdParticles h5md_particles(const io::Config &config, std::size_t n) {
+  io::H5mdParticles p;
+  if (n == 1)
+    return p;
+  p.group = "ions";
+  p.species.assign(n, "ion");
+  for (std::size_t i = 0; i < n; ++i)
+    p.ids.push_back(std::int64_t(i));
+  const auto &g = config.lattice.bz_grid;
+  p.periodic_edges_A = config.lattice.a * Vec3(g[0], g[1], g[2]);
+  return p;
+}
+
 Observers make_observers(const TrajectorySettings &settings, const TaskFiles &files,
                          const TrajectoryTask &task, const crystal::Crystal &crystal,
-                         const TrajectoryEngine &engine, const Checkpoint *ckpt) {
+                         const TrajectoryEngine &engine, const io::H5mdParticles &particles,
+                         const Checkpoint *ckpt) {
   Observers o;
-  const Vec3 R0 = engine.position();
-  o.hops = std::make_unique<HopCounter>(crystal.lattice_vectors(), std::span(&R0, 1), ckpt);
+  const auto n = int(engine.positions().size());
+  o.hops = std::make_unique<HopCounter>(crystal.lattice_vectors(), engine.positions(), ckpt);
   if (settings.analysis) {
-    o.msd = std::make_unique<SegmentMsdObserver>(settings.msd, 1, ckpt);
-    o.positions = std::make_unique<PositionLog>(files.part + ".positions", 1, ckpt);
+    o.msd = std::make_unique<SegmentMsdObserver>(settings.msd, n, ckpt);
+    o.positions = std::make_unique<PositionLog>(files.part + ".positions", n, ckpt);
   }
   if (settings.write_trajectories) {
     io::H5mdTrajectoryInfo info{
         settings.config_toml, settings.kT_meV[static_cast<std::size_t>(task.temperature_index)],
         settings.seed,        task.temperature_index,
         task.trajectory_id,   settings.trajectory_stride,
-        settings.dt_ps};
+        settings.dt_ps,       particles};
     o.h5md = std::make_unique<H5mdObserver>(files.trajectory, info, settings.dt_ps, ckpt);
   }
   for (TrajectoryObserver *p : std::initializer_list<TrajectoryObserver *>{
@@ -311,22 +400,54 @@ void write_checkpoint(const TrajectorySettings &settings, const TaskFiles &files
   c.set("config_hash", settings.config_hash);
   c.set_int("temperature_index", task.temperature_index);
   c.set_int("trajectory_id", task.trajectory_id);
-  const Vec3 R = engine.position(), V = engine.velocity();
-  c.set_doubles("state", {double(engine.step_index()), R.x(), R.y(), R.z(), V.x(), V.y(), V.z()});
+  c.set_doubles("state", engine_state(engine));
   engine.save(c);
   for (auto *o : observers.all)
     o->save(c);
   c.write(files.checkpoint);
 }
 
-// The part file of a finished sweep trajectory: segment and all-origin MSD, D with its errors
-// (physics.md §5.1–5.3), hops and the final position.
+// The tracer MSD of several ions (physics.md §11.4): (1/N) Σ_i |ΔR_i|² per segment and lag; one
+// ion: its own curves.
+analysis::SegmentCurves tracer_curves(const SegmentMsdObserver &msd, std::size_t n) {
+  auto curves = msd.particle(0).curves();
+  if (n == 1)
+    return curves;
+  for (std::size_t i = 1; i < n; ++i) {
+    const auto c = msd.particle(i).curves();
+    for (std::size_t k = 0; k < curves.d_A2.size(); ++k)
+      curves.d_A2[k] += c.d_A2[k];
+  }
+  for (double &d : curves.d_A2)
+    d /= double(n);
+  return curves;
+}
+
+// The all-origin MSD (FFT) of the logged positions, averaged over the ions.
+analysis::AllOriginMsdCurve all_origin_msd(PositionLog &positions, std::size_t n, double dt_ps) {
+  auto R = positions.read_particle(0);
+  analysis::FftMsd fft(R.size());
+  auto all = fft.compute(R, dt_ps);
+  for (std::size_t i = 1; i < n; ++i) {
+    R = positions.read_particle(i);
+    const auto more = fft.compute(R, dt_ps);
+    for (std::size_t k = 0; k < all.msd_A2.size(); ++k)
+      all.msd_A2[k] += more.msd_A2[k];
+  }
+  if (n > 1)
+    for (double &m : all.msd_A2)
+      m /= double(n);
+  return all;
+}
+
+// The part file of a finished sweep trajectory: segment and all-origin MSD (several ions: the
+// tracer averages), D with its errors (physics.md §5.1–5.3), hops and the final positions.
 void write_part(const TrajectorySettings &settings, const TaskFiles &files,
                 const Observers &observers, const TrajectoryEngine &engine) {
-  const auto curves = observers.msd->particle(0).curves();
+  const std::size_t n = engine.positions().size();
+  const auto curves = tracer_curves(*observers.msd, n);
   const auto P = static_cast<std::int64_t>(curves.lags());
-  const auto R_all = observers.positions->read_particle(0);
-  const auto all = analysis::FftMsd(R_all.size()).compute(R_all, settings.dt_ps);
+  const auto all = all_origin_msd(*observers.positions, n, settings.dt_ps);
   const auto fit = analysis::fit_diffusion(curves, settings.fit);
   const double D_all = analysis::through_origin_D_A2_per_ps(
       std::span<const double>(all.lag_ps.data(), std::size_t(P)),
@@ -346,8 +467,10 @@ void write_part(const TrajectorySettings &settings, const TaskFiles &files,
   results::write(part, "", pf::sigma_D_binning, fit.sigma_D_binning_A2_per_ps);
   results::write(part, "", pf::D_all_origin, D_all);
   results::write(part, "", pf::hops, std::vector<std::int64_t>{observers.hops->hops()});
-  const Vec3 R = engine.position();
-  results::write(part, "", pf::final_position, std::vector<double>{R.x(), R.y(), R.z()});
+  std::vector<double> R_final;
+  for (const Vec3 &R : engine.positions())
+    R_final.insert(R_final.end(), {R.x(), R.y(), R.z()});
+  results::write(part, "", pf::final_position, R_final);
   part.write_attribute("/", "config_hash", settings.config_hash);
   part.commit();
   observers.positions->remove();
@@ -427,7 +550,8 @@ TaskOutcome run_trajectory(const TrajectorySettings &settings, const io::Config 
   Observers observers;
   if (leader) {
     observers =
-        make_observers(settings, files, task, model.crystal, *engine, ckpt ? &*ckpt : nullptr);
+        make_observers(settings, files, task, model.crystal, *engine,
+                       h5md_particles(config, engine->positions().size()), ckpt ? &*ckpt : nullptr);
     if (!ckpt)
       observers.observe(*engine); // sample 0
   }
@@ -441,9 +565,11 @@ TaskOutcome run_trajectory(const TrajectorySettings &settings, const io::Config 
   timers.add(TimerCategory::force, loop_s - (timers.seconds(TimerCategory::bath) - bath_before));
   if (outcome == TaskOutcome::interrupted || !leader)
     return outcome;
-  const Vec3 R = engine->position();
-  Log::task("{}: {} cell changes, final R = ({:.3f}, {:.3f}, {:.3f}) Å", label,
-            observers.hops->hops(), R.x(), R.y(), R.z());
+  const std::size_t n_ions = engine->positions().size();
+  const Vec3 R = engine->positions()[0];
+  Log::task("{}: {} cell changes{}, final R = ({:.3f}, {:.3f}, {:.3f}) Å{}", label,
+            observers.hops->hops(), n_ions > 1 ? " (all ions)" : "", R.x(), R.y(), R.z(),
+            n_ions > 1 ? " (ion 0)" : "");
   CategoryTimers::Scope t(timers, TimerCategory::io);
   if (observers.h5md)
     observers.h5md->commit();

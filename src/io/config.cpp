@@ -33,6 +33,10 @@ double green_fft_memory_bytes(int green_grid) {
   return n * n * n * green_fft_bytes_per_point;
 }
 
+std::string_view to_string(IonIonKind kind) {
+  return kind == IonIonKind::none ? "none" : "screened_coulomb";
+}
+
 std::string_view to_string(InteractionKind kind) {
   return kind == InteractionKind::yukawa ? "yukawa" : "gaussian";
 }
@@ -1105,6 +1109,52 @@ void resolve_decompose(const Reader &r, Config &c) {
   }
 }
 
+// [ions] keys: left out of the canonical form for one ion (count = 1), so that single-ion
+// configurations keep their canonical form and hash.
+Key for_several_ions(Key k) {
+  k.omitted = [](const Config &c) { return c.ions.count == 1; };
+  return k;
+}
+
+// The unwritten cutoff fits the supercell: min(12 Å, 0.45 × its shortest edge).
+double default_ion_cutoff(const Config &c) {
+  const auto &g = c.lattice.bz_grid;
+  return std::min(12.0, 0.45 * c.lattice.a * double(std::min({g[0], g[1], g[2]})));
+}
+
+void resolve_ions(const Reader &r, Config &c) {
+  auto &ions = c.ions;
+  const auto &g = c.lattice.bz_grid;
+  const std::int64_t cells = std::int64_t(g[0]) * g[1] * g[2];
+  if (ions.count > cells)
+    r.fail(r.get("count"), r.key("count"), fmt::format("{}", ions.count),
+           fmt::format("more ions than cell-centre sites: the {}×{}×{} supercell (lattice.bz_grid) "
+                       "has {} cells",
+                       g[0], g[1], g[2], cells));
+  if (ions.count == 1) {
+    for (const char *name :
+         {"min_separation", "ion_ion", "charge", "epsilon_r", "lambda_ion", "cutoff"})
+      if (const auto *node = r.get(name))
+        r.fail(*node, r.key(name), "applies to several ions only: set ions.count > 1");
+    return;
+  }
+  const double half = 0.5 * c.lattice.a * double(std::min({g[0], g[1], g[2]}));
+  if (!r.get("cutoff"))
+    ions.cutoff = default_ion_cutoff(c);
+  else if (!(ions.cutoff < half))
+    r.fail(r.get("cutoff"), r.key("cutoff"), number_text(ions.cutoff),
+           fmt::format("must be below half the supercell, {} Å (lattice.a × the smallest of "
+                       "lattice.bz_grid / 2): the minimum image needs it",
+                       number_text(half)));
+  if (c.lattice.kind != LatticeKind::simple_cubic)
+    r.fail(r.get("count"), r.key("count"), fmt::format("{}", ions.count),
+           "several ions move in the simple cubic framework only (lattice.kind)");
+  if (c.run.method == RunMethod::time_local)
+    r.fail(r.get("count"), r.key("count"), fmt::format("{}", ions.count),
+           "several ions run in the full model only, for now: set run.method = \"full\" (the "
+           "time-local model of several ions, physics.md §11.3, is not built yet)");
+}
+
 const std::vector<Section> &schema() {
   static const std::vector<Section> sections{
       {"units", {[] {
@@ -1188,6 +1238,34 @@ const std::vector<Section> &schema() {
          return k;
        }()},
        resolve_ion},
+      {"ions",
+       {unless_changed(integer_key("count", IONBATH_FIELD(ions.count), {1, int_max},
+                                   "mobile ions (1: the single ion of [ion])", trajectories),
+                       IONBATH_FIELD(ions.count)),
+        for_several_ions(
+            real_key("min_separation", IONBATH_FIELD(ions.min_separation), non_negative("A"),
+                     "minimum-image distance between the ions' starting sites", trajectories)),
+        for_several_ions(choice_key("ion_ion", IONBATH_FIELD(ions.ion_ion),
+                                    std::vector{IonIonKind::screened_coulomb, IonIonKind::none},
+                                    "ion–ion interaction (physics.md §11.1; bare Coulomb needs "
+                                    "Ewald sums and is not offered)",
+                                    trajectories)),
+        for_several_ions(real_key("charge", IONBATH_FIELD(ions.charge), any_finite(""),
+                                  "charge number z of the ions", trajectories)),
+        for_several_ions(real_key("epsilon_r", IONBATH_FIELD(ions.epsilon_r), positive(""),
+                                  "relative permittivity ε_r", trajectories)),
+        for_several_ions(real_key("lambda_ion", IONBATH_FIELD(ions.lambda_ion), positive("A"),
+                                  "screening length λ_ion", trajectories)),
+        [] {
+          auto k = for_several_ions(real_key("cutoff", IONBATH_FIELD(ions.cutoff), positive("A"),
+                                             "cutoff r_c of the ion–ion term (energy shifted "
+                                             "to 0 there)",
+                                             trajectories));
+          k.allowed = "> 0, below half the supercell";
+          k.default_note = "min(12, 0.45 a × min(bz_grid))";
+          return k;
+        }()},
+       resolve_ions},
       {"interaction",
        {choice_key("kind", IONBATH_FIELD(interaction.kind),
                    std::vector{InteractionKind::yukawa, InteractionKind::gaussian},

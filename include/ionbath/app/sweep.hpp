@@ -82,6 +82,11 @@ struct TrajectorySettings {
 };
 TrajectorySettings trajectory_settings(const io::Config &config, const DriverOptions &options);
 
+// Several ions ([ions]): their seeded starting sites exist for every run of the plan (before
+// any output is written); an InputError names the keys otherwise.
+void check_ion_placements(const io::Config &config, const parallel::RunPlan &plan,
+                          const TrajectorySettings &settings);
+
 // Runs (or resumes, or skips if already complete) one trajectory on the ranks of `group`; the
 // configuration only builds the trajectory's dynamics (TrajectoryEngine).
 TaskOutcome run_trajectory(const TrajectorySettings &settings, const io::Config &config,

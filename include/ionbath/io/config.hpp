@@ -72,6 +72,24 @@ struct IonConfig {
   bool operator==(const IonConfig &) const = default;
 };
 
+enum class IonIonKind { none, screened_coulomb };
+
+// [ions] several mobile ions of the species of [ion] and [interaction] (physics.md §11.1), placed
+// at seeded distinct cell centres of the BZ-grid supercell (ion 0 at the single-ion start), with
+// the screened Coulomb interaction z² (e²/4πε0) e^{−r/λ_ion}/(ε_r r) by minimum image, shifted to
+// 0 at the cutoff. count = 1 is the single ion of [ion]: then no other key applies. An unwritten
+// cutoff is min(12 Å, 0.45 × the shortest supercell edge).
+struct IonsConfig {
+  int count = 1;
+  double min_separation = 0.0; // Å, minimum-image distance between the starting sites
+  IonIonKind ion_ion = IonIonKind::screened_coulomb;
+  double charge = 1.0;     // charge number z
+  double epsilon_r = 10.0; // relative permittivity
+  double lambda_ion = 3.0; // screening length, Å
+  double cutoff = 12.0;    // r_c, Å (< half the supercell)
+  bool operator==(const IonsConfig &) const = default;
+};
+
 enum class InteractionKind { yukawa, gaussian };
 
 // [interaction] ion–framework pair potential.
@@ -248,6 +266,7 @@ struct Config {
   UnitsConfig units;
   LatticeConfig lattice;
   IonConfig ion;
+  IonsConfig ions;
   InteractionConfig interaction;
   RunConfig run;
   MsdConfig msd;
@@ -261,6 +280,7 @@ struct Config {
 };
 
 std::string_view to_string(InteractionKind kind); // "yukawa" | "gaussian"
+std::string_view to_string(IonIonKind kind);      // "none" | "screened_coulomb"
 std::string_view to_string(RunMethod method);     // "time-local" | "full"
 std::string_view to_string(LatticeKind kind);     // "simple_cubic" | "chain" | "phonopy"
 std::string_view to_string(units::System system); // "physical" | "seed001" | "seed003"
