@@ -4,15 +4,177 @@
 #include "ionbath/dynamics/rk5.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
+#include <numeric>
+#include <stdexcept>
 
 namespace ionbath::dynamics {
+
+// Several ions (physics.md §11.3). The joint relaxation and the per-ion drag are Eqs. 19–20 with
+// U = Σ_i U_i, ion i restricted to its own list S_i (header). The optional cross-drag:
+//
+// Seed 002 Eq. 16 with U = Σ_i U_i the total interaction (U^ion does not depend on r and drops
+// out),
+//   r = r_H − V⁻¹ ∇_r U + 𝒦𝓛𝒦ᵀ ∇_r dU/dt,
+// where W(t) → 2𝒦𝓛𝒦ᵀ δ(t) neglects the phases e^{iq·L} between all atoms of S (seed 002 neglects
+// them within one list; here also between the lists). 𝒦ᵀ∇_r sums over the atoms, and each U_i
+// depends on x_n − R_i only, so 𝒦ᵀ∇_r U_i = −∇_{R_i} U_i and
+//   𝒦ᵀ∇_r dU/dt = −Σ_j h_j,   h_j = ∇_{R_j} dU_j/dt = Σ_{n∈S_j} Hess U_j(R_j − x_H_n)(Ṙ_j − ṙ_H_n)
+// (quasistatic and homogeneous, ṙ → ṙ_H and r → r_H on the right, as for Eq. 20). The dynamic
+// term is one uniform shift −𝓛 Σ_j h_j of every atom of S, which ion i sees as a shift of itself:
+//   R_eff_i = R_i + 𝓛 h_i + 𝓛 Σ_{j≠i} h_j,
+// Eq. 20 plus the cross terms. Units: 𝓛 [ps Å²/meV] · Hess [meV/Å²] · velocity [Å/ps] = Å, as in
+// Eq. 20; the product of two Hessians appears in the force only: to first order, with a static
+// framework, F_i ≈ F_i⁰ − Σ_j H_i 𝓛 H_j Ṙ_j, a friction matrix Γ_ij = H_i 𝓛 H_j that is positive
+// semidefinite and dissipates |𝓛^{1/2} Σ_j H_j Ṙ_j|²: neighbours moving in phase radiate into the
+// shared long-wavelength modes twice as fast, in antiphase not at all.
+// The phase neglect holds only within about a wavelength of the slow modes that carry the drag:
+// the exact W_L(t) reaches a separation |L| after |L|/v, v ≈ 47 Å/ps, a cell or two within the
+// ≈ 0.1 ps of the ion's motion; farther apart the response is retarded, not time-local. The cross
+// terms are therefore kept between ions whose lists share at least one atom (corners of extent e:
+// |p_i − p_j|∞ ≤ 2e − 1; a fixed list is shared by all) and dropped otherwise, so far-apart ions
+// move exactly as without the option. Like the lists, the pairing switches at hops.
 
 namespace {
 constexpr int max_coupling_size = 3 * max_interaction_sites;
 using SiteVectors = Eigen::Matrix<double, 3, Eigen::Dynamic, 0, 3, max_interaction_sites>;
 using CouplingVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, max_coupling_size, 1>;
-using State = Eigen::Matrix<double, 6, 1>; // (R, Ṙ)
+
+// The lists of one stage of the several-ion law: ion i's entry s is atom list_index[i m + s] of
+// S; the atoms ion i adds to S (its segment) are union_begin[i] … union_begin[i + 1] − 1.
+struct JointLists {
+  std::span<const TimeLocalIon> ions;
+  std::size_t list_size = 0; // m
+  std::span<const int> list_index;
+  std::span<const int> union_begin;
+  std::span<const char> shares_atoms;     // N×N, read with cross_drag
+  std::span<const char> coupled_segments; // N×N, read with relaxation
+  const double *coupling = nullptr;       // 3|S|×3|S| contiguous, read with relaxation
+};
+
+// Outputs and scratch of one stage: relaxation sources ∇U and relaxations x_eff − x_H (3 |S|
+// each), per-ion drag sums, forces and R_eff − R.
+struct JointStage {
+  double *gradient;
+  double *shift;
+  std::span<Vec3> drag_sum;
+  std::span<Vec3> force;
+  std::span<Vec3> R_eff_minus_R;
+};
+
+// Eqs. 18–20 for every ion (physics.md §11.3, without U^ion); returns max_n |x_eff_n − x_H_n|.
+// One ion, one segment: exactly the operations of the single-ion law.
+double joint_forces(const JointLists &lists, const Mat3 &drag_matrix,
+                    const TimeLocalOptions &options, std::span<const Vec3> x_H,
+                    std::span<const Vec3> v_H, std::span<const Vec3> R, std::span<const Vec3> Rdot,
+                    const JointStage &out) {
+  const std::size_t n_ions = R.size();
+  const std::size_t m = lists.list_size;
+  const auto n = static_cast<Eigen::Index>(x_H.size());
+  Eigen::Map<Eigen::Matrix3Xd> gradient(out.gradient, 3, n);
+
+  // Relaxation sources Σ_{i: k∈S_i} ∇U_i(R_i − x_H_k) = −Σ_i ∇U_i(x_H_k − R_i) (the first ion to
+  // list an atom assigns, later ones add) and the drag sums Σ_{n∈S_i} Hess U_i(R_i − x_H_n)
+  // (Ṙ_i − ṙ_H_n).
+  for (std::size_t i = 0; i < n_ions; ++i) {
+    const PairPotential &U = *lists.ions[i].potential;
+    const int *list = lists.list_index.data() + i * m;
+    const int first_new = lists.union_begin[i];
+    Vec3 &drag_sum = out.drag_sum[i];
+    drag_sum.setZero();
+    if (options.drag) {
+      for (std::size_t s = 0; s < m; ++s) {
+        const int k = list[s];
+        const PairTerms u = U.terms(R[i] - x_H[k]);
+        if (options.relaxation) {
+          if (k >= first_new)
+            gradient.col(k) = u.gradient;
+          else
+            gradient.col(k) += u.gradient;
+        }
+        drag_sum.noalias() += u.hessian * (Rdot[i] - v_H[k]);
+      }
+    } else if (options.relaxation) {
+      for (std::size_t s = 0; s < m; ++s) {
+        const int k = list[s];
+        if (k >= first_new)
+          gradient.col(k) = U.gradient(R[i] - x_H[k]);
+        else
+          gradient.col(k) += U.gradient(R[i] - x_H[k]);
+      }
+    }
+  }
+
+  // R_eff_i − R_i = 𝓛 h_i, seed 002 Eq. (20); with the cross-drag 𝓛 Σ_{j ~ i} h_j (above).
+  for (std::size_t i = 0; i < n_ions; ++i) {
+    if (!options.drag) {
+      out.R_eff_minus_R[i].setZero();
+    } else if (options.cross_drag && n_ions > 1) {
+      Vec3 total = out.drag_sum[i];
+      for (std::size_t j = 0; j < n_ions; ++j)
+        if (j != i && lists.shares_atoms[i * n_ions + j])
+          total += out.drag_sum[j];
+      out.R_eff_minus_R[i].noalias() = drag_matrix * total;
+    } else {
+      out.R_eff_minus_R[i].noalias() = drag_matrix * out.drag_sum[i];
+    }
+  }
+
+  // x_eff_n − x_H_n = Σ_{k∈S} W_{n−k}(0) Σ_i ∇U_i(R_i − x_H_k), Eq. (19) for all ions: segment by
+  // segment, skipping pairs of segments without a W block in the table.
+  Eigen::Map<Eigen::VectorXd> shift(out.shift, 3 * n);
+  if (options.relaxation) {
+    const Eigen::Map<const Eigen::MatrixXd> coupling(lists.coupling, 3 * n, 3 * n);
+    const Eigen::Map<const Eigen::VectorXd> source(out.gradient, 3 * n);
+    const auto segment = [&](std::size_t I) {
+      return std::pair<Eigen::Index, Eigen::Index>{
+          3 * lists.union_begin[I], 3 * (lists.union_begin[I + 1] - lists.union_begin[I])};
+    };
+    if (segment(0).second == 3 * n) {
+      shift.noalias() = coupling * source; // one segment holds S (one ion, or a fixed list)
+    } else {
+      for (std::size_t I = 0; I < n_ions; ++I) {
+        const auto [row, rows] = segment(I);
+        if (rows == 0)
+          continue;
+        auto target = shift.segment(row, rows);
+        bool first = true;
+        for (std::size_t J = 0; J < n_ions; ++J) {
+          const auto [col, cols] = segment(J);
+          if (cols == 0 || !lists.coupled_segments[I * n_ions + J])
+            continue;
+          if (first)
+            target.noalias() = coupling.block(row, col, rows, cols) * source.segment(col, cols);
+          else
+            target.noalias() += coupling.block(row, col, rows, cols) * source.segment(col, cols);
+          first = false;
+        }
+        if (first)
+          target.setZero();
+      }
+    }
+  } else {
+    shift.setZero();
+  }
+
+  // F_i = −Σ_{n∈S_i} ∇U_i(R_eff_i − x_eff_n) with x_eff frozen, Eq. (18).
+  for (std::size_t i = 0; i < n_ions; ++i) {
+    const PairPotential &U = *lists.ions[i].potential;
+    const int *list = lists.list_index.data() + i * m;
+    const Vec3 R_eff = R[i] + out.R_eff_minus_R[i];
+    Vec3 force = Vec3::Zero();
+    for (std::size_t s = 0; s < m; ++s) {
+      const auto shift_k = shift.segment<3>(3 * list[s]);
+      force -= U.gradient(R_eff - x_H[list[s]] - shift_k);
+    }
+    out.force[i] = force;
+  }
+  double max_relaxation = 0;
+  for (Eigen::Index k = 0; k < n; ++k)
+    max_relaxation = std::max(max_relaxation, shift.segment<3>(3 * k).norm());
+  return max_relaxation;
+}
 } // namespace
 
 TimeLocalForceLaw::TimeLocalForceLaw(const PairPotential &potential, const Mat3 &drag_matrix,
@@ -23,38 +185,31 @@ TimeLocalForce TimeLocalForceLaw::operator()(const Eigen::MatrixXd &coupling,
                                              std::span<const Vec3> x_H, std::span<const Vec3> v_H,
                                              const Vec3 &R, const Vec3 &Rdot) const {
   const auto n = static_cast<Eigen::Index>(x_H.size());
-  TimeLocalForce out;
-
-  // ∇U(R − x_H_n) = −∇U(x_H_n − R), and the drag sum Σ_n Hess U(R − x_H_n)(Ṙ − ṙ_H_n).
+  if (n > max_interaction_sites)
+    throw std::invalid_argument("TimeLocalForceLaw: more atoms than max_interaction_sites");
+  // One ion listing every atom: the several-ion law's single-ion case, on stack storage.
+  const TimeLocalIon ion{&potential_, Vec3::Zero(), 1.0};
+  std::array<int, max_interaction_sites> list{};
+  std::iota(list.begin(), list.begin() + n, 0);
+  const std::array<int, 2> union_begin{0, static_cast<int>(n)};
+  const char coupled = 1;
+  const JointLists lists{{&ion, 1},
+                         static_cast<std::size_t>(n),
+                         {list.data(), static_cast<std::size_t>(n)},
+                         union_begin,
+                         {&coupled, 1},
+                         {&coupled, 1},
+                         coupling.data()};
   SiteVectors gradient(3, n);
-  Vec3 drag_sum = Vec3::Zero();
-  if (options_.drag) {
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const PairTerms u = potential_.terms(R - x_H[i]);
-      gradient.col(i) = u.gradient;
-      drag_sum.noalias() += u.hessian * (Rdot - v_H[i]);
-    }
-    out.R_eff_minus_R_A.noalias() = drag_matrix_ * drag_sum; // seed 002 Eq. (20)
-  } else if (options_.relaxation) {
-    for (Eigen::Index i = 0; i < n; ++i)
-      gradient.col(i) = potential_.gradient(R - x_H[i]);
-  }
-  const Vec3 R_eff = R + out.R_eff_minus_R_A;
-
-  // x_eff_n − x_H_n = −Σ_k W_{n−k}(0) ∇U(x_H_k − R) = Σ_k W_{n−k}(0) ∇U(R − x_H_k), Eq. (19).
-  CouplingVector shift;
-  if (options_.relaxation) {
-    shift.noalias() = coupling * Eigen::Map<const Eigen::VectorXd>(gradient.data(), 3 * n);
-  } else {
-    shift.setZero(3 * n);
-  }
-
-  // F = −Σ_n ∇U(R_eff − x_eff_n) with x_eff frozen, Eq. (18).
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const auto shift_i = shift.segment<3>(3 * i);
-    out.force_meV_per_A -= potential_.gradient(R_eff - x_H[i] - shift_i);
-    out.max_relaxation_A = std::max(out.max_relaxation_A, shift_i.norm());
-  }
+  CouplingVector shift(3 * n);
+  Vec3 drag_sum;
+  TimeLocalForce out;
+  out.max_relaxation_A = joint_forces(lists, drag_matrix_, options_, x_H, v_H, {&R, 1}, {&Rdot, 1},
+                                      {gradient.data(),
+                                       shift.data(),
+                                       {&drag_sum, 1},
+                                       {&out.force_meV_per_A, 1},
+                                       {&out.R_eff_minus_R_A, 1}});
   return out;
 }
 
@@ -79,11 +234,19 @@ TimeLocalIntegrator::TimeLocalIntegrator(const crystal::Crystal &crystal,
                                          const Mat3 &drag_matrix, const PairPotential &potential,
                                          bath::BathField &bath, const Vec3 &inverse_mass,
                                          InteractionList interaction, TimeLocalOptions options)
+    : TimeLocalIntegrator(crystal, static_response, drag_matrix,
+                          {TimeLocalIon{&potential, inverse_mass, 1.0}}, IonIonInteraction::none(),
+                          bath, std::move(interaction), options) {}
+
+TimeLocalIntegrator::TimeLocalIntegrator(const crystal::Crystal &crystal,
+                                         const crystal::StaticResponseTable &static_response,
+                                         const Mat3 &drag_matrix, std::vector<TimeLocalIon> ions,
+                                         IonIonInteraction ion_ion, bath::BathField &bath,
+                                         InteractionList interaction, TimeLocalOptions options)
     : lattice_vectors_(crystal.lattice_vectors()),
-      inverse_lattice_vectors_(crystal.lattice_vectors().inverse()),
-      force_law_(potential, drag_matrix, options), bath_(bath), inverse_mass_(inverse_mass),
-      moving_list_(interaction.moving()), field_shift_(options.reference_field_shift),
-      dt_(4.0 * bath.quarter_dt_ps()) {
+      inverse_lattice_vectors_(crystal.lattice_vectors().inverse()), drag_matrix_(drag_matrix),
+      options_(options), ions_(std::move(ions)), ion_ion_(std::move(ion_ion)), bath_(bath),
+      moving_list_(interaction.moving()), dt_(4.0 * bath.quarter_dt_ps()) {
   if (!(dt_ > 0))
     throw InputError(fmt::format("time-local EOM: time step must be positive, got {} ps", dt_));
   if (interaction.kind() == InteractionList::Kind::cutoff)
@@ -92,27 +255,83 @@ TimeLocalIntegrator::TimeLocalIntegrator(const crystal::Crystal &crystal,
   if (std::any_of(interaction.basis().begin(), interaction.basis().end(),
                   [](int b) { return b != 0; }))
     throw InputError("time-local EOM: the fixed list must hold basis atom 0 only");
+  if (ions_.empty())
+    throw InputError("time-local EOM: at least one mobile ion is needed");
+  for (std::size_t i = 0; i < ions_.size(); ++i) {
+    const TimeLocalIon &ion = ions_[i];
+    if (ion.potential == nullptr)
+      throw InputError(fmt::format("time-local EOM: ion {} has no pair potential", i));
+    if (!((ion.inverse_mass.array() >= 0).all() && ion.inverse_mass.allFinite()))
+      throw InputError(
+          fmt::format("time-local EOM: ion {}: inverse masses must be finite and ≥ 0", i));
+    if (!std::isfinite(ion.charge_number))
+      throw InputError(fmt::format("time-local EOM: ion {}: charge number {} is not finite", i,
+                                   ion.charge_number));
+    charge_numbers_.push_back(ion.charge_number);
+  }
   if (moving_list_) {
-    const int e = interaction.extent();
+    extent_ = interaction.extent();
+    const int e = extent_;
     if (8 * e * e * e > max_interaction_sites)
       throw InputError(fmt::format("time-local EOM: extent must be 1 or 2, got {}", e));
     for (const Cell &o : interaction.box_offsets(inverse_lattice_vectors_))
-      offsets_[site_count_++] = o; // x fastest, as the lattice DOF order
+      offsets_[list_size_++] = o; // x fastest, as the lattice DOF order
   } else {
     if (interaction.sites().size() > max_interaction_sites)
       throw InputError(fmt::format("time-local EOM: at most {} interaction sites, got {}",
                                    max_interaction_sites, interaction.sites().size()));
     for (const Cell &n : interaction.sites())
-      offsets_[site_count_++] = n;
-    sites_ = offsets_;
+      offsets_[list_size_++] = n;
   }
+  if (options.relaxation) {
+    // Every separation within one list must be in the table (the same in every cell), and with
+    // several moving lists every separation between two lists that share an atom,
+    // |n − k|∞ ≤ 4e − 2.
+    static_response_coupling(static_response, {offsets_.data(), list_size_});
+    if (moving_list_ && ions_.size() > 1 && static_response.range < 4 * extent_ - 2)
+      throw InputError(fmt::format("time-local EOM: several ions with lists of extent {} need W(0) "
+                                   "blocks up to |L| = {} (lists sharing atoms), the table has {}",
+                                   extent_, 4 * extent_ - 2, static_response.range));
+    static_response_ = static_response;
+  }
+
+  // Storage for the largest union, sized once: N m atoms (moving lists), m (the shared list).
+  const std::size_t n_ions = ions_.size();
+  const std::size_t capacity = moving_list_ ? n_ions * list_size_ : list_size_;
+  sites_.assign(capacity, Cell::Zero());
+  list_index_.assign(n_ions * list_size_, 0);
+  union_begin_.assign(n_ions + 1, 0);
+  segment_of_.assign(capacity, 0);
+  shares_atoms_.assign(n_ions * n_ions, 0);
+  coupled_segments_.assign(n_ions * n_ions, 0);
   if (options.relaxation)
-    coupling_ = static_response_coupling(static_response, {offsets_.data(), site_count_});
+    coupling_storage_.setZero(static_cast<Eigen::Index>(9 * capacity * capacity));
+  motion_.assign(capacity, {});
+  for (FrameworkSample &sample : samples_) {
+    sample.x_H.assign(capacity, Vec3::Zero());
+    sample.v_H.assign(capacity, Vec3::Zero());
+  }
+  ion_.assign(n_ions, {});
+  for (auto *v : {&stage_R_, &stage_Rdot_, &force_, &R_eff_minus_R_, &drag_sum_})
+    v->assign(n_ions, Vec3::Zero());
+  gradient_.setZero(static_cast<Eigen::Index>(3 * capacity));
+  shift_.setZero(static_cast<Eigen::Index>(3 * capacity));
+  last_relaxation_.assign(capacity, Vec3::Zero());
+
+  build_union(); // every ion at R = 0
+  if (options.relaxation)
+    build_coupling();
 }
 
-void TimeLocalIntegrator::set_state(const Vec3 &R_A, const Vec3 &Rdot_A_per_ps) {
-  R_ = R_A;
-  Rdot_ = Rdot_A_per_ps;
+void TimeLocalIntegrator::throw_bad_ion(int ion) const {
+  throw std::out_of_range(
+      fmt::format("time-local EOM: ion {} out of range, {} ions", ion, ion_count()));
+}
+
+void TimeLocalIntegrator::set_state(int ion, const Vec3 &R_A, const Vec3 &Rdot_A_per_ps) {
+  IonState &s = ion_[checked(ion)];
+  s.R = R_A;
+  s.Rdot = Rdot_A_per_ps;
 }
 
 void TimeLocalIntegrator::restore(std::int64_t step_index, const Vec3 &R_A,
@@ -122,28 +341,136 @@ void TimeLocalIntegrator::restore(std::int64_t step_index, const Vec3 &R_A,
   set_state(R_A, Rdot_A_per_ps);
 }
 
-Cell TimeLocalIntegrator::current_cell() const {
-  return anchor_cell(inverse_lattice_vectors_, R_); // physics.md §3.2
+void TimeLocalIntegrator::restore(std::int64_t step_index, std::span<const Vec3> R_A,
+                                  std::span<const Vec3> Rdot_A_per_ps) {
+  if (R_A.size() != ion_.size() || Rdot_A_per_ps.size() != ion_.size())
+    throw InputError(fmt::format("time-local EOM: restore needs {} positions and velocities, got "
+                                 "{} and {}",
+                                 ion_.size(), R_A.size(), Rdot_A_per_ps.size()));
+  step_index_ = step_index;
+  last_sampled_quarter_ = -1;
+  for (std::size_t i = 0; i < ion_.size(); ++i)
+    set_state(static_cast<int>(i), R_A[i], Rdot_A_per_ps[i]);
 }
 
+Cell TimeLocalIntegrator::current_cell(int ion) const {
+  return anchor_cell(inverse_lattice_vectors_, ion_[checked(ion)].R); // physics.md §3.2
+}
+
+// The union S of the lists at the anchors ion_[i].anchor: ion by ion, an atom already listed by
+// an earlier ion whose list overlaps this one's is not added again.
+void TimeLocalIntegrator::build_union() {
+  const std::size_t n_ions = ion_.size(), m = list_size_;
+  // Lists share atoms when their boxes of 2e atoms per axis overlap; their W coupling is kept
+  // whole when they share atoms or the table holds every separation between them, and dropped
+  // whole otherwise.
+  const int range = static_response_.range;
+  for (std::size_t i = 0; i < n_ions; ++i)
+    for (std::size_t j = 0; j < n_ions; ++j) {
+      const int apart = moving_list_ ? (ion_[i].anchor - ion_[j].anchor).cwiseAbs().maxCoeff() : 0;
+      const bool share = apart <= 2 * extent_ - 1;
+      shares_atoms_[i * n_ions + j] = share ? 1 : 0;
+      coupled_segments_[i * n_ions + j] = share || apart + 2 * extent_ - 1 <= range ? 1 : 0;
+    }
+  if (!moving_list_) { // one list shared by all, taken as given
+    for (std::size_t s = 0; s < m; ++s) {
+      sites_[s] = offsets_[s];
+      segment_of_[s] = 0;
+    }
+    for (std::size_t i = 0; i < n_ions; ++i)
+      std::iota(list_index_.begin() + static_cast<std::ptrdiff_t>(i * m),
+                list_index_.begin() + static_cast<std::ptrdiff_t>((i + 1) * m), 0);
+    union_begin_[0] = 0;
+    std::fill(union_begin_.begin() + 1, union_begin_.end(), static_cast<int>(m));
+    site_count_ = m;
+    return;
+  }
+  std::size_t count = 0;
+  for (std::size_t j = 0; j < n_ions; ++j) {
+    union_begin_[j] = static_cast<int>(count);
+    for (std::size_t s = 0; s < m; ++s) {
+      const Cell cell = ion_[j].anchor + offsets_[s];
+      int found = -1;
+      for (std::size_t i = 0; i < j && found < 0; ++i) {
+        if (!shares_atoms_[i * n_ions + j])
+          continue;
+        for (int k = union_begin_[i]; k < union_begin_[i + 1]; ++k)
+          if (sites_[static_cast<std::size_t>(k)] == cell) {
+            found = k;
+            break;
+          }
+      }
+      if (found < 0) {
+        found = static_cast<int>(count);
+        sites_[count] = cell;
+        segment_of_[count] = static_cast<int>(j);
+        ++count;
+      }
+      list_index_[j * m + s] = found;
+    }
+  }
+  union_begin_[n_ions] = static_cast<int>(count);
+  site_count_ = count;
+}
+
+// W_{n−k}(0) among S, contiguous 3|S|×3|S|: the blocks between the segments of coupled lists
+// (every separation in the table, checked at construction for lists sharing atoms), zero between
+// the others.
+void TimeLocalIntegrator::build_coupling() {
+  const auto n = static_cast<Eigen::Index>(site_count_);
+  const std::size_t n_ions = ion_.size();
+  Eigen::Map<Eigen::MatrixXd> coupling(coupling_storage_.data(), 3 * n, 3 * n);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const auto I = static_cast<std::size_t>(segment_of_[static_cast<std::size_t>(i)]);
+      const auto K = static_cast<std::size_t>(segment_of_[static_cast<std::size_t>(k)]);
+      if (coupled_segments_[I * n_ions + K])
+        coupling.block<3, 3>(3 * i, 3 * k) = static_response_(sites_[static_cast<std::size_t>(i)] -
+                                                              sites_[static_cast<std::size_t>(k)]);
+      else
+        coupling.block<3, 3>(3 * i, 3 * k).setZero();
+    }
+}
+
+// The lists from the state at the step start (physics.md §3.2). S is rebuilt when the anchors
+// move relative to each other; when all move together (always for one ion) S is translated and
+// the coupling kept.
 void TimeLocalIntegrator::choose_sites() {
   if (!moving_list_)
     return;
-  anchor_ = current_cell();
-  for (std::size_t i = 0; i < site_count_; ++i)
-    sites_[i] = anchor_ + offsets_[i];
+  const Cell old_first = ion_[0].anchor;
+  const Cell new_first = anchor_cell(inverse_lattice_vectors_, ion_[0].R);
+  bool moved = false, relative = false;
+  for (IonState &ion : ion_) {
+    const Cell p = anchor_cell(inverse_lattice_vectors_, ion.R);
+    moved = moved || p != ion.anchor;
+    relative = relative || (p - new_first) != (ion.anchor - old_first);
+    ion.anchor = p;
+  }
+  if (!moved)
+    return;
+  if (relative) {
+    build_union();
+    if (options_.relaxation)
+      build_coupling();
+  } else {
+    const Cell translation = new_first - old_first;
+    for (std::size_t k = 0; k < site_count_; ++k)
+      sites_[k] += translation;
+  }
+  ++union_version_;
 }
 
 void TimeLocalIntegrator::sample_bath() {
   // Stage times t + s δt/4, s = 0..4 (physics.md §0.4); the reference code's quirk shifts them by
   // δt.
-  const std::int64_t first_quarter = 4 * (step_index_ + (field_shift_ ? 1 : 0));
+  const std::int64_t first_quarter = 4 * (step_index_ + (options_.reference_field_shift ? 1 : 0));
   const std::span<const Cell> sites{sites_.data(), site_count_};
   const std::span<bath::SiteMotion> motion{motion_.data(), site_count_};
   for (int s = 0; s < distinct_stage_times; ++s) {
     const std::int64_t quarter = first_quarter + s;
     FrameworkSample &sample = samples_[s];
-    if (s == 0 && quarter == last_sampled_quarter_ && anchor_ == last_sampled_anchor_) {
+    if (s == 0 && quarter == last_sampled_quarter_ && union_version_ == last_sampled_version_) {
       const FrameworkSample &end = samples_[distinct_stage_times - 1];
       std::copy_n(end.x_H.begin(), site_count_, sample.x_H.begin());
       std::copy_n(end.v_H.begin(), site_count_, sample.v_H.begin());
@@ -156,27 +483,65 @@ void TimeLocalIntegrator::sample_bath() {
     }
   }
   last_sampled_quarter_ = first_quarter + distinct_stage_times - 1;
-  last_sampled_anchor_ = anchor_;
+  last_sampled_version_ = union_version_;
 }
 
+double TimeLocalIntegrator::evaluate_forces(const FrameworkSample &sample) {
+  const JointLists lists{ions_,
+                         list_size_,
+                         list_index_,
+                         union_begin_,
+                         shares_atoms_,
+                         coupled_segments_,
+                         coupling_storage_.data()};
+  const double max_relaxation =
+      joint_forces(lists, drag_matrix_, options_, {sample.x_H.data(), site_count_},
+                   {sample.v_H.data(), site_count_}, stage_R_, stage_Rdot_,
+                   {gradient_.data(), shift_.data(), drag_sum_, force_, R_eff_minus_R_});
+  if (ion_ion_.active())
+    ion_ion_.add_forces(stage_R_, charge_numbers_, force_); // −∇_{R_i} Σ_{j≠i} U^ion
+  return max_relaxation;
+}
+
+// The six stages of §0.4 (rk5_step written out for all ions at once: the same operations on each
+// ion's (R, Ṙ) as rk5_step on one).
 void TimeLocalIntegrator::step() {
+  using T = ButcherRk5;
   choose_sites();
   sample_bath();
-  const auto rhs = [this](int stage, double, const State &y) {
-    const FrameworkSample &sample = samples_[ButcherRk5::quarter_offset[stage]];
-    const TimeLocalForce f = force_law_(coupling_, {sample.x_H.data(), site_count_},
-                                        {sample.v_H.data(), site_count_}, y.head<3>(), y.tail<3>());
-    if (stage == 0)
-      last_force_ = f;
-    State dy;
-    dy << y.tail<3>(), f.force_meV_per_A.cwiseProduct(inverse_mass_);
-    return dy;
-  };
-  State y;
-  y << R_, Rdot_;
-  y = rk5_step(rhs, time_ps(), y, dt_);
-  R_ = y.head<3>();
-  Rdot_ = y.tail<3>();
+  const std::size_t n_ions = ion_.size();
+  const double h = dt_;
+  for (int stage = 0; stage < T::stages; ++stage) {
+    for (std::size_t i = 0; i < n_ions; ++i) {
+      IonState &ion = ion_[i];
+      State y;
+      y << ion.R, ion.Rdot;
+      for (int j = 0; j < stage; ++j)
+        if (T::a[stage][j] != 0.0)
+          y += (h * T::a[stage][j]) * ion.k[j];
+      stage_R_[i] = y.head<3>();
+      stage_Rdot_[i] = y.tail<3>();
+    }
+    const double max_relaxation = evaluate_forces(samples_[T::quarter_offset[stage]]);
+    if (stage == 0) {
+      last_max_relaxation_ = max_relaxation;
+      for (std::size_t i = 0; i < n_ions; ++i)
+        ion_[i].R_eff_minus_R = R_eff_minus_R_[i];
+      for (std::size_t k = 0; k < site_count_; ++k)
+        last_relaxation_[k] = shift_.segment<3>(static_cast<Eigen::Index>(3 * k));
+    }
+    for (std::size_t i = 0; i < n_ions; ++i)
+      ion_[i].k[stage] << stage_Rdot_[i], force_[i].cwiseProduct(ions_[i].inverse_mass);
+  }
+  for (IonState &ion : ion_) {
+    State y;
+    y << ion.R, ion.Rdot;
+    for (int stage = 0; stage < T::stages; ++stage)
+      if (T::b[stage] != 0.0)
+        y += (h * T::b[stage]) * ion.k[stage];
+    ion.R = y.head<3>();
+    ion.Rdot = y.tail<3>();
+  }
   ++step_index_;
 }
 
