@@ -68,55 +68,6 @@ public:
   virtual void save(Checkpoint &) const {}
 };
 
-// Seed 002 Eqs. 18–20 with the Chebyshev bath (mode sums shared by the ranks of the group).
-class TimeLocalEngine final : public TrajectoryEngine {
-public:
-  TimeLocalEngine(const io::Config &config, const TrajectoryModel &model,
-                  const bath::ThermalBathParams &bp, const Communicator &group,
-                  CategoryTimers &timers) {
-    const double dt = config.run.dt;
-    if (config.run.bath == io::BathStatistics::none) {
-      field_ = std::make_unique<bath::StaticFramework>(dt); // r_H ≡ 0 (physics.md §3.6)
-    } else {
-      thermal_ = std::make_unique<bath::ThermalBath>(*model.modes, bp);
-      const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(config.lattice.bz_grid),
-                                            TrajectoryModel::reduction_block_modes};
-      auto reducer = [&group, blocks](std::span<const double> local, std::size_t width,
-                                      std::span<double> out) {
-        group.ordered_block_sum(blocks, local, width, out);
-      };
-      field_ = std::make_unique<bath::ChebyshevBathField>(*thermal_, dt, bath::ChebyshevOptions{},
-                                                          reducer);
-    }
-    timed_ = std::make_unique<TimedBathField>(*field_, timers);
-    const auto interaction = dynamics::InteractionList::corners(config.interaction.extent);
-    dynamics::TimeLocalOptions ablation;
-    ablation.drag = config.run.drag;
-    ablation.relaxation = config.run.relaxation;
-    integrator_ = std::make_unique<dynamics::TimeLocalIntegrator>(
-        model.crystal, model.static_response, model.drag_matrix, *model.potential, *timed_,
-        Vec3::Constant(1.0 / config.ion.mass), interaction, ablation);
-    // Initial state: the cell centre, at rest (physics.md §3.4).
-    integrator_->set_state(model.crystal.lattice_vectors() * Vec3::Constant(0.5), Vec3::Zero());
-  }
-  void step() override { integrator_->step(); }
-  std::int64_t step_index() const override { return integrator_->step_index(); }
-  std::span<const Vec3> positions() const override { return {&integrator_->position_A(), 1}; }
-  std::span<const Vec3> velocities() const override {
-    return {&integrator_->velocity_A_per_ps(), 1};
-  }
-  void restore(std::int64_t k, std::span<const Vec3> R, std::span<const Vec3> V,
-               const Checkpoint *) override {
-    integrator_->restore(k, R[0], V[0]);
-  }
-
-private:
-  std::unique_ptr<bath::ThermalBath> thermal_;
-  std::unique_ptr<bath::BathField> field_;
-  std::unique_ptr<TimedBathField> timed_;
-  std::unique_ptr<dynamics::TimeLocalIntegrator> integrator_;
-};
-
 // The screened Coulomb term of [ions] (physics.md §11.1), or none.
 dynamics::IonIonInteraction ion_ion_of(const io::Config &config, const crystal::Crystal &crystal) {
   const auto &ions = config.ions;
@@ -142,6 +93,80 @@ std::vector<Vec3> ion_starts(const io::Config &config, const Mat3 &lattice_vecto
                                  ions.min_separation, e.what()));
   }
 }
+
+// Seed 002 Eqs. 18–20 with the Chebyshev bath (mode sums shared by the ranks of the group).
+class TimeLocalEngine final : public TrajectoryEngine {
+public:
+  TimeLocalEngine(const io::Config &config, const TrajectoryModel &model,
+                  const bath::ThermalBathParams &bp, const Communicator &group,
+                  CategoryTimers &timers) {
+    const double dt = config.run.dt;
+    if (config.run.bath == io::BathStatistics::none) {
+      field_ = std::make_unique<bath::StaticFramework>(dt); // r_H ≡ 0 (physics.md §3.6)
+    } else {
+      thermal_ = std::make_unique<bath::ThermalBath>(*model.modes, bp);
+      const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(config.lattice.bz_grid),
+                                            TrajectoryModel::reduction_block_modes};
+      auto reducer = [&group, blocks](std::span<const double> local, std::size_t width,
+                                      std::span<double> out) {
+        group.ordered_block_sum(blocks, local, width, out);
+      };
+      field_ = std::make_unique<bath::ChebyshevBathField>(*thermal_, dt, bath::ChebyshevOptions{},
+                                                          reducer);
+    }
+    timed_ = std::make_unique<TimedBathField>(*field_, timers);
+    const auto interaction = dynamics::InteractionList::corners(config.interaction.extent);
+    dynamics::TimeLocalOptions ablation;
+    ablation.drag = config.run.drag;
+    ablation.relaxation = config.run.relaxation;
+    ablation.cross_drag = config.ions.cross_drag;
+    const auto &ions = config.ions;
+    if (ions.count == 1) {
+      integrator_ = std::make_unique<dynamics::TimeLocalIntegrator>(
+          model.crystal, model.static_response, model.drag_matrix, *model.potential, *timed_,
+          Vec3::Constant(1.0 / config.ion.mass), interaction, ablation);
+    } else { // physics.md §11.3
+      const dynamics::TimeLocalIon ion{model.potential.get(), Vec3::Constant(1.0 / config.ion.mass),
+                                       ions.charge};
+      integrator_ = std::make_unique<dynamics::TimeLocalIntegrator>(
+          model.crystal, model.static_response, model.drag_matrix,
+          std::vector(std::size_t(ions.count), ion), ion_ion_of(config, model.crystal), *timed_,
+          interaction, ablation);
+    }
+    // Initial state: cell centres at rest, ion 0 at the single-ion start (physics.md §3.4).
+    const auto starts = ion_starts(config, model.crystal.lattice_vectors(), bp);
+    for (int i = 0; i < ions.count; ++i)
+      integrator_->set_state(i, starts[std::size_t(i)], Vec3::Zero());
+    R_.resize(starts.size());
+    V_.resize(starts.size());
+    copy_state();
+  }
+  void step() override {
+    integrator_->step();
+    copy_state();
+  }
+  std::int64_t step_index() const override { return integrator_->step_index(); }
+  std::span<const Vec3> positions() const override { return R_; }
+  std::span<const Vec3> velocities() const override { return V_; }
+  void restore(std::int64_t k, std::span<const Vec3> R, std::span<const Vec3> V,
+               const Checkpoint *) override {
+    integrator_->restore(k, R, V);
+    copy_state();
+  }
+
+private:
+  void copy_state() {
+    for (std::size_t i = 0; i < R_.size(); ++i) {
+      R_[i] = integrator_->position_A(int(i));
+      V_[i] = integrator_->velocity_A_per_ps(int(i));
+    }
+  }
+  std::vector<Vec3> R_, V_;
+  std::unique_ptr<bath::ThermalBath> thermal_;
+  std::unique_ptr<bath::BathField> field_;
+  std::unique_ptr<TimedBathField> timed_;
+  std::unique_ptr<dynamics::TimeLocalIntegrator> integrator_;
+};
 
 // Seed 002 Eqs. 2–3 on the periodic lattice of the BZ grid (physics.md §4.3 (c)): thermal
 // initial state from the same keyed bath (FFT, §2.3), a moving periodic 8-corner list per ion;
@@ -202,7 +227,9 @@ TrajectoryModel::TrajectoryModel(const io::Config &config, const parallel::Traje
   if (method == io::RunMethod::full)
     return; // the full engine builds its own thermal state (FullLatticeEngine)
   const auto &world = layout.world();
-  const int range = std::max(1, 2 * config.interaction.extent - 1); // physics.md §3.2
+  // physics.md §3.2; several ions (§11.3): the blocks between lists that share atoms, 4e − 2
+  const int extent = config.interaction.extent;
+  const int range = std::max({1, 2 * extent - 1, config.ions.count > 1 ? 4 * extent - 2 : 0});
   if (world.is_root()) {
     static_response = crystal::static_response_fft(crystal, config.phonons.green_grid, range);
     drag_matrix = crystal::drag_matrix(crystal, config.phonons.drag_rtol);

@@ -1149,10 +1149,9 @@ void resolve_ions(const Reader &r, Config &c) {
   if (c.lattice.kind != LatticeKind::simple_cubic)
     r.fail(r.get("count"), r.key("count"), fmt::format("{}", ions.count),
            "several ions move in the simple cubic framework only (lattice.kind)");
-  if (c.run.method == RunMethod::time_local)
-    r.fail(r.get("count"), r.key("count"), fmt::format("{}", ions.count),
-           "several ions run in the full model only, for now: set run.method = \"full\" (the "
-           "time-local model of several ions, physics.md §11.3, is not built yet)");
+  if (ions.cross_drag && c.run.method != RunMethod::time_local)
+    r.fail(r.get("cross_drag"), r.key("cross_drag"), "true",
+           "the cross-drag is a term of the time-local model (run.method = \"time-local\")");
 }
 
 const std::vector<Section> &schema() {
@@ -1264,7 +1263,11 @@ const std::vector<Section> &schema() {
           k.allowed = "> 0, below half the supercell";
           k.default_note = "min(12, 0.45 a × min(bz_grid))";
           return k;
-        }()},
+        }(),
+        for_several_ions(boolean_key("cross_drag", IONBATH_FIELD(ions.cross_drag),
+                                     "time-local: the collective drag between ions whose lists "
+                                     "share atoms (seed 002 Eq. 16, physics.md §11.3)",
+                                     trajectories))},
        resolve_ions},
       {"interaction",
        {choice_key("kind", IONBATH_FIELD(interaction.kind),

@@ -7,6 +7,8 @@
 #   plus image · edges start at distinct cell centres at least min_separation apart, ion 0 at the
 #   single-ion start;
 # - decomposes (run.decompose): 8 ions of one species, Σ_e L_e = L.
+# and 6 ions in the time-local model with the cross-drag: 1 rank = 2 ranks sharing the bath
+# (-P 2) = interrupted and resumed, bitwise.
 set -euo pipefail
 : "${IONBATH_EXE:?}"
 source "$(dirname "${BASH_SOURCE[0]}")/../support/cli.sh"
@@ -73,4 +75,35 @@ with h5py.File("one/ions_decompose.h5") as f:
     assert np.allclose(L.sum(axis=1), total, rtol=1e-12, atol=0)
 print("8 ions: MDAnalysis reads the H5MD; distinct separated starts; decomposed")
 PY
+# The time-local model of several ions (§11.3), with the cross-drag: the same at 1 rank, at 2
+# ranks sharing one trajectory's bath mode sum (-P 2), and after a SIGTERM and a rerun.
+cat > tl.toml <<'TOML'
+[lattice]
+bz_grid = [10, 10, 10]
+[ions]
+count = 6
+min_separation = 4.0
+cross_drag = true
+[run]
+kT_meV = [50.0]
+steps = 20000
+trajectory_stride = 10
+output = "tl.h5"
+[msd]
+segments = 10
+[phonons]
+green_grid = 64
+TOML
+mkdir tl_one tl_two tl_cut
+(cd tl_one && "$IONBATH_EXE" sweep ../tl.toml > out.txt 2> log.txt)
+(cd tl_two && mpirun -n 2 "$IONBATH_EXE" sweep ../tl.toml -P 2 > out.txt 2> log.txt)
+grep -q "cell changes (all ions)" tl_one/log.txt
+h5diff --exclude-path /timing tl_one/tl.h5 tl_two/tl.h5
+h5diff tl_one/tl_T0_traj0.h5md tl_two/tl_T0_traj0.h5md
+interrupt_at_checkpoint tl_cut 'tl.h5.parts/*.ckpt' log1.txt "$IONBATH_EXE" sweep ../tl.toml \
+  --checkpoint-interval 0.05
+(cd tl_cut && "$IONBATH_EXE" sweep ../tl.toml > out2.txt 2> log2.txt)
+h5diff --exclude-path /timing tl_one/tl.h5 tl_cut/tl.h5
+cmp tl_one/tl.csv tl_cut/tl.csv
+h5diff tl_one/tl_T0_traj0.h5md tl_cut/tl_T0_traj0.h5md
 echo "ions_full: ok"

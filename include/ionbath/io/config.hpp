@@ -87,6 +87,7 @@ struct IonsConfig {
   double epsilon_r = 10.0; // relative permittivity
   double lambda_ion = 3.0; // screening length, Å
   double cutoff = 12.0;    // r_c, Å (< half the supercell)
+  bool cross_drag = false; // time-local: the collective drag of §11.3
   bool operator==(const IonsConfig &) const = default;
 };
 
