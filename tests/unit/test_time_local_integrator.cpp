@@ -3,6 +3,7 @@
 #include "ionbath/dynamics/time_local_integrator.hpp"
 
 #include "unit/crystal_test_support.hpp"
+#include "unit/fit_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -103,18 +104,7 @@ double interaction_energy(const PairPotential &U, std::span<const Cell> sites, c
   return sum;
 }
 
-// Least-squares slope of y(x).
-double slope(const std::vector<double> &x, const std::vector<double> &y) {
-  const double n = static_cast<double>(x.size());
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sx += x[i];
-    sy += y[i];
-    sxx += x[i] * x[i];
-    sxy += x[i] * y[i];
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
-}
+using test_support::slope;
 
 // Small oscillation about R0 with r_H ≡ 0: the mechanical energy above the minimum decays as
 // e^{−2Γt}; returns Γ from a fit of ln E over `duration` and checks that E never increases

@@ -10,6 +10,7 @@
 #include "ionbath/crystal/mode_set.hpp"
 #include "ionbath/crystal/static_response.hpp"
 #include "ionbath/dynamics/time_local_integrator.hpp"
+#include "unit/fit_test_support.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -184,18 +185,7 @@ double deviation_from_single_runs(const Vec3 &R0, const Vec3 &R1, const Vec3 &V0
   return worst;
 }
 
-// Least-squares slope of y(x).
-double slope(const std::vector<double> &x, const std::vector<double> &y) {
-  const double n = static_cast<double>(x.size());
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sx += x[i];
-    sy += y[i];
-    sxx += x[i] * x[i];
-    sxy += x[i] * y[i];
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
-}
+using test_support::slope;
 } // namespace
 
 TEST(TimeLocalIons, OneIonThroughTheSeveralIonConstructorIsBitwiseTheSingleIonIntegrator) {
