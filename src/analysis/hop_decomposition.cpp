@@ -23,14 +23,6 @@ int floor_div(int a, int n) {
 
 // ---- Periodic geometry ---------------------------------------------------------------------
 
-Mat3 lattice_columns(const std::array<double, 9> &cell) {
-  Mat3 A;
-  for (int d = 0; d < 3; ++d)
-    for (int x = 0; x < 3; ++x)
-      A(x, d) = cell[std::size_t(3 * d + x)];
-  return A;
-}
-
 // The cell as R = A u (columns of A: lattice vectors a, b, c; u fractional).
 struct CellGeometry {
   Mat3 A, A_inv;
@@ -169,6 +161,14 @@ std::vector<std::vector<std::pair<int, Cell>>> site_neighbours(const CellGeometr
 }
 
 } // namespace
+
+Mat3 lattice_columns(const std::array<double, 9> &cell) {
+  Mat3 A;
+  for (int d = 0; d < 3; ++d)
+    for (int x = 0; x < 3; ++x)
+      A(x, d) = cell[std::size_t(3 * d + x)];
+  return A;
+}
 
 const char *hop_mode_name(HopMode mode) {
   static constexpr const char *names[n_hop_modes] = {"C", "M", "H", "B", "R"};

@@ -17,13 +17,6 @@ namespace {
 constexpr double kMaxGridPoints = double(std::int64_t(1) << 26);
 constexpr int kSmoothHalfWidth = 3; // Gaussian taps −3σ … 3σ, σ = one grid spacing
 
-// r = to_cartesian · f: the columns are the lattice vectors (the rows of `cell`).
-Mat3 to_cartesian(const std::array<double, 9> &cell) {
-  Mat3 m;
-  m << cell[0], cell[3], cell[6], cell[1], cell[4], cell[7], cell[2], cell[5], cell[8];
-  return m;
-}
-
 double wrap_unit(double f) {
   const double w = f - std::floor(f);
   return w >= 1 ? 0.0 : w;
@@ -58,7 +51,7 @@ struct Geometry {
 
 Geometry geometry(const OccupationDensity &density) {
   Geometry g;
-  g.to_cartesian = to_cartesian(density.cell());
+  g.to_cartesian = lattice_columns(density.cell());
   g.to_fractional = g.to_cartesian.inverse();
   g.n = density.grid();
   return g;
@@ -249,7 +242,7 @@ std::vector<int> occupancy_classes(const std::vector<Peak> &sites, double tolera
 
 OccupationDensity::OccupationDensity(const std::array<double, 9> &cell, SiteDetectionParams p)
     : cell_(cell), params_(p) {
-  const Mat3 m = to_cartesian(cell);
+  const Mat3 m = lattice_columns(cell);
   const double scale = m.colwise().norm().sum();
   if (!std::isfinite(m.determinant()) || !(std::abs(m.determinant()) > 1e-12 * std::pow(scale, 3)))
     throw std::invalid_argument("site detection: the cell is singular");

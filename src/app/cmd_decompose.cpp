@@ -99,11 +99,6 @@ Cell9 site_cell(const io::TrajectoryReader &reader, const io::TrajectoryChunk &f
   return cell;
 }
 
-double cell_volume(const Cell9 &m) {
-  return std::abs(m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
-                  m[2] * (m[3] * m[7] - m[4] * m[6]));
-}
-
 analysis::SiteLattice cubic_sites(const Cell9 &cell, double a_A, double radius,
                                   const std::string &path) {
   GridShape cells{};
@@ -123,20 +118,25 @@ analysis::SiteLattice cubic_sites(const Cell9 &cell, double a_A, double radius,
   return analysis::cubic_site_lattice(a_A, cells, radius);
 }
 
+// Calls `use` with the positions of every particle, frame by frame.
+template <class Use> void for_each_frame(const io::TrajectoryChunk &chunk, Use &&use) {
+  std::vector<Vec3> R(std::size_t(chunk.particles));
+  for (std::int64_t f = 0; f < chunk.frames; ++f) {
+    for (std::int64_t i = 0; i < chunk.particles; ++i)
+      R[std::size_t(i)] =
+          Vec3(chunk.position(f, i, 0), chunk.position(f, i, 1), chunk.position(f, i, 2));
+    use(std::span<const Vec3>(R));
+  }
+}
+
 // Sites found from the occupation density of the analysed particles (a first pass over the file).
 analysis::SiteLattice detected_sites(const std::string &path, const io::TrajectoryOptions &options,
                                      const Cell9 &cell, double radius) {
   auto reader = io::open_trajectory(path, options);
   analysis::OccupationDensity density(cell, {});
-  std::vector<Vec3> R(std::size_t(reader.particles()));
   for (auto chunk = reader.read_chunk(kChunkFrames); chunk.frames > 0;
        chunk = reader.read_chunk(kChunkFrames))
-    for (std::int64_t f = 0; f < chunk.frames; ++f) {
-      for (std::int64_t i = 0; i < chunk.particles; ++i)
-        R[std::size_t(i)] =
-            Vec3(chunk.position(f, i, 0), chunk.position(f, i, 1), chunk.position(f, i, 2));
-      density.push(R);
-    }
+    for_each_frame(chunk, [&](std::span<const Vec3> R) { density.push(R); });
   try {
     const auto sites = analysis::detect_sites(density);
     Log::info("  sites = \"auto\": {} sites in {} class(es) from the occupation density of {}",
@@ -188,25 +188,15 @@ double frame_interval_of(const io::TrajectoryChunk &chunk, const std::string &pa
   return dt;
 }
 
-void push_chunk(HopTrajectory &trajectory, const io::TrajectoryChunk &chunk) {
-  std::vector<Vec3> R(std::size_t(chunk.particles));
-  for (std::int64_t f = 0; f < chunk.frames; ++f) {
-    for (std::int64_t i = 0; i < chunk.particles; ++i)
-      R[std::size_t(i)] =
-          Vec3(chunk.position(f, i, 0), chunk.position(f, i, 1), chunk.position(f, i, 2));
-    trajectory.push(R);
-  }
-}
-
 // The windows in frames: the written ones (rounded), or 24 log-spaced from one frame to a tenth
 // of the run.
 std::vector<std::int64_t> windows_of(const io::DecomposeConfig &d, double dt, std::int64_t frames,
                                      const std::string &path) {
-  std::vector<std::int64_t> w;
   if (d.windows_ps.empty()) {
     const double last = std::max(dt, 0.1 * double(frames - 1) * dt);
     return analysis::log_spaced_windows(dt, last, 24, dt, frames);
   }
+  std::vector<std::int64_t> w;
   for (const double t : d.windows_ps) {
     const auto n = std::max<std::int64_t>(1, std::llround(t / dt));
     if (n >= frames - 1)
@@ -276,14 +266,14 @@ DecomposedInput decompose_input(const io::Config &c, std::size_t input, const Co
   out.kT_meV = temperature_of(d, input, own, path);
   out.frame_interval_ps = frame_interval_of(chunk, path);
   const Cell9 cell = site_cell(reader, chunk, model);
-  out.volume_A3 = cell_volume(cell);
+  out.volume_A3 = std::abs(analysis::lattice_columns(cell).determinant());
   out.lattice = site_lattice(c, options, path, cell, model);
   const double radius =
       d.concerted_radius > 0 ? d.concerted_radius : 1.5 * out.lattice.nearest_site_distance_A;
   HopTrajectory trajectory(out.lattice, {out.frame_interval_ps, d.concerted_time_ps, radius},
                            species_indices(reader.species(), out.species_names));
   for (; chunk.frames > 0; chunk = reader.read_chunk(kChunkFrames))
-    push_chunk(trajectory, chunk);
+    for_each_frame(chunk, [&](std::span<const Vec3> R) { trajectory.push(R); });
   trajectory.finish();
   out.frames = trajectory.frames();
   out.ions = trajectory.ions();

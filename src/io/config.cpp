@@ -1116,10 +1116,10 @@ Key for_several_ions(Key k) {
   return k;
 }
 
-// The unwritten cutoff fits the supercell: min(12 Å, 0.45 × its shortest edge).
-double default_ion_cutoff(const Config &c) {
+// The shortest edge a·N_k of the periodic supercell of the BZ grid (Å).
+double shortest_supercell_edge_A(const Config &c) {
   const auto &g = c.lattice.bz_grid;
-  return std::min(12.0, 0.45 * c.lattice.a * double(std::min({g[0], g[1], g[2]})));
+  return c.lattice.a * double(std::min({g[0], g[1], g[2]}));
 }
 
 void resolve_ions(const Reader &r, Config &c) {
@@ -1138,9 +1138,9 @@ void resolve_ions(const Reader &r, Config &c) {
         r.fail(*node, r.key(name), "applies to several ions only: set ions.count > 1");
     return;
   }
-  const double half = 0.5 * c.lattice.a * double(std::min({g[0], g[1], g[2]}));
-  if (!r.get("cutoff"))
-    ions.cutoff = default_ion_cutoff(c);
+  const double half = 0.5 * shortest_supercell_edge_A(c);
+  if (!r.get("cutoff")) // an unwritten cutoff fits the supercell: min(12 Å, 0.45 × its edge)
+    ions.cutoff = std::min(12.0, 0.9 * half);
   else if (!(ions.cutoff < half))
     r.fail(r.get("cutoff"), r.key("cutoff"), number_text(ions.cutoff),
            fmt::format("must be below half the supercell, {} Å (lattice.a × the smallest of "

@@ -22,6 +22,10 @@ namespace ionbath::analysis {
 
 // ---- Sites and microstates (§8.2) ----------------------------------------------------------
 
+// The cell (rows: lattice vectors a, b, c, Å) as the matrix A of R = A u (columns a, b, c; u
+// fractional).
+Mat3 lattice_columns(const std::array<double, 9> &cell);
+
 // Event classes in priority order (§8.3).
 enum class HopMode : int {
   concerted = 0,
