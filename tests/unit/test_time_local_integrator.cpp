@@ -4,6 +4,7 @@
 
 #include "unit/crystal_test_support.hpp"
 #include "unit/fit_test_support.hpp"
+#include "unit/sinusoid_bath.hpp"
 
 #include <gtest/gtest.h>
 
@@ -57,44 +58,7 @@ crystal::StaticResponseTable reference_static_response(int range) {
 const crystal::StaticResponseTable kW1 = reference_static_response(1);
 const crystal::StaticResponseTable kW7 = reference_static_response(7);
 
-// A thermal-like smooth field: a few plane waves r_H,n(t) = Σ_j A e_j cos(q_j·n − ω_j t + φ_j),
-// evaluated at t = (quarter_step + quarter_offset) δt/4. Records the requested quarter steps.
-class SinusoidBath final : public bath::BathField {
-public:
-  SinusoidBath(double dt_ps, double amplitude_A, std::int64_t quarter_offset = 0)
-      : BathField(dt_ps), amplitude_(amplitude_A), quarter_offset_(quarter_offset) {}
-
-  void evaluate(std::span<const Cell> sites, std::int64_t quarter_step,
-                std::span<bath::SiteMotion> out) override {
-    calls.push_back(quarter_step);
-    last_sites.assign(sites.begin(), sites.end());
-    const double t = time_ps(quarter_step + quarter_offset_);
-    for (std::size_t i = 0; i < sites.size(); ++i) {
-      out[i] = {};
-      const Vec3 n = sites[i].cast<double>();
-      for (const Mode &m : modes_) {
-        const double phase = m.q.dot(n) - m.omega * t + m.phi;
-        out[i].r += amplitude_ * std::cos(phase) * m.e;
-        out[i].v += amplitude_ * m.omega * std::sin(phase) * m.e;
-      }
-    }
-  }
-
-  std::vector<std::int64_t> calls;
-  std::vector<Cell> last_sites;
-
-private:
-  struct Mode {
-    Vec3 q, e;
-    double omega, phi;
-  };
-  const std::vector<Mode> modes_{{Vec3(0.3, 0.1, -0.2), Vec3(1, 0, 0), 6.3, 0.4},
-                                 {Vec3(-0.7, 1.1, 0.2), Vec3(0, 0.6, 0.8), 13.9, 2.1},
-                                 {Vec3(1.9, -0.4, 2.5), Vec3(0.48, 0.6, -0.64), 21.7, -1.3},
-                                 {Vec3(2.8, 2.9, -3.0), Vec3(0, 1, 0), 28.1, 0.9}};
-  double amplitude_;
-  std::int64_t quarter_offset_;
-};
+using test_support::SinusoidBath;
 
 // Σ_n U(R − A n) over the sites.
 double interaction_energy(const PairPotential &U, std::span<const Cell> sites, const Vec3 &R) {

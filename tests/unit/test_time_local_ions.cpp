@@ -11,6 +11,7 @@
 #include "ionbath/crystal/static_response.hpp"
 #include "ionbath/dynamics/time_local_integrator.hpp"
 #include "unit/fit_test_support.hpp"
+#include "unit/sinusoid_bath.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -61,41 +62,10 @@ Vec3 centre(const Cell &p) { // centre of the cell whose far corner is p (anchor
   return a * (p.cast<double>() - Vec3::Constant(0.5));
 }
 
-// A smooth thermal-like field: a few plane waves, r_H,n(t) = Σ_j A e_j cos(q_j·n − ω_j t + φ_j),
-// the same at an atom whatever the set of atoms asked for. Records the sets asked for.
-class PlaneWaveBath final : public bath::BathField {
-public:
-  PlaneWaveBath(double dt_ps, double amplitude_A) : BathField(dt_ps), amplitude_(amplitude_A) {}
-
-  void evaluate(std::span<const Cell> sites, std::int64_t quarter_step,
-                std::span<bath::SiteMotion> out) override {
-    ++calls;
-    last_sites.assign(sites.begin(), sites.end());
-    const double t = time_ps(quarter_step);
-    for (std::size_t i = 0; i < sites.size(); ++i) {
-      out[i] = {};
-      const Vec3 n = sites[i].cast<double>();
-      for (const Mode &m : modes_) {
-        const double phase = m.q.dot(n) - m.omega * t + m.phi;
-        out[i].r += amplitude_ * std::cos(phase) * m.e;
-        out[i].v += amplitude_ * m.omega * std::sin(phase) * m.e;
-      }
-    }
-  }
-
-  int calls = 0;
-  std::vector<Cell> last_sites;
-
-private:
-  struct Mode {
-    Vec3 q, e;
-    double omega, phi;
-  };
-  const std::vector<Mode> modes_{{Vec3(0.3, 0.1, -0.2), Vec3(1, 0, 0), 6.3, 0.4},
-                                 {Vec3(-0.7, 1.1, 0.2), Vec3(0, 0.6, 0.8), 13.9, 2.1},
-                                 {Vec3(1.9, -0.4, 2.5), Vec3(0.48, 0.6, -0.64), 21.7, -1.3}};
-  double amplitude_;
-};
+// The first three plane waves of SinusoidBath.
+test_support::SinusoidBath plane_wave_bath(double dt_ps, double amplitude_A) {
+  return test_support::SinusoidBath(dt_ps, amplitude_A, 0, 3);
+}
 
 // The 20³ seed 002 bath at ħΩ_T = 50 meV (ions hop within a few thousand steps).
 const bath::ThermalBath &thermal_bath() {
@@ -166,7 +136,8 @@ TimeLocalIntegrator joint_at_rest(bath::BathField &frame, const Vec3 &R0, const 
 // the plane-wave field (ion–ion off).
 double deviation_from_single_runs(const Vec3 &R0, const Vec3 &R1, const Vec3 &V0, const Vec3 &V1,
                                   TimeLocalOptions options, int steps) {
-  PlaneWaveBath f2(kDt, 0.02), f0(kDt, 0.02), f1(kDt, 0.02);
+  auto f2 = plane_wave_bath(kDt, 0.02), f0 = plane_wave_bath(kDt, 0.02),
+       f1 = plane_wave_bath(kDt, 0.02);
   TimeLocalIntegrator two(kCubic, W7(), kDrag, ions(2), IonIonInteraction::none(), f2, {}, options);
   TimeLocalIntegrator one0(kCubic, W7(), kDrag, kU, f0, kFree, {}, options);
   TimeLocalIntegrator one1(kCubic, W7(), kDrag, kU, f1, kFree, {}, options);
@@ -456,7 +427,7 @@ TEST(TimeLocalIons, WithoutDragAndRelaxationTheEnergyIsConserved) {
 TEST(TimeLocalIons, CrossDragActsBetweenIonsWhoseListsShareAtoms) {
   // Disjoint lists (cells two apart): the option changes nothing, bitwise.
   {
-    PlaneWaveBath f_on(kDt, 0.02), f_off(kDt, 0.02);
+    auto f_on = plane_wave_bath(kDt, 0.02), f_off = plane_wave_bath(kDt, 0.02);
     TimeLocalIntegrator on(kCubic, W7(), kDrag, ions(2), screened(), f_on, {},
                            {.cross_drag = true});
     TimeLocalIntegrator off(kCubic, W7(), kDrag, ions(2), screened(), f_off, {});
@@ -519,12 +490,12 @@ TEST(TimeLocalIons, CrossDragActsBetweenIonsWhoseListsShareAtoms) {
 TEST(TimeLocalIons, BathIsSampledOnTheUnionOfTheLists) {
   // Neighbouring cells share 4 atoms: 12 distinct atoms, sampled at the 5 stage times once each
   // (the step end reused by the next step), ion 0's corners first.
-  PlaneWaveBath field(kDt, 0.02);
+  auto field = plane_wave_bath(kDt, 0.02);
   TimeLocalIntegrator two(kCubic, W7(), kDrag, ions(2), screened(), field, {});
   two.set_state(0, centre(Cell(1, 1, 1)), Vec3::Zero());
   two.set_state(1, centre(Cell(2, 1, 1)), Vec3::Zero());
   two.advance(3);
-  EXPECT_EQ(field.calls, 5 + 4 + 4);
+  EXPECT_EQ(field.calls.size(), 5u + 4 + 4);
   ASSERT_EQ(field.last_sites.size(), 12u);
   EXPECT_EQ(field.last_sites.front(), Cell(0, 0, 0));
   EXPECT_EQ(field.last_sites[7], Cell(1, 1, 1));
