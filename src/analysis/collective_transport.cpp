@@ -2,6 +2,8 @@
 
 #include "ionbath/core/error.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -52,7 +54,7 @@ double ratio_error(const DiffusionFit &a, const DiffusionFit &b) {
 CollectiveMsd::CollectiveMsd(const SegmentMsdParams &params, std::vector<int> species_of_ion,
                              std::vector<double> charge_number)
     : species_of_ion_(std::move(species_of_ion)), charge_number_(std::move(charge_number)),
-      ions_of_(charge_number_.size(), 0), charge_(params) {
+      ions_of_(charge_number_.size(), 0) {
   const int n_species = static_cast<int>(charge_number_.size());
   for (const int s : species_of_ion_) {
     if (s < 0 || s >= n_species)
@@ -64,8 +66,13 @@ CollectiveMsd::CollectiveMsd(const SegmentMsdParams &params, std::vector<int> sp
     if (ions_of_[std::size_t(s)] == 0)
       throw std::invalid_argument(fmt::format("CollectiveMsd: species {} has no ion", s));
   ion_.assign(species_of_ion_.size(), SegmentMsd(params));
-  collective_.assign(std::size_t(n_species), SegmentMsd(params));
+  collective_.resize(std::size_t(n_species));
+  for (int s = 0; s < n_species; ++s)
+    if (ions_of(s) > 1)
+      collective_[std::size_t(s)].emplace(params);
   pair_.assign(std::size_t(n_species * (n_species - 1) / 2), SegmentMsd(params));
+  if (species_of_ion_.size() > 1)
+    charge_.emplace(params);
 }
 
 std::size_t CollectiveMsd::pair_index(int s, int t) const {
@@ -75,11 +82,60 @@ std::size_t CollectiveMsd::pair_index(int s, int t) const {
   return std::size_t(s * n - s * (s + 1) / 2 + (t - s - 1)); // s < t, row-major upper triangle
 }
 
+int CollectiveMsd::ion_of_species(int s) const {
+  return int(std::find(species_of_ion_.begin(), species_of_ion_.end(), s) -
+             species_of_ion_.begin());
+}
+
+std::vector<SegmentMsd *> CollectiveMsd::accumulators() {
+  std::vector<SegmentMsd *> all;
+  for (auto &m : ion_)
+    all.push_back(&m);
+  for (auto &m : collective_)
+    if (m)
+      all.push_back(&*m);
+  for (auto &m : pair_)
+    all.push_back(&m);
+  if (charge_)
+    all.push_back(&*charge_);
+  return all;
+}
+
+std::vector<std::vector<double>> CollectiveMsd::serialize() const {
+  std::vector<std::vector<double>> states;
+  for (const SegmentMsd *m : const_cast<CollectiveMsd *>(this)->accumulators())
+    states.push_back(m->serialize());
+  return states;
+}
+
+CollectiveMsd CollectiveMsd::restore(std::vector<int> species_of_ion,
+                                     std::vector<double> charge_number,
+                                     std::span<const std::vector<double>> states) {
+  if (states.empty())
+    throw std::invalid_argument("CollectiveMsd::restore: no states");
+  CollectiveMsd msd(SegmentMsd::restore(states[0]).params(), std::move(species_of_ion),
+                    std::move(charge_number));
+  const auto all = msd.accumulators();
+  if (all.size() != states.size())
+    throw std::invalid_argument(fmt::format("CollectiveMsd::restore: {} states for {} accumulators",
+                                            states.size(), all.size()));
+  for (std::size_t k = 0; k < all.size(); ++k)
+    *all[k] = SegmentMsd::restore(states[k]);
+  return msd;
+}
+
 void CollectiveMsd::push(std::span<const Vec3> R_A) {
   if (R_A.size() != species_of_ion_.size())
     throw std::invalid_argument(fmt::format("CollectiveMsd::push: {} positions for {} ions",
                                             R_A.size(), species_of_ion_.size()));
-  std::vector<Vec3> X(charge_number_.size(), Vec3::Zero());
+  std::array<Vec3, 8> X_small;
+  std::vector<Vec3> X_large;
+  std::span<Vec3> X(X_small);
+  if (charge_number_.size() > X_small.size()) {
+    X_large.resize(charge_number_.size());
+    X = X_large;
+  }
+  std::fill(X.begin(), X.end(), Vec3::Zero());
   Vec3 Q = Vec3::Zero();
   for (std::size_t i = 0; i < R_A.size(); ++i) {
     const auto s = std::size_t(species_of_ion_[i]);
@@ -88,11 +144,13 @@ void CollectiveMsd::push(std::span<const Vec3> R_A) {
     Q += charge_number_[s] * R_A[i];
   }
   for (int s = 0; s < n_species(); ++s) {
-    collective_[std::size_t(s)].push(X[std::size_t(s)]);
+    if (auto &c = collective_[std::size_t(s)])
+      c->push(X[std::size_t(s)]);
     for (int t = s + 1; t < n_species(); ++t)
       pair_[pair_index(s, t)].push(X[std::size_t(s)] + X[std::size_t(t)]);
   }
-  charge_.push(Q);
+  if (charge_)
+    charge_->push(Q);
 }
 
 SegmentCurves CollectiveMsd::tracer(int s) const {
@@ -100,23 +158,43 @@ SegmentCurves CollectiveMsd::tracer(int s) const {
   for (std::size_t i = 0; i < ion_.size(); ++i)
     if (species_of_ion_[i] == s)
       sum = sum.d_A2.empty() ? ion_[i].curves() : combine(1, sum, 1, ion_[i].curves());
-  return scaled(sum, 1.0 / ions_of(s));
+  return ions_of(s) == 1 ? sum : scaled(sum, 1.0 / ions_of(s));
 }
 
 SegmentCurves CollectiveMsd::collective(int s) const {
-  return scaled(collective_[std::size_t(s)].curves(), 1.0 / ions_of(s));
+  const auto &c = collective_[std::size_t(s)];
+  return c ? scaled(c->curves(), 1.0 / ions_of(s)) : ion_[std::size_t(ion_of_species(s))].curves();
 }
 
+// |ΔX_s|² of a species.
 SegmentCurves CollectiveMsd::cross(int s, int t) const {
-  const SegmentCurves xs = collective_[std::size_t(s)].curves();
-  if (s == t)
-    return xs;
+  if (s == t) {
+    const auto &c = collective_[std::size_t(s)];
+    return c ? c->curves() : ion_[std::size_t(ion_of_species(s))].curves();
+  }
   const SegmentCurves sum = pair_[pair_index(s, t)].curves();
-  return combine(0.5, sum, -0.5, combine(1, xs, 1, collective_[std::size_t(t)].curves()));
+  return combine(0.5, sum, -0.5, combine(1, cross(s, s), 1, cross(t, t)));
 }
 
 SegmentCurves CollectiveMsd::charge() const {
-  return charge_.curves();
+  if (charge_)
+    return charge_->curves();
+  const double z = charge_number_[0];
+  return scaled(ion_[0].curves(), z * z);
+}
+
+CollectiveCurves CollectiveMsd::curves() const {
+  CollectiveCurves c;
+  for (int s = 0; s < n_species(); ++s) {
+    c.tracer.push_back(tracer(s));
+    c.collective.push_back(collective(s));
+    for (int t = s + 1; t < n_species(); ++t)
+      c.cross.push_back(cross(s, t));
+  }
+  c.charge = charge();
+  c.ions_of_species = ions_of_;
+  c.charge_number = charge_number_;
+  return c;
 }
 
 double conductivity_S_per_m(double D_Q_A2_per_ps, double volume_A3, double kT_meV) {
@@ -124,17 +202,39 @@ double conductivity_S_per_m(double D_Q_A2_per_ps, double volume_A3, double kT_me
 }
 
 // physics.md §11.4
-CollectiveTransport fit_collective_transport(const CollectiveMsd &msd, double volume_A3,
-                                             double kT_meV, const DiffusionFitOptions &options) {
+CollectiveTransport fit_collective_transport(std::span<const CollectiveCurves> trajectories,
+                                             double volume_A3, double kT_meV,
+                                             const DiffusionFitOptions &options) {
   if (!(volume_A3 > 0) || !(kT_meV > 0))
     throw InputError(fmt::format("collective transport: volume {} Å³ and kT {} meV must be > 0",
                                  volume_A3, kT_meV));
-  const int n = msd.n_species();
+  if (trajectories.empty())
+    throw std::invalid_argument("fit_collective_transport: no trajectories");
+  const auto &first = trajectories.front();
+  const int n = int(first.ions_of_species.size());
+  // The union of the trajectories' segments of one curve of each.
+  const auto pooled = [&](auto pick) {
+    std::vector<SegmentCurves> parts;
+    for (const auto &c : trajectories)
+      parts.push_back(pick(c));
+    return pool_segments(parts);
+  };
+  const auto cross = [&](int s, int t) { // ΔX_s·ΔX_t
+    if (s == t)
+      return pooled([s](const CollectiveCurves &c) {
+        return scaled(c.collective[std::size_t(s)], c.ions_of_species[std::size_t(s)]);
+      });
+    const int a = std::min(s, t), b = std::max(s, t);
+    const auto k = std::size_t(a * n - a * (a + 1) / 2 + (b - a - 1));
+    return pooled([k](const CollectiveCurves &c) { return c.cross[k]; });
+  };
   CollectiveTransport out;
   for (int s = 0; s < n; ++s) {
     SpeciesTransport st;
-    st.tracer = fit_diffusion(msd.tracer(s), options);
-    st.collective = fit_diffusion(msd.collective(s), options);
+    st.tracer = fit_diffusion(
+        pooled([s](const CollectiveCurves &c) { return c.tracer[std::size_t(s)]; }), options);
+    st.collective = fit_diffusion(
+        pooled([s](const CollectiveCurves &c) { return c.collective[std::size_t(s)]; }), options);
     st.haven_ratio = st.tracer.D_A2_per_ps / st.collective.D_A2_per_ps;
     st.sigma_haven_ratio = ratio_error(st.tracer, st.collective);
     out.species.push_back(std::move(st));
@@ -143,14 +243,21 @@ CollectiveTransport fit_collective_transport(const CollectiveMsd &msd, double vo
   out.sigma_onsager.resize(std::size_t(n * n));
   for (int s = 0; s < n; ++s)
     for (int t = 0; t < n; ++t) { // L_ss′ = ⟨ΔX_s·ΔX_s′⟩/(6 V k_BT t) = D_fit/(V k_BT)
-      const DiffusionFit f = fit_diffusion(msd.cross(s, t), options);
+      const DiffusionFit f = fit_diffusion(cross(s, t), options);
       out.onsager[std::size_t(s * n + t)] = f.D_A2_per_ps / (volume_A3 * kT_meV);
       out.sigma_onsager[std::size_t(s * n + t)] = f.sigma_D_A2_per_ps / (volume_A3 * kT_meV);
     }
-  const DiffusionFit q = fit_diffusion(msd.charge(), options);
-  out.conductivity_S_per_m = conductivity_S_per_m(q.D_A2_per_ps, volume_A3, kT_meV);
-  out.sigma_conductivity_S_per_m = conductivity_S_per_m(q.sigma_D_A2_per_ps, volume_A3, kT_meV);
+  out.charge = fit_diffusion(pooled([](const CollectiveCurves &c) { return c.charge; }), options);
+  out.conductivity_S_per_m = conductivity_S_per_m(out.charge.D_A2_per_ps, volume_A3, kT_meV);
+  out.sigma_conductivity_S_per_m =
+      conductivity_S_per_m(out.charge.sigma_D_A2_per_ps, volume_A3, kT_meV);
   return out;
+}
+
+CollectiveTransport fit_collective_transport(const CollectiveMsd &msd, double volume_A3,
+                                             double kT_meV, const DiffusionFitOptions &options) {
+  const CollectiveCurves c = msd.curves();
+  return fit_collective_transport(std::span(&c, 1), volume_A3, kT_meV, options);
 }
 
 } // namespace ionbath::analysis

@@ -2,6 +2,7 @@
 // their MSD and diffusion coefficients, the Arrhenius fit, and the results file (design.md
 // "The main job: a temperature sweep").
 #include "ionbath/analysis/arrhenius.hpp"
+#include "ionbath/analysis/collective_transport.hpp"
 #include "ionbath/analysis/diffusion_fit.hpp"
 #include "ionbath/app/checkpoint.hpp"
 #include "ionbath/app/results_layout.hpp"
@@ -22,11 +23,27 @@ namespace {
 using parallel::Communicator;
 namespace fs = std::filesystem;
 
+// Several ions (physics.md §11.4): the table's collective columns, of species 0 (σ: all ions).
+struct CollectiveRow {
+  double D_tracer = 0, sigma_D_tracer = 0, D_sigma = 0, sigma_D_sigma = 0,
+         sigma_D_sigma_binning = 0, haven_ratio = 0, sigma_haven_ratio = 0, conductivity = 0,
+         sigma_conductivity = 0;
+  static constexpr std::size_t size = 9;
+  std::array<double, size> values() const {
+    return {D_tracer,    sigma_D_tracer,    D_sigma,      sigma_D_sigma,     sigma_D_sigma_binning,
+            haven_ratio, sigma_haven_ratio, conductivity, sigma_conductivity};
+  }
+  static CollectiveRow from(std::span<const double> v) {
+    return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
+  }
+};
+
 // One row of the diffusivity table.
 struct TableRow {
   std::int64_t temperature_index = 0;
   double kT_meV = 0, D = 0, sigma_D = 0, sigma_D_binning = 0, D_all_origin = 0;
   std::int64_t trajectories = 0;
+  std::optional<CollectiveRow> collective; // several ions
 };
 
 std::vector<int> resolve_temperatures(const io::Config &config, const DriverOptions &options) {
@@ -84,25 +101,44 @@ void write_parameters(io::H5Output &out, const io::Config &config) {
   out.write_attribute("/parameters", "seed", config.run.seed);
 }
 
-// The diffusivity table and its Arrhenius fit (physics.md §5.4), fitted once and then written to
-// the results file, the CSV table and stdout.
+// The diffusivity table and its Arrhenius fits (physics.md §5.4), fitted once and then written to
+// the results file, the CSV table and stdout. Several ions (§11.4): also D* and σT.
 struct TransportTable {
   std::vector<TableRow> rows;
   std::optional<analysis::ArrheniusFit> fit; // needs ≥ 3 rows, all with D > 0 and σ_D > 0
+  std::optional<analysis::ArrheniusFit> tracer_fit, conductivity_fit; // D*, σT
+  bool collective() const { return !rows.empty() && rows.front().collective.has_value(); }
 };
 
-TransportTable fit_transport(std::vector<TableRow> rows) {
-  TransportTable table{std::move(rows), std::nullopt};
-  std::vector<double> kT, D, sD;
-  for (const auto &r : table.rows) {
-    if (!(r.D > 0 && r.sigma_D > 0))
-      return table;
+// ln y = ln y0 − Ea/kT through the rows' (y, σ_y); none unless ≥ 3 rows with y, σ_y > 0.
+std::optional<analysis::ArrheniusFit>
+fit_rows(const std::vector<TableRow> &rows, std::pair<double, double> (*value)(const TableRow &)) {
+  std::vector<double> kT, y, sy;
+  for (const auto &r : rows) {
+    const auto [v, sv] = value(r);
+    if (!(v > 0 && sv > 0))
+      return std::nullopt;
     kT.push_back(r.kT_meV);
-    D.push_back(r.D);
-    sD.push_back(r.sigma_D);
+    y.push_back(v);
+    sy.push_back(sv);
   }
-  if (table.rows.size() >= 3)
-    table.fit = analysis::fit_arrhenius(kT, D, sD);
+  if (rows.size() < 3)
+    return std::nullopt;
+  return analysis::fit_arrhenius(kT, y, sy);
+}
+
+TransportTable fit_transport(std::vector<TableRow> rows) {
+  TransportTable table{std::move(rows), std::nullopt, std::nullopt, std::nullopt};
+  table.fit = fit_rows(table.rows, [](const TableRow &r) { return std::pair{r.D, r.sigma_D}; });
+  if (!table.collective())
+    return table;
+  table.tracer_fit = fit_rows(table.rows, [](const TableRow &r) {
+    return std::pair{r.collective->D_tracer, r.collective->sigma_D_tracer};
+  });
+  table.conductivity_fit = fit_rows(table.rows, [](const TableRow &r) { // σT, S K/m
+    const double T = units::meV_to_kelvin(r.kT_meV);
+    return std::pair{r.collective->conductivity * T, r.collective->sigma_conductivity * T};
+  });
   return table;
 }
 
@@ -137,67 +173,138 @@ constexpr TableColumn kTableColumns[] = {
     {"D_all_origin", "Angstrom2 ps-1", "D_all_origin_A2_per_ps", "{:.8g}", false,
      [](const TableRow &r) { return r.D_all_origin; }}};
 
-void write_arrhenius(io::H5Output &out, const std::optional<analysis::ArrheniusFit> &fit) {
-  out.write_attribute("/transport/arrhenius", "fitted", std::int64_t(fit ? 1 : 0));
+// Several ions: after the columns above (physics.md §11.4), species 0; σ of all ions.
+constexpr TableColumn kCollectiveColumns[] = {
+    {"D_tracer", "Angstrom2 ps-1", "D_tracer_A2_per_ps", "{:.8g}", false,
+     [](const TableRow &r) { return r.collective->D_tracer; }},
+    {"sigma_D_tracer", "Angstrom2 ps-1", "sigma_D_tracer", "{:.8g}", false,
+     [](const TableRow &r) { return r.collective->sigma_D_tracer; }},
+    {"D_sigma", "Angstrom2 ps-1", "D_sigma_A2_per_ps", "{:.8g}", false,
+     [](const TableRow &r) { return r.collective->D_sigma; }},
+    {"sigma_D_sigma", "Angstrom2 ps-1", "sigma_D_sigma", "{:.8g}", false,
+     [](const TableRow &r) { return r.collective->sigma_D_sigma; }},
+    {"haven_ratio", "1", "haven_ratio", "{:.8g}", false,
+     [](const TableRow &r) { return r.collective->haven_ratio; }},
+    {"conductivity", "S m-1", "conductivity_S_per_m", "{:.8g}", false,
+     [](const TableRow &r) { return r.collective->conductivity; }},
+    {"sigma_conductivity", "S m-1", "sigma_conductivity_S_per_m", "{:.8g}", false,
+     [](const TableRow &r) { return r.collective->sigma_conductivity; }},
+    {"sigma_haven_ratio", "1", "sigma_haven_ratio", "{:.8g}", false,
+     [](const TableRow &r) { return r.collective->sigma_haven_ratio; }},
+    {"sigma_D_sigma_binning", "Angstrom2 ps-1", "sigma_D_sigma_binning", "{:.8g}", false,
+     [](const TableRow &r) { return r.collective->sigma_D_sigma_binning; }},
+    {"conductivity_mS_per_cm", "mS cm-1", "conductivity_mS_per_cm", "{:.8g}", false,
+     [](const TableRow &r) { return 10 * r.collective->conductivity; }}};
+
+// The table's columns: the single-ion ones, then for several ions the collective ones.
+std::vector<const TableColumn *> table_columns(const TransportTable &table) {
+  std::vector<const TableColumn *> columns;
+  for (const auto &c : kTableColumns)
+    columns.push_back(&c);
+  if (table.collective())
+    for (const auto &c : kCollectiveColumns)
+      columns.push_back(&c);
+  return columns;
+}
+
+// One Arrhenius fit under group g; `prefactor_unit` is the unit of the fitted quantity.
+void write_arrhenius(io::H5Output &out, const std::string &g,
+                     const std::optional<analysis::ArrheniusFit> &fit, const char *prefactor_unit,
+                     const char *needs) {
+  out.write_attribute(g, "fitted", std::int64_t(fit ? 1 : 0));
   if (!fit) {
-    out.write_attribute("/transport/arrhenius", "reason",
-                        "needs at least 3 temperatures with D > 0 and sigma_D > 0");
+    out.write_attribute(g, "reason", needs);
     return;
   }
-  out.write("/transport/arrhenius/D0", fit->D0_A2_per_ps, "Angstrom2 ps-1");
-  out.write("/transport/arrhenius/ln_D0", fit->ln_D0, "1");
-  out.write("/transport/arrhenius/Ea", fit->Ea_meV, "meV");
-  out.write("/transport/arrhenius/chi2", fit->chi2, "1");
-  out.write("/transport/arrhenius/t_quantile", fit->t_quantile, "1");
-  out.write_attribute("/transport/arrhenius", "dof", std::int64_t(fit->dof));
+  out.write(g + "/D0", fit->D0_A2_per_ps, prefactor_unit);
+  out.write(g + "/ln_D0", fit->ln_D0, "1");
+  out.write(g + "/Ea", fit->Ea_meV, "meV");
+  out.write(g + "/chi2", fit->chi2, "1");
+  out.write(g + "/t_quantile", fit->t_quantile, "1");
+  out.write_attribute(g, "dof", std::int64_t(fit->dof));
   for (const auto &[name, iv] :
        {std::pair{"ci95", fit->unscaled}, {"ci95_chi2_scaled", fit->chi2_scaled}}) {
-    const std::string g = std::string("/transport/arrhenius/") + name;
-    out.write(g + "/D0_low", iv.D0_low_A2_per_ps, "Angstrom2 ps-1");
-    out.write(g + "/D0_high", iv.D0_high_A2_per_ps, "Angstrom2 ps-1");
-    out.write(g + "/Ea_half_width", iv.Ea_half_width_meV, "meV");
-    out.write(g + "/ln_D0_half_width", iv.ln_D0_half_width, "1");
+    const std::string ci = g + "/" + name;
+    out.write(ci + "/D0_low", iv.D0_low_A2_per_ps, prefactor_unit);
+    out.write(ci + "/D0_high", iv.D0_high_A2_per_ps, prefactor_unit);
+    out.write(ci + "/Ea_half_width", iv.Ea_half_width_meV, "meV");
+    out.write(ci + "/ln_D0_half_width", iv.ln_D0_half_width, "1");
   }
 }
 
 // Written collectively (every rank passes the same table).
 void write_transport(io::H5Output &out, const TransportTable &table) {
-  for (const auto &column : kTableColumns) {
-    const std::string name = std::string("/transport/table/") + column.dataset;
-    if (column.integer) {
+  for (const auto *column : table_columns(table)) {
+    const std::string name = std::string("/transport/table/") + column->dataset;
+    if (column->integer) {
       std::vector<std::int64_t> v;
       for (const auto &r : table.rows)
-        v.push_back(std::int64_t(column.value(r)));
-      out.write(name, v, column.unit);
+        v.push_back(std::int64_t(column->value(r)));
+      out.write(name, v, column->unit);
     } else {
       std::vector<double> v;
       for (const auto &r : table.rows)
-        v.push_back(column.value(r));
-      out.write(name, v, column.unit);
+        v.push_back(column->value(r));
+      out.write(name, v, column->unit);
     }
   }
-  write_arrhenius(out, table.fit);
+  write_arrhenius(out, "/transport/arrhenius", table.fit, "Angstrom2 ps-1",
+                  "needs at least 3 temperatures with D > 0 and sigma_D > 0");
+  if (!table.collective())
+    return;
+  write_arrhenius(out, "/transport/arrhenius_tracer", table.tracer_fit, "Angstrom2 ps-1",
+                  "needs at least 3 temperatures with D_tracer > 0 and sigma_D_tracer > 0");
+  write_arrhenius(out, "/transport/arrhenius_conductivity_T", table.conductivity_fit, "S m-1 K",
+                  "needs at least 3 temperatures with conductivity > 0 and its sigma > 0");
 }
 
 std::string table_csv(const TransportTable &table) {
+  const auto columns = table_columns(table);
   std::string csv;
-  for (const auto &column : kTableColumns)
-    if (column.csv)
-      csv += (csv.empty() ? "" : ",") + std::string(column.csv);
+  for (const auto *column : columns)
+    if (column->csv)
+      csv += (csv.empty() ? "" : ",") + std::string(column->csv);
   csv += '\n';
   for (const auto &r : table.rows) {
     std::string line;
-    for (const auto &column : kTableColumns) {
-      if (!column.csv)
+    for (const auto *column : columns) {
+      if (!column->csv)
         continue;
       if (!line.empty())
         line += ',';
-      line += column.integer ? fmt::format("{}", std::int64_t(column.value(r)))
-                             : fmt::format(fmt::runtime(column.csv_format), column.value(r));
+      line += column->integer ? fmt::format("{}", std::int64_t(column->value(r)))
+                              : fmt::format(fmt::runtime(column->csv_format), column->value(r));
     }
     csv += line + '\n';
   }
   return csv;
+}
+
+void print_arrhenius(const char *what, const char *unit,
+                     const std::optional<analysis::ArrheniusFit> &fit) {
+  if (fit)
+    fmt::print("  Arrhenius {}: prefactor = {:.4g} {} (95% CI {:.4g} – {:.4g}), Ea = {:.2f} ± "
+               "{:.2f} meV (t-dist., ν = {}; χ²-scaled ± {:.2f})\n",
+               what, fit->D0_A2_per_ps, unit, fit->unscaled.D0_low_A2_per_ps,
+               fit->unscaled.D0_high_A2_per_ps, fit->Ea_meV, fit->unscaled.Ea_half_width_meV,
+               fit->dof, fit->chi2_scaled.Ea_half_width_meV);
+  else
+    fmt::print("  Arrhenius {}: not fitted (needs ≥ 3 temperatures with values > 0)\n", what);
+}
+
+// Several ions: D*, D_σ, H_R and σ of each temperature.
+void print_collective(const TransportTable &table) {
+  fmt::print("\n  {:>8} {:>12} {:>10} {:>12} {:>10} {:>8} {:>7} {:>12} {:>10}\n", "kT(meV)",
+             "D* (Å²/ps)", "σ", "D_σ (Å²/ps)", "σ", "H_R", "σ", "σ (S/m)", "±");
+  for (const auto &r : table.rows) {
+    const auto &c = *r.collective;
+    fmt::print("  {:>8.4g} {:>12.6g} {:>10.3g} {:>12.6g} {:>10.3g} {:>8.3f} {:>7.3f} {:>12.5g} "
+               "{:>10.3g}\n",
+               r.kT_meV, c.D_tracer, c.sigma_D_tracer, c.D_sigma, c.sigma_D_sigma, c.haven_ratio,
+               c.sigma_haven_ratio, c.conductivity, c.sigma_conductivity);
+  }
+  print_arrhenius("D*", "Å²/ps", table.tracer_fit);
+  print_arrhenius("σT", "S K/m", table.conductivity_fit);
 }
 
 void print_table(const TransportTable &table, const std::string &csv_path) {
@@ -214,6 +321,8 @@ void print_table(const TransportTable &table, const std::string &csv_path) {
                fit->chi2_scaled.Ea_half_width_meV);
   else
     fmt::print("\n  Arrhenius: not fitted (needs ≥ 3 temperatures with D > 0)\n");
+  if (table.collective())
+    print_collective(table);
   fmt::print("  table written to {}\n", csv_path);
   std::fflush(stdout);
 }
@@ -240,12 +349,128 @@ std::pair<TableRow, std::int64_t> read_temperature_row(const io::H5Input &in, st
   row.sigma_D = in.read_double(results::path(g, tg::sigma_D)).values[0];
   row.sigma_D_binning = in.read_double(results::path(g, tg::sigma_D_binning)).values[0];
   row.D_all_origin = in.read_double(results::path(g, tg::D_all_origin)).values[0];
+  if (in.exists(results::path(g, tg::D_tracer))) { // several ions: species 0
+    const auto first = [&](const results::Dataset &d) {
+      return in.read_double(results::path(g, d)).values[0];
+    };
+    row.collective = CollectiveRow{first(tg::D_tracer),
+                                   first(tg::sigma_D_tracer),
+                                   first(tg::D_sigma),
+                                   first(tg::sigma_D_sigma),
+                                   first(tg::sigma_D_sigma_binning),
+                                   first(tg::haven_ratio),
+                                   first(tg::sigma_haven_ratio),
+                                   first(tg::conductivity),
+                                   first(tg::sigma_conductivity)};
+  }
   return {row, in.read_attribute_int64(g, "segments")};
 }
 
 // Writes /sweep/T_i: each group leader writes the rows of the trajectories it ran; root writes
 // the pooled curves and fits. Returns the table row (on every rank).
+// The curves of physics.md §11.4 of one part file (several ions).
+analysis::CollectiveCurves read_collective_curves(const io::H5Input &part,
+                                                  const IonSpecies &species) {
+  namespace pf = results::part;
+  analysis::CollectiveCurves c;
+  const auto lag = part.read_double(results::path("", pf::lag)).values;
+  const auto unstack = [&](const results::Dataset &d) {
+    std::vector<analysis::SegmentCurves> out;
+    if (!part.exists(results::path("", d)))
+      return out;
+    const auto data = part.read_double(results::path("", d));
+    const auto n = std::size_t(data.shape.at(0));
+    const std::size_t each = data.values.size() / std::max<std::size_t>(n, 1);
+    for (std::size_t k = 0; k < n; ++k)
+      out.push_back(
+          {lag, std::vector<double>(data.values.begin() + std::ptrdiff_t(k * each),
+                                    data.values.begin() + std::ptrdiff_t((k + 1) * each))});
+    return out;
+  };
+  c.tracer = unstack(pf::species_tracer_msd);
+  c.collective = unstack(pf::species_collective_msd);
+  c.cross = unstack(pf::species_cross_msd);
+  c.charge = {lag, part.read_double(results::path("", pf::charge_msd)).values};
+  for (std::size_t s = 0; s < species.names.size(); ++s)
+    c.ions_of_species.push_back(
+        int(std::count(species.species_of_ion.begin(), species.species_of_ion.end(), int(s))));
+  c.charge_number = species.charge_number;
+  return c;
+}
+
+// Several ions: the pooled collective transport of temperature t (physics.md §11.4), fitted on
+// root from the part files, written to /sweep/T_t and returned (species 0) on every rank.
+CollectiveRow assemble_collective(io::H5Output &out, const io::Config &config,
+                                  const TrajectorySettings &settings, const Communicator &world,
+                                  int t) {
+  namespace tg = results::temperature;
+  const auto n = std::int64_t(settings.species.names.size());
+  // Per species: D*, σ, D_σ, σ, σ_binning, H_R, σ; then L (n²), σ_L (n²), σ, σ_σ; mean curves.
+  std::vector<double> values, mean;
+  parallel::on_root_or_fail_together<InputError>(world, [&] {
+    std::vector<analysis::CollectiveCurves> curves;
+    for (std::int64_t k = 0; k < config.run.trajectories; ++k)
+      curves.push_back(read_collective_curves(io::H5Input(task_files(config, {t, int(k)}).part),
+                                              settings.species));
+    const double kT = config.run.kT_meV[std::size_t(t)];
+    const auto fit =
+        analysis::fit_collective_transport(curves, settings.supercell_volume_A3, kT, settings.fit);
+    for (const auto &sp : fit.species)
+      values.insert(values.end(),
+                    {sp.tracer.D_A2_per_ps, sp.tracer.sigma_D_A2_per_ps, sp.collective.D_A2_per_ps,
+                     sp.collective.sigma_D_A2_per_ps, sp.collective.sigma_D_binning_A2_per_ps,
+                     sp.haven_ratio, sp.sigma_haven_ratio});
+    values.insert(values.end(), fit.onsager.begin(), fit.onsager.end());
+    values.insert(values.end(), fit.sigma_onsager.begin(), fit.sigma_onsager.end());
+    values.insert(values.end(), {fit.conductivity_S_per_m, fit.sigma_conductivity_S_per_m});
+    for (std::int64_t s = 0; s < n; ++s) {
+      std::vector<analysis::SegmentCurves> parts;
+      for (const auto &c : curves)
+        parts.push_back(c.collective[std::size_t(s)]);
+      const auto m = analysis::mean_curve(analysis::pool_segments(parts)).mean_A2;
+      mean.insert(mean.end(), m.begin(), m.end());
+    }
+  });
+  world.broadcast_resize(values, 0);
+  world.broadcast_resize(mean, 0);
+  const std::string g = tg::group(t);
+  const auto column = [&](std::size_t k) {
+    std::vector<double> v;
+    for (std::int64_t s = 0; s < n; ++s)
+      v.push_back(values[std::size_t(s) * 7 + k]);
+    return v;
+  };
+  const results::Dataset per_species[] = {
+      tg::D_tracer,         tg::sigma_D_tracer,        tg::D_sigma,
+      tg::sigma_D_sigma,    tg::sigma_D_sigma_binning, tg::haven_ratio,
+      tg::sigma_haven_ratio};
+  for (std::size_t k = 0; k < std::size(per_species); ++k)
+    results::write(out, g, per_species[k], column(k));
+  const auto L = values.begin() + std::ptrdiff_t(7 * n);
+  results::write(out, g, tg::onsager, std::vector<double>(L, L + n * n), io::Shape{n, n});
+  results::write(out, g, tg::sigma_onsager, std::vector<double>(L + n * n, L + 2 * n * n),
+                 io::Shape{n, n});
+  results::write(out, g, tg::conductivity, values[std::size_t(7 * n + 2 * n * n)]);
+  results::write(out, g, tg::sigma_conductivity, values[std::size_t(7 * n + 2 * n * n + 1)]);
+  results::write(out, g, tg::collective_msd_mean, mean,
+                 io::Shape{n, std::int64_t(mean.size()) / n});
+  std::string names;
+  for (const auto &name : settings.species.names)
+    names += (names.empty() ? "" : " ") + name;
+  out.write_attribute(g, "species", names);
+  return {values[0],
+          values[1],
+          values[2],
+          values[3],
+          values[4],
+          values[5],
+          values[6],
+          values[std::size_t(7 * n + 2 * n * n)],
+          values[std::size_t(7 * n + 2 * n * n + 1)]};
+}
+
 TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
+                              const TrajectorySettings &settings,
                               const parallel::TrajectoryLayout &layout,
                               const parallel::RunPlan &plan, int t) {
   namespace pf = results::part;
@@ -331,6 +556,8 @@ TableRow assemble_temperature(io::H5Output &out, const io::Config &config,
   results::write(out, g, tg::sigma_D, row.sigma_D);
   results::write(out, g, tg::sigma_D_binning, row.sigma_D_binning);
   results::write(out, g, tg::D_all_origin, row.D_all_origin);
+  if (settings.species.ion_count() > 1)
+    row.collective = assemble_collective(out, config, settings, world, t);
   write_temperature_attributes(out, g, row, config.msd.segments);
   return row;
 }
@@ -439,7 +666,7 @@ int run_thermal_trajectories(const io::Config &config, const Communicator &world
     write_model_summary(out, *model, config);
     std::vector<TableRow> rows;
     for (int temperature : temperatures)
-      rows.push_back(assemble_temperature(out, config, layout, plan, temperature));
+      rows.push_back(assemble_temperature(out, config, settings, layout, plan, temperature));
     table = fit_transport(std::move(rows));
     write_transport(out, table);
     write_timing(out, timers, world, config);
@@ -465,6 +692,7 @@ int merge_results(const std::vector<std::string> &inputs, const std::string &out
     std::vector<io::DoubleDataset> datasets; // tg::all, in order (root only)
     TableRow row;
     std::int64_t segments = 0;
+    std::string species; // several ions
   };
   std::vector<Group> groups;
   parallel::on_root_or_fail_together<InputError>(world, [&] {
@@ -488,6 +716,11 @@ int merge_results(const std::vector<std::string> &inputs, const std::string &out
         for (const auto &d : tg::all)
           g.datasets.push_back(in.read_double(results::path(tg::group(t), d)));
         std::tie(g.row, g.segments) = read_temperature_row(in, t);
+        if (g.row.collective) {
+          for (const auto &d : tg::collective_all)
+            g.datasets.push_back(in.read_double(results::path(tg::group(t), d)));
+          g.species = in.read_attribute_string(tg::group(t), "species");
+        }
         groups.push_back(std::move(g));
       }
     }
@@ -507,10 +740,17 @@ int merge_results(const std::vector<std::string> &inputs, const std::string &out
                           g.row.sigma_D_binning,
                           g.row.D_all_origin,
                           double(g.row.trajectories),
-                          double(g.segments)};
-    world.broadcast(r);
-    g.row = {std::int64_t(r[0]), r[1], r[2], r[3], r[4], r[5], std::int64_t(r[6])};
+                          double(g.segments),
+                          double(g.row.collective.has_value())};
+    if (g.row.collective)
+      for (const double v : g.row.collective->values())
+        r.push_back(v);
+    world.broadcast_resize(r, 0);
+    g.row = {std::int64_t(r[0]), r[1], r[2], r[3], r[4], r[5], std::int64_t(r[6]), std::nullopt};
     g.segments = std::int64_t(r[7]);
+    if (r[8] != 0)
+      g.row.collective = CollectiveRow::from(std::span(r).subspan(9));
+    world.broadcast(g.species);
     rows.push_back(g.row);
   }
   const TransportTable table = fit_transport(std::move(rows));
@@ -521,11 +761,16 @@ int merge_results(const std::vector<std::string> &inputs, const std::string &out
     out.write_attribute("/parameters", "merged_from", std::int64_t(inputs.size()));
     for (const auto &g : groups) {
       const std::string name = tg::group(g.row.temperature_index);
-      for (std::size_t d = 0; d < std::size(tg::all); ++d) {
+      std::vector<results::Dataset> copied(std::begin(tg::all), std::end(tg::all));
+      if (g.row.collective)
+        copied.insert(copied.end(), std::begin(tg::collective_all), std::end(tg::collective_all));
+      for (std::size_t d = 0; d < copied.size(); ++d) {
         const io::DoubleDataset none;
         const auto &data = world.is_root() ? g.datasets[d] : none; // shape from root
-        results::write(out, name, tg::all[d], data.values, data.shape);
+        results::write(out, name, copied[d], data.values, data.shape);
       }
+      if (g.row.collective)
+        out.write_attribute(name, "species", g.species);
       write_temperature_attributes(out, name, g.row, g.segments);
     }
     write_transport(out, table);

@@ -55,21 +55,39 @@ std::int64_t HopCounter::hops() const {
   return total;
 }
 
-SegmentMsdObserver::SegmentMsdObserver(const analysis::SegmentMsdParams &params,
-                                       std::size_t particles, const Checkpoint *resume) {
-  for (std::size_t i = 0; i < particles; ++i)
-    msd_.push_back(resume ? analysis::SegmentMsd::restore(resume->get_array(particle_key("msd", i)))
-                          : analysis::SegmentMsd(params));
+namespace {
+std::string accumulator_key(std::size_t k, std::size_t ions) {
+  return k < ions ? particle_key("msd", k) : fmt::format("collective_msd_{}", k - ions);
 }
 
+analysis::CollectiveMsd make_msd(const analysis::SegmentMsdParams &params,
+                                 std::vector<int> species_of_ion, std::vector<double> charge_number,
+                                 const Checkpoint *resume) {
+  if (!resume)
+    return {params, std::move(species_of_ion), std::move(charge_number)};
+  const std::size_t count =
+      analysis::CollectiveMsd(params, species_of_ion, charge_number).serialize().size();
+  std::vector<std::vector<double>> states;
+  for (std::size_t k = 0; k < count; ++k)
+    states.push_back(resume->get_array(accumulator_key(k, species_of_ion.size())));
+  return analysis::CollectiveMsd::restore(std::move(species_of_ion), std::move(charge_number),
+                                          states);
+}
+} // namespace
+
+SegmentMsdObserver::SegmentMsdObserver(const analysis::SegmentMsdParams &params,
+                                       std::vector<int> species_of_ion,
+                                       std::vector<double> charge_number, const Checkpoint *resume)
+    : msd_(make_msd(params, std::move(species_of_ion), std::move(charge_number), resume)) {}
+
 void SegmentMsdObserver::observe(const ParticleSample &sample) {
-  for (std::size_t i = 0; i < msd_.size(); ++i)
-    msd_[i].push(sample.R_A[i]);
+  msd_.push(sample.R_A);
 }
 
 void SegmentMsdObserver::save(Checkpoint &checkpoint) {
-  for (std::size_t i = 0; i < msd_.size(); ++i)
-    checkpoint.set_array(particle_key("msd", i), msd_[i].serialize());
+  const auto states = msd_.serialize();
+  for (std::size_t k = 0; k < states.size(); ++k)
+    checkpoint.set_array(accumulator_key(k, msd_.ion_count()), states[k]);
 }
 
 PositionLog::PositionLog(std::string path, std::size_t particles, const Checkpoint *resume)

@@ -295,6 +295,18 @@ TrajectorySettings trajectory_settings(const io::Config &config, const DriverOpt
   s.fit.bins = static_cast<int>(std::min<std::int64_t>(10, config.msd.segments));
   s.config_toml = io::to_toml(io::canonical(config));
   s.config_hash = io::config_hash(io::canonical(config));
+  s.species = ion_species(config);
+  const auto &g = config.lattice.bz_grid;
+  s.supercell_volume_A3 =
+      make_crystal(config.lattice).cell_volume_A3() * double(g[0]) * double(g[1]) * double(g[2]);
+  return s;
+}
+
+IonSpecies ion_species(const io::Config &config) {
+  IonSpecies s;
+  s.names = {"ion"};
+  s.species_of_ion.assign(std::size_t(config.ions.count), 0);
+  s.charge_number = {config.ions.charge};
   return s;
 }
 
@@ -402,7 +414,8 @@ Observers make_observers(const TrajectorySettings &settings, const TaskFiles &fi
   const auto n = int(engine.positions().size());
   o.hops = std::make_unique<HopCounter>(crystal.lattice_vectors(), engine.positions(), ckpt);
   if (settings.analysis) {
-    o.msd = std::make_unique<SegmentMsdObserver>(settings.msd, n, ckpt);
+    o.msd = std::make_unique<SegmentMsdObserver>(settings.msd, settings.species.species_of_ion,
+                                                 settings.species.charge_number, ckpt);
     o.positions = std::make_unique<PositionLog>(files.part + ".positions", n, ckpt);
   }
   if (settings.write_trajectories) {
@@ -434,47 +447,63 @@ void write_checkpoint(const TrajectorySettings &settings, const TaskFiles &files
   c.write(files.checkpoint);
 }
 
-// The tracer MSD of several ions (physics.md §11.4): (1/N) Σ_i |ΔR_i|² per segment and lag; one
-// ion: its own curves.
-analysis::SegmentCurves tracer_curves(const SegmentMsdObserver &msd, std::size_t n) {
-  auto curves = msd.particle(0).curves();
-  if (n == 1)
-    return curves;
-  for (std::size_t i = 1; i < n; ++i) {
-    const auto c = msd.particle(i).curves();
-    for (std::size_t k = 0; k < curves.d_A2.size(); ++k)
-      curves.d_A2[k] += c.d_A2[k];
-  }
-  for (double &d : curves.d_A2)
-    d /= double(n);
-  return curves;
-}
-
-// The all-origin MSD (FFT) of the logged positions, averaged over the ions.
-analysis::AllOriginMsdCurve all_origin_msd(PositionLog &positions, std::size_t n, double dt_ps) {
-  auto R = positions.read_particle(0);
-  analysis::FftMsd fft(R.size());
-  auto all = fft.compute(R, dt_ps);
-  for (std::size_t i = 1; i < n; ++i) {
-    R = positions.read_particle(i);
-    const auto more = fft.compute(R, dt_ps);
+// The all-origin MSD (FFT) of the logged positions, averaged over the ions of species 0.
+analysis::AllOriginMsdCurve all_origin_msd(PositionLog &positions, const IonSpecies &species,
+                                           double dt_ps) {
+  std::optional<analysis::FftMsd> fft;
+  analysis::AllOriginMsdCurve all;
+  int ions = 0;
+  for (std::size_t i = 0; i < species.ion_count(); ++i) {
+    if (species.species_of_ion[i] != 0)
+      continue;
+    const auto R = positions.read_particle(i);
+    if (!fft)
+      fft.emplace(R.size());
+    const auto more = fft->compute(R, dt_ps);
+    if (ions++ == 0) {
+      all = more;
+      continue;
+    }
     for (std::size_t k = 0; k < all.msd_A2.size(); ++k)
       all.msd_A2[k] += more.msd_A2[k];
   }
-  if (n > 1)
+  if (ions > 1)
     for (double &m : all.msd_A2)
-      m /= double(n);
+      m /= double(ions);
   return all;
 }
 
-// The part file of a finished sweep trajectory: segment and all-origin MSD (several ions: the
-// tracer averages), D with its errors (physics.md §5.1–5.3), hops and the final positions.
+// Several ions: the curves of physics.md §11.4 (results::part::species_*_msd, charge_msd).
+void write_collective_curves(io::H5Output &part, const analysis::CollectiveCurves &c) {
+  namespace pf = results::part;
+  const auto stacked = [&](const results::Dataset &d,
+                           const std::vector<analysis::SegmentCurves> &curves) {
+    if (curves.empty())
+      return;
+    std::vector<double> all;
+    for (const auto &x : curves)
+      all.insert(all.end(), x.d_A2.begin(), x.d_A2.end());
+    const auto &x = curves.front();
+    results::write(
+        part, "", d, all,
+        io::Shape{std::int64_t(curves.size()), std::int64_t(x.segments()), std::int64_t(x.lags())});
+  };
+  stacked(pf::species_tracer_msd, c.tracer);
+  stacked(pf::species_collective_msd, c.collective);
+  stacked(pf::species_cross_msd, c.cross);
+  results::write(part, "", pf::charge_msd, c.charge.d_A2,
+                 io::Shape{std::int64_t(c.charge.segments()), std::int64_t(c.charge.lags())});
+}
+
+// The part file of a finished sweep trajectory: segment and all-origin MSD (the tracer of species
+// 0 for several ions), D with its errors (physics.md §5.1–5.3), hops and the final positions;
+// several ions also the curves of §11.4.
 void write_part(const TrajectorySettings &settings, const TaskFiles &files,
                 const Observers &observers, const TrajectoryEngine &engine) {
-  const std::size_t n = engine.positions().size();
-  const auto curves = tracer_curves(*observers.msd, n);
+  const auto &msd = observers.msd->msd();
+  const auto curves = msd.tracer(0);
   const auto P = static_cast<std::int64_t>(curves.lags());
-  const auto all = all_origin_msd(*observers.positions, n, settings.dt_ps);
+  const auto all = all_origin_msd(*observers.positions, settings.species, settings.dt_ps);
   const auto fit = analysis::fit_diffusion(curves, settings.fit);
   const double D_all = analysis::through_origin_D_A2_per_ps(
       std::span<const double>(all.lag_ps.data(), std::size_t(P)),
@@ -494,6 +523,8 @@ void write_part(const TrajectorySettings &settings, const TaskFiles &files,
   results::write(part, "", pf::sigma_D_binning, fit.sigma_D_binning_A2_per_ps);
   results::write(part, "", pf::D_all_origin, D_all);
   results::write(part, "", pf::hops, std::vector<std::int64_t>{observers.hops->hops()});
+  if (msd.ion_count() > 1)
+    write_collective_curves(part, msd.curves());
   std::vector<double> R_final;
   for (const Vec3 &R : engine.positions())
     R_final.insert(R_final.end(), {R.x(), R.y(), R.z()});

@@ -32,7 +32,7 @@ void BM_Observers(benchmark::State &state) {
   for (auto _ : state) {
     const Vec3 R0 = position(0), V = Vec3::Zero();
     HopCounter hops(A, std::span(&R0, 1), nullptr);
-    SegmentMsdObserver msd(seed002_msd(), 1, nullptr);
+    SegmentMsdObserver msd(seed002_msd(), {0}, {1.0}, nullptr);
     PositionLog log(path, 1, nullptr);
     TrajectoryObserver *all[] = {&hops, &msd, &log};
     for (std::int64_t k = 0; k < kSamples; ++k) {

@@ -57,24 +57,27 @@ TEST(Observers, SegmentMsdAndHopsContinueBitwiseFromTheirCheckpoint) {
   p.dt_ps = 0.01;
   const Mat3 A = 3.0 * Mat3::Identity();
   const auto R0 = walk(0);
-  SegmentMsdObserver straight(p, 2, nullptr);
+  SegmentMsdObserver straight(p, {0, 0}, {1.0}, nullptr);
   HopCounter hops_straight(A, R0, nullptr);
   feed(straight, 0, 100);
   feed(hops_straight, 0, 100);
 
-  SegmentMsdObserver first(p, 2, nullptr);
+  SegmentMsdObserver first(p, {0, 0}, {1.0}, nullptr);
   HopCounter hops_first(A, R0, nullptr);
   feed(first, 0, 37);
   feed(hops_first, 0, 37);
   Checkpoint c;
   first.save(c);
   hops_first.save(c);
-  SegmentMsdObserver second(p, 2, &c);
+  SegmentMsdObserver second(p, {0, 0}, {1.0}, &c);
   HopCounter hops_second(A, walk(36), &c);
   feed(second, 37, 100);
   feed(hops_second, 37, 100);
-  for (std::size_t i = 0; i < 2; ++i)
-    EXPECT_EQ(second.particle(i).curves().d_A2, straight.particle(i).curves().d_A2);
+  // The ions' tracer average, their collective sum and the charge displacement (§11.4).
+  EXPECT_EQ(second.msd().tracer(0).d_A2, straight.msd().tracer(0).d_A2);
+  EXPECT_EQ(second.msd().collective(0).d_A2, straight.msd().collective(0).d_A2);
+  EXPECT_EQ(second.msd().charge().d_A2, straight.msd().charge().d_A2);
+  EXPECT_EQ(straight.msd().serialize().size(), 4u); // two ions, X, Q
   EXPECT_EQ(hops_second.hops(), hops_straight.hops());
   // Particle 0 moves 0.3 Å per sample along x through cells of 3 Å: 99 · 0.3 / 3 ≈ 9 crossings;
   // particle 1 moves −0.7 Å per sample: 23 crossings; y and z stay in their cells except the

@@ -3,6 +3,7 @@
 // particles' unwrapped positions and velocities, streams what it needs, and saves and restores
 // its own state through the checkpoint, so that no observer holds the trajectory in memory.
 // They run on the group leader only.
+#include "ionbath/analysis/collective_transport.hpp"
 #include "ionbath/analysis/fft_msd.hpp"
 #include "ionbath/analysis/segment_msd.hpp"
 #include "ionbath/app/checkpoint.hpp"
@@ -50,17 +51,19 @@ private:
   std::vector<std::int64_t> hops_;
 };
 
-// Segment MSD (physics.md §5.1) of each particle.
+// Segment MSD (physics.md §5.1) of each particle and, for several ions, of the species sums and
+// the charge displacement (§11.4). Checkpoint keys: msd_<i> per ion (as for one ion), then
+// collective_msd_<k>.
 class SegmentMsdObserver final : public TrajectoryObserver {
 public:
-  SegmentMsdObserver(const analysis::SegmentMsdParams &params, std::size_t particles,
-                     const Checkpoint *resume);
+  SegmentMsdObserver(const analysis::SegmentMsdParams &params, std::vector<int> species_of_ion,
+                     std::vector<double> charge_number, const Checkpoint *resume);
   void observe(const ParticleSample &sample) override;
   void save(Checkpoint &checkpoint) override;
-  const analysis::SegmentMsd &particle(std::size_t i) const { return msd_[i]; }
+  const analysis::CollectiveMsd &msd() const { return msd_; }
 
 private:
-  std::vector<analysis::SegmentMsd> msd_;
+  analysis::CollectiveMsd msd_;
 };
 
 // Every sample's positions appended to a binary scratch file (for the all-origin FFT MSD at the

@@ -24,6 +24,12 @@ inline constexpr Dataset sigma_D_binning{"sigma_D_binning", "Angstrom2 ps-1"};
 inline constexpr Dataset D_all_origin{"D_all_origin", "Angstrom2 ps-1"};
 inline constexpr Dataset hops{"hops", "1"};
 inline constexpr Dataset final_position{"final_position", "Angstrom"};
+// Several ions (physics.md §11.4): per species (S × segments × lags) the tracer MSD and
+// |ΔX_s|²/N_s, per pair s < t ΔX_s·ΔX_t, and the charge displacement |ΔQ|² (segments × lags).
+inline constexpr Dataset species_tracer_msd{"species_tracer_msd", "Angstrom2"};
+inline constexpr Dataset species_collective_msd{"species_collective_msd", "Angstrom2"};
+inline constexpr Dataset species_cross_msd{"species_cross_msd", "Angstrom2"};
+inline constexpr Dataset charge_msd{"charge_msd", "Angstrom2"};
 // The per-trajectory scalars a temperature group gathers as `trajectory_<name>` rows.
 inline constexpr Dataset gathered_scalars[] = {D, sigma_D, sigma_D_binning, D_all_origin};
 } // namespace part
@@ -67,6 +73,25 @@ inline constexpr Dataset all[] = {segment_msd,
                                   sigma_D,
                                   sigma_D_binning,
                                   D_all_origin};
+// Several ions, pooled over the group's trajectories (physics.md §11.4), per species s:
+inline constexpr Dataset D_tracer{"D_tracer", "Angstrom2 ps-1"};
+inline constexpr Dataset sigma_D_tracer{"sigma_D_tracer", "Angstrom2 ps-1"};
+inline constexpr Dataset D_sigma{"D_sigma", "Angstrom2 ps-1"};
+inline constexpr Dataset sigma_D_sigma{"sigma_D_sigma", "Angstrom2 ps-1"};
+inline constexpr Dataset sigma_D_sigma_binning{"sigma_D_sigma_binning", "Angstrom2 ps-1"};
+inline constexpr Dataset haven_ratio{"haven_ratio", "1"};
+inline constexpr Dataset sigma_haven_ratio{"sigma_haven_ratio", "1"};
+inline constexpr Dataset collective_msd_mean{"collective_msd_mean", "Angstrom2"}; // S × lags
+// L_ss′ (S × S) and the conductivity σ = e² Σ z_s z_s′ L_ss′.
+inline constexpr Dataset onsager{"onsager", "meV-1 Angstrom-1 ps-1"};
+inline constexpr Dataset sigma_onsager{"sigma_onsager", "meV-1 Angstrom-1 ps-1"};
+inline constexpr Dataset conductivity{"conductivity", "S m-1"};
+inline constexpr Dataset sigma_conductivity{"sigma_conductivity", "S m-1"};
+inline constexpr Dataset collective_all[] = {
+    D_tracer,          sigma_D_tracer,        D_sigma,
+    sigma_D_sigma,     sigma_D_sigma_binning, haven_ratio,
+    sigma_haven_ratio, collective_msd_mean,   onsager,
+    sigma_onsager,     conductivity,          sigma_conductivity};
 } // namespace temperature
 
 inline std::string path(const std::string &group, const Dataset &d) {

@@ -66,6 +66,16 @@ std::string work_directory(const io::Config &config);
 
 using TaskOutcome = parallel::RunOutcome;
 
+// The mobile ions by species (physics.md §11.1): names, the species of each ion (ion order), and
+// the charge numbers z_s. Species 0 is the one the diffusivity table reports.
+struct IonSpecies {
+  std::vector<std::string> names;
+  std::vector<int> species_of_ion;
+  std::vector<double> charge_number;
+  std::size_t ion_count() const { return species_of_ion.size(); }
+};
+IonSpecies ion_species(const io::Config &config);
+
 // One trajectory's settings, resolved once from the configuration and the driver options.
 struct TrajectorySettings {
   std::int64_t steps = 0;
@@ -79,6 +89,8 @@ struct TrajectorySettings {
   analysis::SegmentMsdParams msd;
   analysis::DiffusionFitOptions fit;
   std::string config_toml, config_hash; // canonical form: what results depend on
+  IonSpecies species;
+  double supercell_volume_A3 = 0; // V = Π L_k of the BZ grid (physics.md §11.4)
 };
 TrajectorySettings trajectory_settings(const io::Config &config, const DriverOptions &options);
 
