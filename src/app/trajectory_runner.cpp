@@ -81,6 +81,16 @@ dynamics::IonIonInteraction ion_ion_of(const io::Config &config, const crystal::
       p, dynamics::PeriodicSupercell(crystal.lattice_vectors(), config.lattice.bz_grid));
 }
 
+// Every ion's potential, inverse mass and charge number from its species (physics.md §11.1).
+template <class Ion> std::vector<Ion> ions_of(const io::Config &config, const TrajectoryModel &m) {
+  const IonSpecies species = ion_species(config);
+  std::vector<Ion> ions;
+  for (const int s : species.species_of_ion)
+    ions.push_back({&m.potential_of(s), Vec3::Constant(1.0 / species.mass[std::size_t(s)]),
+                    species.charge_number[std::size_t(s)]});
+  return ions;
+}
+
 // The ions' starting cell centres (ion 0 at the single-ion start), the keys named on failure.
 std::vector<Vec3> ion_starts(const io::Config &config, const Mat3 &lattice_vectors,
                              const bath::ThermalBathParams &bp) {
@@ -126,12 +136,10 @@ public:
           model.crystal, model.static_response, model.drag_matrix, *model.potential, *timed_,
           Vec3::Constant(1.0 / config.ion.mass), interaction, ablation);
     } else { // physics.md §11.3
-      const dynamics::TimeLocalIon ion{model.potential.get(), Vec3::Constant(1.0 / config.ion.mass),
-                                       ions.charge};
       integrator_ = std::make_unique<dynamics::TimeLocalIntegrator>(
           model.crystal, model.static_response, model.drag_matrix,
-          std::vector(std::size_t(ions.count), ion), ion_ion_of(config, model.crystal), *timed_,
-          interaction, ablation);
+          ions_of<dynamics::TimeLocalIon>(config, model), ion_ion_of(config, model.crystal),
+          *timed_, interaction, ablation);
     }
     // Initial state: cell centres at rest, ion 0 at the single-ion start (physics.md §3.4).
     const auto starts = ion_starts(config, model.crystal.lattice_vectors(), bp);
@@ -179,10 +187,8 @@ public:
     dynamics::FullLatticeOptions options;
     options.scheme = config.run.full_scheme;
     const auto &ions = config.ions;
-    const dynamics::FullLatticeIon ion{model.potential.get(), Vec3::Constant(1.0 / config.ion.mass),
-                                       ions.charge};
     integrator_ = std::make_unique<dynamics::FullLatticeIntegrator>(
-        model.crystal, config.lattice.bz_grid, std::vector(std::size_t(ions.count), ion),
+        model.crystal, config.lattice.bz_grid, ions_of<dynamics::FullLatticeIon>(config, model),
         ion_ion_of(config, model.crystal), dynamics::InteractionList::corners(), config.run.dt,
         options);
     if (config.run.bath != io::BathStatistics::none) {
@@ -224,6 +230,9 @@ private:
 TrajectoryModel::TrajectoryModel(const io::Config &config, const parallel::TrajectoryLayout &layout)
     : method(config.run.method), crystal(make_crystal(config.lattice)),
       potential(make_potential(config.interaction)) {
+  if (!config.ions.species.empty())
+    for (const auto &interaction : ion_species(config).interaction)
+      species_potentials.push_back(make_potential(interaction));
   if (method == io::RunMethod::full)
     return; // the full engine builds its own thermal state (FullLatticeEngine)
   const auto &world = layout.world();
@@ -303,10 +312,36 @@ TrajectorySettings trajectory_settings(const io::Config &config, const DriverOpt
 }
 
 IonSpecies ion_species(const io::Config &config) {
+  const auto &ions = config.ions;
   IonSpecies s;
-  s.names = {"ion"};
-  s.species_of_ion.assign(std::size_t(config.ions.count), 0);
-  s.charge_number = {config.ions.charge};
+  if (ions.species.empty()) {
+    s.names = {"ion"};
+    s.species_of_ion.assign(std::size_t(ions.count), 0);
+    s.charge_number = {ions.charge};
+    s.mass = {config.ion.mass};
+    s.interaction = {config.interaction};
+    return s;
+  }
+  // The table species first (species 0), the others in their order; ions species by species.
+  std::vector<std::size_t> order{
+      std::size_t(std::ranges::find(ions.species, ions.table_species) - ions.species.begin())};
+  for (std::size_t k = 0; k < ions.species.size(); ++k)
+    if (k != order.front())
+      order.push_back(k);
+  for (std::size_t k = 0; k < ions.species.size(); ++k) {
+    const std::size_t j = order[k];
+    s.names.push_back(ions.species[j]);
+    s.charge_number.push_back(ions.species_charge[j]);
+    s.mass.push_back(ions.species_mass[j]);
+    auto interaction = config.interaction;
+    interaction.U0 = ions.species_U0[j];
+    interaction.lambda = ions.species_lambda[j];
+    s.interaction.push_back(interaction);
+  }
+  for (std::size_t j = 0; j < ions.species.size(); ++j) {
+    const int k = int(std::ranges::find(order, j) - order.begin());
+    s.species_of_ion.insert(s.species_of_ion.end(), std::size_t(ions.species_count[j]), k);
+  }
   return s;
 }
 
@@ -398,7 +433,9 @@ io::H5mdParticles h5md_particles(const io::Config &config, std::size_t n) {
   if (n == 1)
     return p;
   p.group = "ions";
-  p.species.assign(n, "ion");
+  const IonSpecies species = ion_species(config);
+  for (const int s : species.species_of_ion)
+    p.species.push_back(species.names[std::size_t(s)]);
   for (std::size_t i = 0; i < n; ++i)
     p.ids.push_back(std::int64_t(i));
   const auto &g = config.lattice.bz_grid;

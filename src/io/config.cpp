@@ -1116,13 +1116,163 @@ Key for_several_ions(Key k) {
   return k;
 }
 
+// ions.species = ["Li", "Na"]: distinct non-empty names; left out of the canonical form when unset.
+Key species_names_key() {
+  return Key{
+      "species",
+      "",
+      "",
+      "array of distinct names",
+      "species of the mobile ions (physics.md §11.1); the per-species lists follow its order",
+      trajectories,
+      [](const Reader &r, Config &c) {
+        const auto *node = r.get("species");
+        if (!node)
+          return;
+        const auto *array = node->as_array();
+        if (!array || array->empty())
+          r.fail(*node, r.key("species"), "must be a non-empty array of species names");
+        for (std::size_t i = 0; i < array->size(); ++i) {
+          const auto *text = array->get(i)->as_string();
+          const auto key = fmt::format("{}[{}]", r.key("species"), i);
+          if (!text || text->get().empty())
+            r.fail(*array->get(i), key, "must be a non-empty species name");
+          if (std::ranges::count(c.ions.species, text->get()) > 0)
+            r.fail(*array->get(i), key, fmt::format("\"{}\" is listed twice", text->get()));
+          c.ions.species.push_back(text->get());
+        }
+      },
+      [](const Config &c) { return text_array_text(c.ions.species); },
+      [](const Config &c) { return c.ions.species.empty(); }};
+}
+
+// A per-species list of ions.species (left out without species).
+template <class Field>
+Key species_list_key(std::string_view name, Field field, RealRange range, std::string_view doc,
+                     std::string_view default_note) {
+  Key k{name,
+        "",
+        range.unit,
+        fmt::format("one per species, each {}", range.brief()),
+        doc,
+        trajectories,
+        [=](const Reader &r, Config &c) {
+          if (const auto *node = r.get(name))
+            field(c) = real_array(r, *node, r.key(name), range, "value");
+        },
+        [=](const Config &c) { return real_array_text(field(c)); },
+        [](const Config &c) { return c.ions.species.empty(); },
+        default_note};
+  return k;
+}
+
+Key species_count_key() {
+  return Key{
+      "species_count",
+      "",
+      "",
+      "one per species, each ≥ 1; sum = count",
+      "ions of each species (ion order: the species in turn)",
+      trajectories,
+      [](const Reader &r, Config &c) {
+        const auto *node = r.get("species_count");
+        if (!node)
+          return;
+        const auto *array = node->as_array();
+        if (!array || array->empty())
+          r.fail(*node, r.key("species_count"), "must be a non-empty array of integers");
+        for (std::size_t i = 0; i < array->size(); ++i)
+          c.ions.species_count.push_back(r.integer_value(
+              *array->get(i), fmt::format("{}[{}]", r.key("species_count"), i), {1}));
+      },
+      [](const Config &c) { return fmt::format("[{}]", fmt::join(c.ions.species_count, ", ")); },
+      [](const Config &c) { return c.ions.species.empty(); },
+      "count, for one species"};
+}
+
+Key table_species_key() {
+  return Key{"table_species",
+             "",
+             "",
+             "a name of ions.species",
+             "the species whose D and D* the diffusivity table reports (σ: all ions)",
+             trajectories,
+             [](const Reader &r, Config &c) {
+               if (const auto *node = r.get("table_species")) {
+                 const auto *text = node->as_string();
+                 if (!text)
+                   r.fail(*node, r.key("table_species"), "must be a species name");
+                 c.ions.table_species = text->get();
+               }
+             },
+             [](const Config &c) { return toml_string(c.ions.table_species); },
+             [](const Config &c) { return c.ions.species.empty(); },
+             "the first of ions.species"};
+}
+
 // The shortest edge a·N_k of the periodic supercell of the BZ grid (Å).
 double shortest_supercell_edge_A(const Config &c) {
   const auto &g = c.lattice.bz_grid;
   return c.lattice.a * double(std::min({g[0], g[1], g[2]}));
 }
 
+// A per-species list: unwritten → the single-species value for every species; else one entry
+// per species.
+void resolve_species_list(const Reader &r, const char *name, std::vector<double> &list,
+                          double fallback, std::size_t n) {
+  if (list.empty())
+    list.assign(n, fallback);
+  else if (list.size() != n)
+    r.fail(r.get(name), r.key(name), real_array_text(list),
+           fmt::format("needs one entry per species of ions.species ({}), got {}", n, list.size()));
+}
+
+// ions.species and its per-species lists (physics.md §11.1); sets ions.count to their sum.
+void resolve_ion_species(const Reader &r, Config &c) {
+  auto &ions = c.ions;
+  const char *lists[] = {"species_count", "species_mass",   "species_charge",
+                         "species_U0",    "species_lambda", "table_species"};
+  if (ions.species.empty()) {
+    for (const char *name : lists)
+      if (const auto *node = r.get(name))
+        r.fail(*node, r.key(name), "needs ions.species (the names of the species)");
+    return;
+  }
+  const std::size_t n = ions.species.size();
+  if (ions.species_count.empty() && n == 1)
+    ions.species_count = {ions.count};
+  else if (ions.species_count.size() != n)
+    r.fail(r.get(ions.species_count.empty() ? "species" : "species_count"), r.key("species_count"),
+           fmt::format("[{}]", fmt::join(ions.species_count, ", ")),
+           fmt::format("needs one ion count per species of ions.species ({})", n));
+  std::int64_t total = 0;
+  for (const auto k : ions.species_count)
+    total += k;
+  if (r.get("count") && total != ions.count)
+    r.fail(r.get("count"), r.key("count"), fmt::format("{}", ions.count),
+           fmt::format("must equal the sum of ions.species_count, {}", total));
+  if (total < 2 || total > std::int64_t(int_max))
+    r.fail(r.get("species"), r.key("species"), text_array_text(ions.species),
+           fmt::format("applies to several ions ({} listed); one ion is [ion]", total));
+  ions.count = int(total);
+  resolve_species_list(r, "species_mass", ions.species_mass, c.ion.mass, n);
+  resolve_species_list(r, "species_charge", ions.species_charge, ions.charge, n);
+  resolve_species_list(r, "species_U0", ions.species_U0, c.interaction.U0, n);
+  resolve_species_list(r, "species_lambda", ions.species_lambda, c.interaction.lambda, n);
+  if (c.interaction.kind == InteractionKind::yukawa)
+    for (std::size_t s = 0; s < n; ++s)
+      if (!(ions.species_U0[s] > 0))
+        r.fail(r.get("species_U0"), fmt::format("{}[{}]", r.key("species_U0"), s),
+               number_text(ions.species_U0[s]), "must be > 0: the Yukawa potential is repulsive");
+  if (ions.table_species.empty())
+    ions.table_species = ions.species.front();
+  else if (std::ranges::count(ions.species, ions.table_species) == 0)
+    r.fail(r.get("table_species"), r.key("table_species"), toml_string(ions.table_species),
+           fmt::format("unknown species: ions.species is {}", text_array_text(ions.species)));
+}
+
 void resolve_ions(const Reader &r, Config &c) {
+  resolve_ion_species(r, c);
   auto &ions = c.ions;
   const auto &g = c.lattice.bz_grid;
   const std::int64_t cells = std::int64_t(g[0]) * g[1] * g[2];
@@ -1267,7 +1417,17 @@ const std::vector<Section> &schema() {
         for_several_ions(boolean_key("cross_drag", IONBATH_FIELD(ions.cross_drag),
                                      "time-local: the collective drag between ions whose lists "
                                      "share atoms (seed 002 Eq. 16, physics.md §11.3)",
-                                     trajectories))},
+                                     trajectories)),
+        species_names_key(), species_count_key(),
+        species_list_key("species_mass", IONBATH_FIELD(ions.species_mass), positive("meV ps^2/A^2"),
+                         "mass of each species", "[ion] mass"),
+        species_list_key("species_charge", IONBATH_FIELD(ions.species_charge), any_finite(""),
+                         "charge number z of each species", "ions.charge"),
+        species_list_key("species_U0", IONBATH_FIELD(ions.species_U0), any_finite("meV"),
+                         "framework interaction strength U0 of each species", "interaction.U0"),
+        species_list_key("species_lambda", IONBATH_FIELD(ions.species_lambda), positive("A"),
+                         "framework interaction range λ of each species", "interaction.lambda"),
+        table_species_key()},
        resolve_ions},
       {"interaction",
        {choice_key("kind", IONBATH_FIELD(interaction.kind),

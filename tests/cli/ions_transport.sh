@@ -6,7 +6,10 @@
 # - the table's D column is D* and σ = e² N z² D_σ/(V k_BT) for one species (the charge
 #   displacement is z ΔX), to 1e-9;
 # - the collective columns follow the single-ion ones, in the issue's order;
-# - a sweep split by temperature and merged gives the same table, collective columns included.
+# - a sweep split by temperature and merged gives the same table, collective columns included;
+# - two species (6 Li, 2 Na of another mass, charge and U0; the table reports Na): per-species D*,
+#   L symmetric, σ = e² Σ z_s z_s′ L_ss′ (the charge displacement is Σ z_s ΔX_s) to 1e-9, and
+#   the H5MD names each ion's species.
 set -euo pipefail
 : "${IONBATH_EXE:?}"
 source "$(dirname "${BASH_SOURCE[0]}")/../support/cli.sh"
@@ -59,6 +62,24 @@ TOML
 "$IONBATH_EXE" merge rep_t1.h5 rep_t0.h5 -o merged.h5 > merge.txt 2> merge.log
 cmp rep.csv merged.csv
 
+cat > sp.toml <<TOML
+$common
+[ions]
+min_separation = 5.0
+species = ["Li", "Na"]
+species_count = [6, 2]
+species_mass = [0.7, 2.4]
+species_charge = [1.0, 2.0]
+species_U0 = [4000.0, 6000.0]
+table_species = "Na"
+[run]
+kT_meV = [30.0]
+steps = 20000
+trajectory_stride = 100
+output = "sp.h5"
+TOML
+"$IONBATH_EXE" sweep sp.toml > sp.txt 2> sp.log
+
 /usr/bin/python3 - <<'PY'
 import csv, math
 import h5py, numpy as np
@@ -80,6 +101,20 @@ with h5py.File("non.h5") as h:
     text = lambda a: a.decode() if isinstance(a, bytes) else str(a)
     assert text(g.attrs["species"]) == "ion" and g["collective_msd_mean"].shape[0] == 1
     assert text(h["/transport/table/conductivity"].attrs["unit"]) == "S m-1"
+with h5py.File("sp.h5") as h:
+    g = h["/sweep/T_0"]
+    text = lambda a: a.decode() if isinstance(a, bytes) else str(a)
+    assert text(g.attrs["species"]) == "Na Li", g.attrs["species"]
+    L, z = g["onsager"][:], np.array([2.0, 1.0])  # species 0 = Na (the table species)
+    assert L.shape == (2, 2) and L[0, 1] == L[1, 0]
+    sigma = 1.602176634e6 * z @ L @ z
+    assert abs(g["conductivity"][()] / sigma - 1) < 1e-9, (g["conductivity"][()], sigma)
+    sp = row("sp.csv")
+    assert sp["D_tracer_A2_per_ps"] == sp["D_A2_per_ps"]  # CSV: 8 digits
+    assert abs(float(sp["D_tracer_A2_per_ps"]) / g["D_tracer"][0] - 1) < 1e-7
+with h5py.File("sp_T0_traj0.h5md") as h:
+    s = h["particles/ions/species"][:]
+    assert list(s) == [1] * 6 + [0] * 2 or len(set(s[:6])) == 1 and s[0] != s[6], s
 print(f"non-interacting: H_R = {H:.3f} ± {sH:.3f}; D* = {Ds:.4f} ± {sDs:.4f} vs D = {D1:.4f} ± {sD1:.4f}")
 PY
 echo "ions_transport: ok"

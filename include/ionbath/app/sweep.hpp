@@ -31,6 +31,11 @@ struct TrajectoryModel {
   io::RunMethod method;
   crystal::Crystal crystal;
   std::unique_ptr<dynamics::PairPotential> potential;
+  // Several ions (physics.md §11.1): each species' framework potential (one species: `potential`).
+  std::vector<std::unique_ptr<dynamics::PairPotential>> species_potentials;
+  const dynamics::PairPotential &potential_of(int species) const {
+    return species_potentials.empty() ? *potential : *species_potentials[std::size_t(species)];
+  }
   // Time-local only (empty, zero and null for method = "full").
   crystal::StaticResponseTable static_response;
   Mat3 drag_matrix = Mat3::Zero();
@@ -72,6 +77,8 @@ struct IonSpecies {
   std::vector<std::string> names;
   std::vector<int> species_of_ion;
   std::vector<double> charge_number;
+  std::vector<double> mass;                       // meV ps²/Å²
+  std::vector<io::InteractionConfig> interaction; // with the species' U0 and λ
   std::size_t ion_count() const { return species_of_ion.size(); }
 };
 IonSpecies ion_species(const io::Config &config);

@@ -88,6 +88,13 @@ struct IonsConfig {
   double lambda_ion = 3.0; // screening length, Å
   double cutoff = 12.0;    // r_c, Å (< half the supercell)
   bool cross_drag = false; // time-local: the collective drag of §11.3
+  // Several species (physics.md §11.1): names and, per species, the number of ions, mass,
+  // charge number and framework interaction (U0, λ). Empty: one species "ion" of `count` ions
+  // with [ion] mass, `charge` and [interaction]. Resolved: every list has one entry per species.
+  std::vector<std::string> species;
+  std::vector<std::int64_t> species_count;
+  std::vector<double> species_mass, species_charge, species_U0, species_lambda;
+  std::string table_species; // the species of the table's D and D* columns ("": the first)
   bool operator==(const IonsConfig &) const = default;
 };
 
