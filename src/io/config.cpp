@@ -1116,98 +1116,95 @@ Key for_several_ions(Key k) {
   return k;
 }
 
-// ions.species = ["Li", "Na"]: distinct non-empty names; left out of the canonical form when unset.
+// A key of the several-species lists: read when written, left out of the canonical form without
+// ions.species.
+Key per_species_key(std::string_view name, std::string_view unit, std::string allowed,
+                    std::string_view doc,
+                    std::function<void(const Reader &, Config &, const toml::node &)> read,
+                    std::function<std::string(const Config &)> value,
+                    std::string_view default_note) {
+  return Key{name,
+             "",
+             unit,
+             std::move(allowed),
+             doc,
+             trajectories,
+             [=](const Reader &r, Config &c) {
+               if (const auto *node = r.get(name))
+                 read(r, c, *node);
+             },
+             std::move(value),
+             [](const Config &c) { return c.ions.species.empty(); },
+             default_note};
+}
+
+// The items of key `name`'s non-empty TOML array (fails naming the key otherwise).
+const toml::array &non_empty_array(const Reader &r, const toml::node &node, std::string_view name,
+                                   std::string_view what) {
+  const auto *array = node.as_array();
+  if (!array || array->empty())
+    r.fail(node, r.key(name), fmt::format("must be a non-empty array of {}", what));
+  return *array;
+}
+
+// ions.species = ["Li", "Na"]: distinct non-empty names.
 Key species_names_key() {
-  return Key{
-      "species",
-      "",
-      "",
-      "array of distinct names",
+  return per_species_key(
+      "species", "", "array of distinct names",
       "species of the mobile ions (physics.md §11.1); the per-species lists follow its order",
-      trajectories,
-      [](const Reader &r, Config &c) {
-        const auto *node = r.get("species");
-        if (!node)
-          return;
-        const auto *array = node->as_array();
-        if (!array || array->empty())
-          r.fail(*node, r.key("species"), "must be a non-empty array of species names");
-        for (std::size_t i = 0; i < array->size(); ++i) {
-          const auto *text = array->get(i)->as_string();
+      [](const Reader &r, Config &c, const toml::node &node) {
+        const auto &array = non_empty_array(r, node, "species", "species names");
+        for (std::size_t i = 0; i < array.size(); ++i) {
+          const auto *text = array.get(i)->as_string();
           const auto key = fmt::format("{}[{}]", r.key("species"), i);
           if (!text || text->get().empty())
-            r.fail(*array->get(i), key, "must be a non-empty species name");
+            r.fail(*array.get(i), key, "must be a non-empty species name");
           if (std::ranges::count(c.ions.species, text->get()) > 0)
-            r.fail(*array->get(i), key, fmt::format("\"{}\" is listed twice", text->get()));
+            r.fail(*array.get(i), key, fmt::format("\"{}\" is listed twice", text->get()));
           c.ions.species.push_back(text->get());
         }
       },
-      [](const Config &c) { return text_array_text(c.ions.species); },
-      [](const Config &c) { return c.ions.species.empty(); }};
+      [](const Config &c) { return text_array_text(c.ions.species); }, "");
 }
 
-// A per-species list of ions.species (left out without species).
+// A per-species list of numbers.
 template <class Field>
 Key species_list_key(std::string_view name, Field field, RealRange range, std::string_view doc,
                      std::string_view default_note) {
-  Key k{name,
-        "",
-        range.unit,
-        fmt::format("one per species, each {}", range.brief()),
-        doc,
-        trajectories,
-        [=](const Reader &r, Config &c) {
-          if (const auto *node = r.get(name))
-            field(c) = real_array(r, *node, r.key(name), range, "value");
-        },
-        [=](const Config &c) { return real_array_text(field(c)); },
-        [](const Config &c) { return c.ions.species.empty(); },
-        default_note};
-  return k;
+  return per_species_key(
+      name, range.unit, fmt::format("one per species, each {}", range.brief()), doc,
+      [=](const Reader &r, Config &c, const toml::node &node) {
+        field(c) = real_array(r, node, r.key(name), range, "value");
+      },
+      [=](const Config &c) { return real_array_text(field(c)); }, default_note);
 }
 
 Key species_count_key() {
-  return Key{
-      "species_count",
-      "",
-      "",
-      "one per species, each ≥ 1; sum = count",
+  return per_species_key(
+      "species_count", "", "one per species, each ≥ 1; sum = count",
       "ions of each species (ion order: the species in turn)",
-      trajectories,
-      [](const Reader &r, Config &c) {
-        const auto *node = r.get("species_count");
-        if (!node)
-          return;
-        const auto *array = node->as_array();
-        if (!array || array->empty())
-          r.fail(*node, r.key("species_count"), "must be a non-empty array of integers");
-        for (std::size_t i = 0; i < array->size(); ++i)
+      [](const Reader &r, Config &c, const toml::node &node) {
+        const auto &array = non_empty_array(r, node, "species_count", "integers");
+        for (std::size_t i = 0; i < array.size(); ++i)
           c.ions.species_count.push_back(r.integer_value(
-              *array->get(i), fmt::format("{}[{}]", r.key("species_count"), i), {1}));
+              *array.get(i), fmt::format("{}[{}]", r.key("species_count"), i), {1}));
       },
       [](const Config &c) { return fmt::format("[{}]", fmt::join(c.ions.species_count, ", ")); },
-      [](const Config &c) { return c.ions.species.empty(); },
-      "count, for one species"};
+      "count, for one species");
 }
 
 Key table_species_key() {
-  return Key{"table_species",
-             "",
-             "",
-             "a name of ions.species",
-             "the species whose D and D* the diffusivity table reports (σ: all ions)",
-             trajectories,
-             [](const Reader &r, Config &c) {
-               if (const auto *node = r.get("table_species")) {
-                 const auto *text = node->as_string();
-                 if (!text)
-                   r.fail(*node, r.key("table_species"), "must be a species name");
-                 c.ions.table_species = text->get();
-               }
-             },
-             [](const Config &c) { return toml_string(c.ions.table_species); },
-             [](const Config &c) { return c.ions.species.empty(); },
-             "the first of ions.species"};
+  return per_species_key(
+      "table_species", "", "a name of ions.species",
+      "the species whose D and D* the diffusivity table reports (σ: all ions)",
+      [](const Reader &r, Config &c, const toml::node &node) {
+        const auto *text = node.as_string();
+        if (!text)
+          r.fail(node, r.key("table_species"), "must be a species name");
+        c.ions.table_species = text->get();
+      },
+      [](const Config &c) { return toml_string(c.ions.table_species); },
+      "the first of ions.species");
 }
 
 // The shortest edge a·N_k of the periodic supercell of the BZ grid (Å).
