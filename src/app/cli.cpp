@@ -164,11 +164,12 @@ int main(int argc, char **argv) {
   std::string validate_case;
   auto *validate_cmd = cli.add_subcommand(
       "validate", "Full equations of motion of the whole lattice against the time-local model: "
-                  "fig3 (head-on collisions, seed 002 Fig. 3) or fig4 (trapped oscillation, "
-                  "Fig. 4); both curves -> HDF5 and a summary of the agreement");
-  validate_cmd->add_option("case", validate_case, "fig3 or fig4")
+                  "fig3 (head-on collisions, seed 002 Fig. 3), fig4 (trapped oscillation, "
+                  "Fig. 4) or ions (two ions in neighbouring cells at T = 0); both curves -> "
+                  "HDF5 and a summary of the agreement");
+  validate_cmd->add_option("case", validate_case, "fig3, fig4 or ions")
       ->required()
-      ->check(CLI::IsMember({"fig3", "fig4"}));
+      ->check(CLI::IsMember({"fig3", "fig4", "ions"}));
   validate_cmd->add_option("config", config_path, "TOML configuration (default: embedded default)");
   validate_cmd->add_option("-o,--output", output, "Output HDF5 file (default: [validate] output)");
   validate_cmd->callback([&] {

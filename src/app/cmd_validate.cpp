@@ -1,11 +1,13 @@
-// `ionbath validate fig3|fig4`: the full equations of motion (seed 002 Eqs. 2–3) against the
-// time-local model for the protocols of seed 002 Figs. 3 and 4 (physics.md §4.3 (a), (b)).
+// `ionbath validate fig3|fig4|ions`: the full equations of motion (seed 002 Eqs. 2–3) against the
+// time-local model for the protocols of seed 002 Figs. 3 and 4 (physics.md §4.3 (a), (b)) and
+// for two mobile ions in neighbouring cells (physics.md §11.5).
 #include "ionbath/app/commands.hpp"
 #include "ionbath/app/runtime.hpp"
 #include "ionbath/core/error.hpp"
 #include "ionbath/crystal/drag_matrix.hpp"
 #include "ionbath/crystal/static_response.hpp"
 #include "ionbath/dynamics/full_protocols.hpp"
+#include "ionbath/dynamics/ion_pair_protocol.hpp"
 #include "ionbath/io/hdf5.hpp"
 
 #include <algorithm>
@@ -179,6 +181,181 @@ int validate_fig4(const io::Config &config, const crystal::Crystal &crystal,
   }
   return 0;
 }
+// ---- validate ions (physics.md §11.5) -------------------------------------------------------
+
+// The W(0) table (range 2: two 8-corner lists sharing atoms, §11.3) and 𝓛 of the time-local
+// models, computed on root and broadcast.
+struct TimeLocalTables {
+  crystal::StaticResponseTable W;
+  Mat3 drag = Mat3::Zero();
+};
+
+TimeLocalTables time_local_tables(const io::Config &config, const crystal::Crystal &crystal,
+                                  const Communicator &world, int range) {
+  TimeLocalTables t;
+  if (world.is_root()) {
+    t.W = crystal::static_response_fft(crystal, config.phonons.green_grid, range);
+    t.drag = crystal::drag_matrix(crystal, config.phonons.drag_rtol);
+  }
+  t.W.range = range;
+  t.W.blocks.resize(world.broadcast_size(t.W.blocks.size()));
+  world.broadcast(std::span<double>(t.W.blocks[0].data(), 9 * t.W.blocks.size())); // 3×3 each
+  world.broadcast(std::span<double>(t.drag.data(), 9));
+  return t;
+}
+
+// The §11.5 pair from the config: [interaction] U0, λ; [ion] mass; [ions] z, ε_r, λ_ion, r_c;
+// [validate] lattice_n (0: 24).
+dynamics::IonPairParams ion_pair_params(const io::Config &config) {
+  if (config.interaction.kind != io::InteractionKind::yukawa || config.interaction.extent != 1)
+    throw InputError("validate ions: takes the Yukawa interaction with extent = 1 (the 8-corner "
+                     "lists of physics.md §11.5)");
+  dynamics::IonPairParams p;
+  p.U0_meV_A = config.interaction.U0;
+  p.screening_length_A = config.interaction.lambda;
+  p.ion_mass = config.ion.mass;
+  p.charge_number = config.ions.charge;
+  p.ion_ion = {.relative_permittivity = config.ions.epsilon_r,
+               .screening_length_A = config.ions.lambda_ion,
+               .cutoff_A = config.ions.cutoff};
+  p.lattice_n = config.validate.lattice_n > 0 ? config.validate.lattice_n : 24;
+  return p;
+}
+
+// The series of one run with their HDF5 names, shapes (K or K×3) and units.
+struct IonPairSeries {
+  const char *name;
+  std::vector<double> *data;
+  bool vector3;
+  const char *unit;
+};
+std::vector<IonPairSeries> ion_pair_series(dynamics::IonPairTrajectory &r) {
+  return {{"t", &r.t_ps, false, "ps"},
+          {"R_ion0", &r.R_A[0], true, "Angstrom"},
+          {"R_ion1", &r.R_A[1], true, "Angstrom"},
+          {"Rdot_ion0", &r.Rdot_A_per_ps[0], true, "Angstrom ps-1"},
+          {"Rdot_ion1", &r.Rdot_A_per_ps[1], true, "Angstrom ps-1"},
+          {"force_ion0", &r.force_meV_per_A[0], true, "meV Angstrom-1"},
+          {"force_ion1", &r.force_meV_per_A[1], true, "meV Angstrom-1"},
+          {"face_atom_displacement", &r.face_atom_displacement_A, true, "Angstrom"},
+          {"mechanical_energy", &r.mechanical_energy_meV, false, "meV"},
+          {"total_energy", &r.total_energy_meV, false, "meV"}};
+}
+
+void write_ion_pair(io::H5Output &out, const std::string &group, dynamics::IonPairTrajectory &r) {
+  for (const auto &s : ion_pair_series(r)) {
+    if (s.data->empty())
+      continue; // total_energy: full model only
+    const auto rows = std::int64_t(s.data->size() / (s.vector3 ? 3 : 1));
+    const io::Shape shape = s.vector3 ? io::Shape{rows, 3} : io::Shape{rows};
+    out.write(group + "/" + s.name, *s.data, shape, s.unit);
+  }
+}
+
+void write_agreement(io::H5Output &out, const std::string &g, const dynamics::IonPairAgreement &a) {
+  for (int i = 0; i < 2; ++i) {
+    out.write_attribute(g, fmt::format("max_dR_ion{}_A", i), a.max_dR_A[std::size_t(i)]);
+    out.write_attribute(g, fmt::format("peak_force_rel_diff_ion{}", i),
+                        a.peak_force_rel_diff[std::size_t(i)]);
+    out.write_attribute(g, fmt::format("max_dF_rel_ion{}", i), a.max_dF_rel[std::size_t(i)]);
+  }
+  out.write_attribute(g, "energy_loss_meV", a.energy_loss_meV);
+  out.write_attribute(g, "energy_loss_ratio", a.energy_loss_ratio);
+}
+
+using IonPairRuns = std::array<std::array<dynamics::IonPairTrajectory, 3>, 2>;
+using IonPairAgreements = std::array<std::array<dynamics::IonPairAgreement, 3>, 2>;
+
+void print_ion_pair_table(const dynamics::IonPairParams &p, const IonPairRuns &runs,
+                          const IonPairAgreements &agree) {
+  fmt::print("physics.md §11.5 — two ions in neighbouring cells at T = 0, U0 = {} meV, λ = {} Å, "
+             "Ṙ0 = {} Å/ps, {} ps, full on a {}³ lattice\n",
+             p.U0_meV_A, p.screening_length_A, p.start_velocity_A_per_ps[0].norm(), p.duration_ps,
+             p.lattice_n);
+  fmt::print("  {:>7} {:>22} {:>10} {:>10} {:>9} {:>9} {:>10} {:>7}\n", "ion_ion", "model",
+             "max|ΔR0|", "max|ΔR1|", "ΔF0 peak", "ΔF1 peak", "E loss", "ratio");
+  for (std::size_t c = 0; c < 2; ++c)
+    for (std::size_t m = 0; m < 3; ++m) {
+      const auto &a = agree[c][m];
+      fmt::print("  {:>7} {:>22} {:>10.3g} {:>10.3g} {:>8.2f}% {:>8.2f}% {:>10.4g} {:>7.3f}\n",
+                 c == 0 ? "on" : "off", dynamics::to_string(dynamics::kIonPairModels[m]),
+                 a.max_dR_A[0], a.max_dR_A[1], 100 * a.peak_force_rel_diff[0],
+                 100 * a.peak_force_rel_diff[1], a.energy_loss_meV, a.energy_loss_ratio);
+    }
+  fmt::print("  (ΔR in Å vs full; ΔF peak: peak |F| vs full; E loss: mechanical energy lost to "
+             "the framework, meV; {} states)\n",
+             runs[0][0].t_ps.size());
+  std::fflush(stdout);
+}
+
+// Zero temperature (§11.5 first part): 2 ion_ion cases × 3 models, case i on rank i mod size
+// (model-major, so the two full runs go to different ranks). Writes /ions/<on|off>/<model>.
+void validate_ions_zero_temperature(const io::Config &config, const crystal::Crystal &crystal,
+                                    const Communicator &world, io::H5Output &out) {
+  const dynamics::IonPairParams p = ion_pair_params(config);
+  const TimeLocalTables tables = time_local_tables(config, crystal, world, 2);
+  Log::info("validate ions: two ions in neighbouring cells at T = 0, full solution on a {}³ "
+            "lattice, {} ps",
+            p.lattice_n, p.duration_ps);
+  constexpr std::array<bool, 2> ion_ion_cases{true, false};
+  IonPairRuns runs;
+  for (std::size_t i = 0; i < 6; ++i) {
+    const std::size_t m = i / 2, c = i % 2;
+    const int owner = int(i % std::size_t(world.size()));
+    auto &r = runs[c][m];
+    const auto model = dynamics::kIonPairModels[m];
+    if (world.rank() == owner) {
+      r = dynamics::run_ion_pair(crystal, p, model, ion_ion_cases[c], tables.W, tables.drag);
+      Log::task("ions: ion_ion {}, {}: {} states done", ion_ion_cases[c] ? "on" : "off",
+                dynamics::to_string(model), r.t_ps.size());
+    }
+    for (const auto &s : ion_pair_series(r))
+      world.broadcast_resize(*s.data, owner);
+  }
+  IonPairAgreements agree;
+  for (std::size_t c = 0; c < 2; ++c) {
+    const std::string on_off = ion_ion_cases[c] ? "on" : "off";
+    for (std::size_t m = 0; m < 3; ++m) {
+      const std::string g =
+          fmt::format("/ions/{}/{}", on_off, dynamics::to_string(dynamics::kIonPairModels[m]));
+      write_ion_pair(out, g, runs[c][m]);
+      agree[c][m] = dynamics::compare_ion_pair(runs[c][m], runs[c][0], p.loss_window_ps);
+      write_agreement(out, g, agree[c][m]);
+    }
+    const auto &E = runs[c][0].total_energy_meV;
+    double drift = 0;
+    for (double e : E)
+      drift = std::max(drift, std::abs(e - E.front()));
+    out.write_attribute("/ions/" + on_off + "/full", "max_total_energy_drift_meV", drift);
+  }
+  const Vec3 V0 = p.start_velocity_A_per_ps[0];
+  out.write_attribute("/ions", "geometry",
+                      "ion 0 at A (1/2,1/2,1/2) moving along +x, ion 1 at rest at A (3/2,1/2,1/2); "
+                      "8-corner lists sharing the face x = a; face atom (1,0,0)");
+  out.write_attribute("/ions", "lattice_n", std::int64_t(p.lattice_n));
+  out.write_attribute("/ions", "speed_A_per_ps", V0.norm());
+  out.write_attribute("/ions", "dt_ps", p.dt_ps);
+  out.write_attribute("/ions", "duration_ps", p.duration_ps);
+  out.write_attribute("/ions", "loss_window_ps", p.loss_window_ps);
+  if (world.is_root())
+    print_ion_pair_table(p, runs, agree);
+}
+
+// `validate ions` (physics.md §11.5): the zero-temperature pair, then (to be added) the thermal
+// part, validate_ions_thermal (D* and H_R of both models at k_B T = 50 meV), into the same file.
+int validate_ions(const io::Config &config, const crystal::Crystal &crystal,
+                  const Communicator &world) {
+  io::H5Output out(config.validate.output, world);
+  out.write_string("/parameters/config", io::to_toml(io::canonical(config)));
+  validate_ions_zero_temperature(config, crystal, world, out);
+  // validate_ions_thermal(config, crystal, world, out) goes here (not implemented yet).
+  out.commit();
+  if (world.is_root()) {
+    fmt::print("  wrote {}\n", config.validate.output);
+    std::fflush(stdout);
+  }
+  return 0;
+}
 } // namespace
 
 int run_validate(const io::Config &config, const std::string &which, const Communicator &world) {
@@ -187,7 +364,9 @@ int run_validate(const io::Config &config, const std::string &which, const Commu
     return validate_fig3(config, crystal, world);
   if (which == "fig4")
     return validate_fig4(config, crystal, world);
-  throw InputError(fmt::format("validate: unknown case '{}' (fig3 or fig4)", which));
+  if (which == "ions")
+    return validate_ions(config, crystal, world);
+  throw InputError(fmt::format("validate: unknown case '{}' (fig3, fig4 or ions)", which));
 }
 
 } // namespace ionbath::app

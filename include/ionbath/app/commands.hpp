@@ -49,7 +49,8 @@ int run_decompose(const io::Config &config, const parallel::Communicator &world)
 int decompose_sweep(const io::Config &config, const std::vector<int> &temperature_indices,
                     const parallel::Communicator &world);
 
-// `ionbath validate fig3|fig4`: full lattice vs time-local model (seed 002 Figs. 3, 4).
+// `ionbath validate fig3|fig4|ions`: full lattice vs time-local model (seed 002 Figs. 3, 4;
+// two ions at T = 0, physics.md §11.5).
 int run_validate(const io::Config &config, const std::string &which,
                  const parallel::Communicator &world);
 

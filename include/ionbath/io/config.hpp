@@ -167,10 +167,10 @@ struct PhononsConfig {
   bool operator==(const PhononsConfig &) const = default;
 };
 
-// [validate] `ionbath validate fig3|fig4`: the full lattice against the time-local model.
+// [validate] `ionbath validate fig3|fig4|ions`: the full lattice against the time-local model.
 struct ValidateConfig {
   int lattice_n =
-      0; // N³ periodic lattice of the full solution; 0 = the paper's (50 fig3, 100 fig4)
+      0; // N³ periodic lattice of the full solution; 0 = the paper's (50 fig3, 100 fig4), 24 ions
   std::string output = "validation.h5";
   bool operator==(const ValidateConfig &) const = default;
 };
