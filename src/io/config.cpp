@@ -1213,6 +1213,14 @@ double shortest_supercell_edge_A(const Config &c) {
   return c.lattice.a * double(std::min({g[0], g[1], g[2]}));
 }
 
+} // namespace
+
+double default_ion_cutoff_A(const Config &c) {
+  return std::min(12.0, 0.45 * shortest_supercell_edge_A(c));
+}
+
+namespace {
+
 // A per-species list: unwritten → the single-species value for every species; else one entry
 // per species.
 void resolve_species_list(const Reader &r, const char *name, std::vector<double> &list,
@@ -1286,8 +1294,8 @@ void resolve_ions(const Reader &r, Config &c) {
     return;
   }
   const double half = 0.5 * shortest_supercell_edge_A(c);
-  if (!r.get("cutoff")) // an unwritten cutoff fits the supercell: min(12 Å, 0.45 × its edge)
-    ions.cutoff = std::min(12.0, 0.9 * half);
+  if (!r.get("cutoff"))
+    ions.cutoff = default_ion_cutoff_A(c);
   else if (!(ions.cutoff < half))
     r.fail(r.get("cutoff"), r.key("cutoff"), number_text(ions.cutoff),
            fmt::format("must be below half the supercell, {} Å (lattice.a × the smallest of "
@@ -1532,6 +1540,17 @@ const std::vector<Section> &schema() {
         path_key("output", IONBATH_FIELD(phonons.output), "phonons results file", phonons)}},
       {"validate",
        {full_lattice_size_key(),
+        [] {
+          auto k = real_key("ions_kT_meV", IONBATH_FIELD(validate.ions_kT_meV), non_negative("meV"),
+                            "validate ions: k_B T of the thermal D* and H_R comparison of the "
+                            "models with [run], [ions] (count 1: 8 ions) and [msd]; 0: the T = 0 "
+                            "pair only",
+                            validate);
+          k.omitted = [](const Config &c) {
+            return c.validate.ions_kT_meV == ValidateConfig{}.ions_kT_meV;
+          };
+          return k;
+        }(),
         path_key("output", IONBATH_FIELD(validate.output), "validation results file", validate)}},
       {"loss",
        {omitted_when_derived(choice_key(

@@ -172,6 +172,9 @@ struct ValidateConfig {
   int lattice_n =
       0; // N³ periodic lattice of the full solution; 0 = the paper's (50 fig3, 100 fig4), 24 ions
   std::string output = "validation.h5";
+  // `validate ions`: k_B T of the thermal comparison of D* and H_R (physics.md §11.5), meV;
+  // 0: the zero-temperature pair only.
+  double ions_kT_meV = 50.0;
   bool operator==(const ValidateConfig &) const = default;
 };
 
@@ -304,6 +307,9 @@ Config default_config();
 Config parse_config(std::string_view toml_text, std::string_view source_name);
 // Read and parse a file; a missing or unreadable file is an InputError naming the path.
 Config load_config(const std::string &path);
+// The ion–ion cutoff an unwritten ions.cutoff takes: min(12 Å, 0.45 × the shortest edge of the
+// periodic supercell of lattice.bz_grid), below the half edge the minimum image needs.
+double default_ion_cutoff_A(const Config &config);
 // The fully resolved configuration as TOML (internal units, canonical keys, every key present;
 // [units] and the lattice keys kind, confinement, k_parallel, k_perp only where they differ from
 // the seed 002 model, so that its canonical form and hash are those of earlier versions);
