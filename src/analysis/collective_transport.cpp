@@ -87,24 +87,31 @@ int CollectiveMsd::ion_of_species(int s) const {
              species_of_ion_.begin());
 }
 
-std::vector<SegmentMsd *> CollectiveMsd::accumulators() {
-  std::vector<SegmentMsd *> all;
-  for (auto &m : ion_)
-    all.push_back(&m);
-  for (auto &m : collective_)
+template <class Self, class F> void CollectiveMsd::for_each_accumulator(Self &self, F f) {
+  for (auto &m : self.ion_)
+    f(m);
+  for (auto &m : self.collective_)
     if (m)
-      all.push_back(&*m);
-  for (auto &m : pair_)
-    all.push_back(&m);
-  if (charge_)
-    all.push_back(&*charge_);
-  return all;
+      f(*m);
+  for (auto &m : self.pair_)
+    f(m);
+  if (self.charge_)
+    f(*self.charge_);
+}
+
+std::size_t CollectiveMsd::accumulator_count(std::span<const int> species_of_ion, int n_species) {
+  std::vector<int> ions_of(std::size_t(std::max(n_species, 0)), 0);
+  for (const int s : species_of_ion)
+    if (s >= 0 && s < n_species)
+      ++ions_of[std::size_t(s)];
+  const auto collective = std::size_t(std::ranges::count_if(ions_of, [](int n) { return n > 1; }));
+  const auto pairs = std::size_t(n_species * (n_species - 1) / 2);
+  return species_of_ion.size() + collective + pairs + (species_of_ion.size() > 1 ? 1 : 0);
 }
 
 std::vector<std::vector<double>> CollectiveMsd::serialize() const {
   std::vector<std::vector<double>> states;
-  for (const SegmentMsd *m : const_cast<CollectiveMsd *>(this)->accumulators())
-    states.push_back(m->serialize());
+  for_each_accumulator(*this, [&](const SegmentMsd &m) { states.push_back(m.serialize()); });
   return states;
 }
 
@@ -115,12 +122,12 @@ CollectiveMsd CollectiveMsd::restore(std::vector<int> species_of_ion,
     throw std::invalid_argument("CollectiveMsd::restore: no states");
   CollectiveMsd msd(SegmentMsd::restore(states[0]).params(), std::move(species_of_ion),
                     std::move(charge_number));
-  const auto all = msd.accumulators();
-  if (all.size() != states.size())
-    throw std::invalid_argument(fmt::format("CollectiveMsd::restore: {} states for {} accumulators",
-                                            states.size(), all.size()));
-  for (std::size_t k = 0; k < all.size(); ++k)
-    *all[k] = SegmentMsd::restore(states[k]);
+  const std::size_t count = accumulator_count(msd.species_of_ion_, msd.n_species());
+  if (count != states.size())
+    throw std::invalid_argument(
+        fmt::format("CollectiveMsd::restore: {} states for {} accumulators", states.size(), count));
+  std::size_t k = 0;
+  for_each_accumulator(msd, [&](SegmentMsd &m) { m = SegmentMsd::restore(states[k++]); });
   return msd;
 }
 

@@ -66,7 +66,7 @@ analysis::CollectiveMsd make_msd(const analysis::SegmentMsdParams &params,
   if (!resume)
     return {params, std::move(species_of_ion), std::move(charge_number)};
   const std::size_t count =
-      analysis::CollectiveMsd(params, species_of_ion, charge_number).serialize().size();
+      analysis::CollectiveMsd::accumulator_count(species_of_ion, int(charge_number.size()));
   std::vector<std::vector<double>> states;
   for (std::size_t k = 0; k < count; ++k)
     states.push_back(resume->get_array(accumulator_key(k, species_of_ion.size())));

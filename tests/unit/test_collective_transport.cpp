@@ -103,3 +103,29 @@ TEST(CollectiveTransport, RejectsInconsistentInput) {
   EXPECT_THROW(fit_collective_transport(full, 0.0, kT, window()), InputError);
   EXPECT_THROW(fit_collective_transport(full, kVolume, -1.0, window()), InputError);
 }
+
+TEST(CollectiveTransport, RestoreContinuesBitwiseAndCountsItsAccumulators) {
+  // One ion: only its own accumulator (the single-ion checkpoint); one species of three ions:
+  // 3 ions + species sum + charge; 8 ions of two species: 8 + 2 sums + 1 pair + charge.
+  EXPECT_EQ(CollectiveMsd::accumulator_count(std::vector<int>{0}, 1), 1u);
+  EXPECT_EQ(CollectiveMsd::accumulator_count(std::vector<int>{0, 0, 0}, 1), 5u);
+  EXPECT_EQ(CollectiveMsd::accumulator_count(std::vector<int>{0, 1, 1}, 2), 3u + 1 + 1 + 1);
+  const std::vector<int> species{0, 0, 0, 0, 1, 1, 1, 1};
+  CollectiveMsd msd(params(), species, {1.0, -1.0});
+  CollectiveMsd reference(params(), species, {1.0, -1.0});
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> step(0.0, 0.1);
+  std::vector<Vec3> R(8, Vec3::Zero());
+  for (int k = 0; k < 1000; ++k) {
+    if (k == 437) { // cut: serialize, restore, continue
+      const auto states = msd.serialize();
+      EXPECT_EQ(states.size(), CollectiveMsd::accumulator_count(species, 2));
+      msd = CollectiveMsd::restore(species, {1.0, -1.0}, states);
+    }
+    msd.push(R);
+    reference.push(R);
+    for (auto &r : R)
+      r += Vec3(step(rng), step(rng), step(rng));
+  }
+  EXPECT_EQ(msd.serialize(), reference.serialize());
+}

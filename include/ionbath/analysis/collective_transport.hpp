@@ -57,6 +57,8 @@ public:
 
   // Every accumulator's state (ions first, in ion order); restore continues bitwise.
   std::vector<std::vector<double>> serialize() const;
+  // The number of states serialize() gives for these ions and species (n_species = charges).
+  static std::size_t accumulator_count(std::span<const int> species_of_ion, int n_species);
   static CollectiveMsd restore(std::vector<int> species_of_ion, std::vector<double> charge_number,
                                std::span<const std::vector<double>> states);
 
@@ -70,7 +72,8 @@ private:
   std::optional<SegmentMsd> charge_; // empty for one ion
   std::size_t pair_index(int s, int t) const;
   int ion_of_species(int s) const; // the first ion of species s
-  std::vector<SegmentMsd *> accumulators();
+  // f(accumulator) for every accumulator, in the order of serialize() (Self: const or not).
+  template <class Self, class F> static void for_each_accumulator(Self &self, F f);
 };
 
 struct SpeciesTransport {
