@@ -122,7 +122,7 @@ int main(int argc, char **argv) {
   // run: trajectories only, always written; sweep: analysis, trajectory files if stride > 0.
   auto trajectory_action = [&](bool sweep) {
     return [&, sweep](io::Config c) {
-      require_seed002_framework(c, sweep ? "sweep" : "run");
+      require_ion_framework(c, sweep ? "sweep" : "run", true);
       if (!output.empty())
         c.run.output = output;
       if (ranks_per_trajectory > 0)
@@ -174,7 +174,7 @@ int main(int argc, char **argv) {
   validate_cmd->add_option("-o,--output", output, "Output HDF5 file (default: [validate] output)");
   validate_cmd->callback([&] {
     action = [&](io::Config c) {
-      require_seed002_framework(c, "validate");
+      require_ion_framework(c, "validate");
       if (!output.empty())
         c.validate.output = output;
       return run_validate(c, validate_case, world);

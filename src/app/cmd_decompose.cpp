@@ -646,7 +646,7 @@ std::vector<std::string> generated_inputs(io::Config c, const Communicator &worl
 int run_decompose(const io::Config &config, const Communicator &world) {
   io::Config c = config;
   if (c.decompose.inputs.empty()) {
-    require_seed002_framework(c, "decompose (without decompose.inputs)");
+    require_ion_framework(c, "decompose (without decompose.inputs)");
     c.decompose.inputs = generated_inputs(c, world);
   }
   Log::info("decompose: {} input(s), sites {}, {} block(s), {} rank(s)", c.decompose.inputs.size(),

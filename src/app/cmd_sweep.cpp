@@ -573,7 +573,9 @@ void write_model_summary(io::H5Output &out, const TrajectoryModel &model,
               "Angstrom2 meV-1");
   }
   out.write("/phonons/n_modes",
-            std::vector<std::int64_t>{crystal::ModeSet::total_modes(config.lattice.bz_grid)}, "1");
+            std::vector<std::int64_t>{
+                crystal::ModeSet::total_modes(model.crystal, config.lattice.bz_grid)},
+            "1");
 }
 
 void write_timing(io::H5Output &out, const CategoryTimers &timers, const Communicator &world,
@@ -611,6 +613,7 @@ int run_thermal_trajectories(const io::Config &config, const Communicator &world
   const parallel::TrajectoryLayout layout(world, config.parallel.ranks_per_trajectory);
   const auto plan = sweep_plan(config, temperatures);
   const auto settings = trajectory_settings(config, options);
+  check_interaction_list(config);
   check_ion_placements(config, plan, settings);
   parallel::on_root_or_fail_together<InputError>(world, [&] {
     const auto parent = fs::path(config.run.output).parent_path();

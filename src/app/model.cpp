@@ -60,7 +60,8 @@ crystal::Crystal make_crystal(const io::LatticeConfig &lattice, units::System sy
       s * lattice.confinement, u);
 }
 
-void require_seed002_framework(const io::Config &config, std::string_view command) {
+void require_ion_framework(const io::Config &config, std::string_view command,
+                           bool general_crystal) {
   const char *problem = nullptr;
   std::string key, value;
   if (config.units.system != units::System::physical) {
@@ -68,12 +69,13 @@ void require_seed002_framework(const io::Config &config, std::string_view comman
     value = std::string(io::to_string(config.units.system));
     problem = "takes physical units (the seed unit systems serve `phonons` and the seed 001/003 "
               "subcommands)";
-  } else if (config.lattice.kind != io::LatticeKind::simple_cubic) {
+  } else if (config.lattice.kind != io::LatticeKind::simple_cubic &&
+             !(general_crystal && config.lattice.kind == io::LatticeKind::phonopy)) {
     key = "lattice.kind";
     value = std::string(io::to_string(config.lattice.kind));
     problem = config.lattice.kind == io::LatticeKind::phonopy
                   ? "models the ion in the simple cubic framework (a phonopy crystal serves "
-                    "`phonons` only, for now)"
+                    "`phonons`, `run` and `sweep`)"
                   : "models the ion in the simple cubic framework (chains serve `phonons` and the "
                     "seed 001/003 subcommands)";
   } else if (config.lattice.confinement != 0) {
@@ -89,7 +91,7 @@ void require_seed002_framework(const io::Config &config, std::string_view comman
 void require_built_in_lattice(const io::Config &config, std::string_view command) {
   if (config.lattice.kind == io::LatticeKind::phonopy)
     throw InputError(fmt::format("lattice.kind = phonopy: `ionbath {}` takes the built-in "
-                                 "lattices (a phonopy crystal serves `phonons` only, for now)",
+                                 "lattices (a phonopy crystal serves `phonons`, `run` and `sweep`)",
                                  command));
 }
 

@@ -12,6 +12,7 @@
 #include "ionbath/bath/thermal_bath.hpp"
 #include "ionbath/core/error.hpp"
 #include "ionbath/crystal/drag_matrix.hpp"
+#include "ionbath/crystal/interstitial_site.hpp"
 #include "ionbath/dynamics/full_lattice_integrator.hpp"
 #include "ionbath/dynamics/ion_ion.hpp"
 #include "ionbath/dynamics/ion_placement.hpp"
@@ -47,6 +48,7 @@ public:
     CategoryTimers::Scope t(timers_, TimerCategory::bath);
     inner_.evaluate_atoms(sites, basis, quarter_step, out);
   }
+  std::optional<GridShape> periodic_grid() const override { return inner_.periodic_grid(); }
 
 private:
   bath::BathField &inner_;
@@ -91,13 +93,15 @@ template <class Ion> std::vector<Ion> ions_of(const io::Config &config, const Tr
   return ions;
 }
 
-// The ions' starting cell centres (ion 0 at the single-ion start), the keys named on failure.
+// The ions' starting sites A (n + f), ion 0 in cell 0 (the single-ion start), the keys named on
+// failure.
 std::vector<Vec3> ion_starts(const io::Config &config, const Mat3 &lattice_vectors,
-                             const bath::ThermalBathParams &bp) {
+                             const Vec3 &site_fraction, const bath::ThermalBathParams &bp) {
   const auto &ions = config.ions;
   try {
     return dynamics::place_ions_at_cell_centres(lattice_vectors, config.lattice.bz_grid,
-                                                {ions.count, ions.min_separation}, bp);
+                                                {ions.count, ions.min_separation, site_fraction},
+                                                bp);
   } catch (const InputError &e) {
     throw InputError(fmt::format("ions.count = {}, ions.min_separation = {} Å: {}", ions.count,
                                  ions.min_separation, e.what()));
@@ -115,8 +119,9 @@ public:
       field_ = std::make_unique<bath::StaticFramework>(dt); // r_H ≡ 0 (physics.md §3.6)
     } else {
       thermal_ = std::make_unique<bath::ThermalBath>(*model.modes, bp);
-      const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(config.lattice.bz_grid),
-                                            TrajectoryModel::reduction_block_modes};
+      const parallel::BlockPartition blocks{
+          crystal::ModeSet::total_modes(model.crystal, config.lattice.bz_grid),
+          TrajectoryModel::reduction_block_modes};
       auto reducer = [&group, blocks](std::span<const double> local, std::size_t width,
                                       std::span<double> out) {
         group.ordered_block_sum(blocks, local, width, out);
@@ -125,7 +130,7 @@ public:
                                                           reducer);
     }
     timed_ = std::make_unique<TimedBathField>(*field_, timers);
-    const auto interaction = dynamics::InteractionList::corners(config.interaction.extent);
+    const auto &interaction = model.interaction;
     dynamics::TimeLocalOptions ablation;
     ablation.drag = config.run.drag;
     ablation.relaxation = config.run.relaxation;
@@ -141,8 +146,9 @@ public:
           ions_of<dynamics::TimeLocalIon>(config, model), ion_ion_of(config, model.crystal),
           *timed_, interaction, ablation);
     }
-    // Initial state: cell centres at rest, ion 0 at the single-ion start (physics.md §3.4).
-    const auto starts = ion_starts(config, model.crystal.lattice_vectors(), bp);
+    // Initial state: the ions' sites at rest, ion 0 at the single-ion start (physics.md §3.4).
+    const auto starts =
+        ion_starts(config, model.crystal.lattice_vectors(), model.site_fraction, bp);
     for (int i = 0; i < ions.count; ++i)
       integrator_->set_state(i, starts[std::size_t(i)], Vec3::Zero());
     R_.resize(starts.size());
@@ -189,14 +195,14 @@ public:
     const auto &ions = config.ions;
     integrator_ = std::make_unique<dynamics::FullLatticeIntegrator>(
         model.crystal, config.lattice.bz_grid, ions_of<dynamics::FullLatticeIon>(config, model),
-        ion_ion_of(config, model.crystal), dynamics::InteractionList::corners(), config.run.dt,
-        options);
+        ion_ion_of(config, model.crystal), model.full_interaction(), config.run.dt, options);
     if (config.run.bath != io::BathStatistics::none) {
       const bath::ThermalBath thermal(modes_, bp);
       const auto motion = bath::lattice_thermal_motion(thermal);
       integrator_->set_lattice_state(motion.r_A, motion.v_A_per_ps);
     }
-    const auto starts = ion_starts(config, model.crystal.lattice_vectors(), bp);
+    const auto starts =
+        ion_starts(config, model.crystal.lattice_vectors(), model.site_fraction, bp);
     for (int i = 0; i < ions.count; ++i)
       integrator_->set_ion_state(i, starts[std::size_t(i)], Vec3::Zero());
   }
@@ -227,23 +233,56 @@ private:
 
 } // namespace
 
+// [ion] site, else the simple cubic cell centre, else the point of the cell farthest from every
+// atom (physics.md §12.3).
+Vec3 ion_site_fraction(const io::Config &config, const crystal::Crystal &crystal) {
+  const auto &f = config.ion.site;
+  if (f.size() == 3)
+    return {f[0], f[1], f[2]};
+  if (config.lattice.kind != io::LatticeKind::phonopy)
+    return Vec3::Constant(0.5);
+  const auto site = crystal::farthest_point_from_atoms(crystal);
+  Log::info("ion site: ({:.4f}, {:.4f}, {:.4f}) of the lattice vectors, {:.3f} Å from the nearest "
+            "framework atom (the farthest point of the cell; [ion] site sets it)",
+            site.fraction.x(), site.fraction.y(), site.fraction.z(), site.clearance_A);
+  return site.fraction;
+}
+
+// The W(0) blocks a list needs (physics.md §3.2): separations within a list, and for several ions
+// between lists that share atoms (corners: 4e − 2). A cutoff list: atoms within 2 r_c of each
+// other, ⌈2 r_c |row_j(A⁻¹)|⌉ + 1 cells along axis j (basis offsets within one cell).
+int static_response_range(const io::Config &config, const crystal::Crystal &crystal) {
+  const int extent = config.interaction.extent;
+  if (config.interaction.cutoff == 0)
+    return std::max({1, 2 * extent - 1, config.ions.count > 1 ? 4 * extent - 2 : 0});
+  const Mat3 inverse = crystal.lattice_vectors().inverse();
+  const double span = (config.ions.count > 1 ? 4 : 2) * config.interaction.cutoff;
+  int range = 1;
+  for (int j = 0; j < 3; ++j)
+    range = std::max(range, int(std::ceil(span * inverse.row(j).norm())) + 1);
+  return range;
+}
+
 TrajectoryModel::TrajectoryModel(const io::Config &config, const parallel::TrajectoryLayout &layout)
     : method(config.run.method), crystal(make_crystal(config.lattice)),
-      potential(make_potential(config.interaction)) {
+      potential(make_potential(config.interaction)),
+      interaction(config.interaction.cutoff > 0
+                      ? dynamics::InteractionList::cutoff(config.interaction.cutoff)
+                      : dynamics::InteractionList::corners(config.interaction.extent)),
+      site_fraction(ion_site_fraction(config, crystal)) {
   if (!config.ions.species.empty())
     for (const auto &interaction : ion_species(config).interaction)
       species_potentials.push_back(make_potential(interaction));
   if (method == io::RunMethod::full)
     return; // the full engine builds its own thermal state (FullLatticeEngine)
   const auto &world = layout.world();
-  // physics.md §3.2; several ions (§11.3): the blocks between lists that share atoms, 4e − 2
-  const int extent = config.interaction.extent;
-  const int range = std::max({1, 2 * extent - 1, config.ions.count > 1 ? 4 * extent - 2 : 0});
+  const int range = static_response_range(config, crystal);
   if (world.is_root()) {
     static_response = crystal::static_response_fft(crystal, config.phonons.green_grid, range);
     drag_matrix = crystal::drag_matrix(crystal, config.phonons.drag_rtol);
   }
   static_response.range = range;
+  static_response.n_basis = crystal.n_basis();
   static_response.blocks.resize(world.broadcast_size(static_response.blocks.size()));
   if (!static_response.blocks.empty()) // Mat3 blocks are contiguous column-major 3×3
     world.broadcast(
@@ -251,7 +290,8 @@ TrajectoryModel::TrajectoryModel(const io::Config &config, const parallel::Traje
   world.broadcast(std::span<double>(drag_matrix.data(), 9));
   // This rank's slice of the modes: whole reduction blocks (bath/chebyshev_bath_field.hpp).
   const auto grid = config.lattice.bz_grid;
-  const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(grid), reduction_block_modes};
+  const parallel::BlockPartition blocks{crystal::ModeSet::total_modes(crystal, grid),
+                                        reduction_block_modes};
   const auto &group = layout.group();
   const auto first = blocks.first_block(group.rank(), group.size());
   const auto last = blocks.last_block(group.rank(), group.size());
@@ -361,13 +401,30 @@ bath::ThermalBathParams bath_params(const TrajectorySettings &s, const Trajector
 
 } // namespace
 
+void check_interaction_list(const io::Config &config) {
+  if (config.interaction.cutoff == 0)
+    return;
+  const Mat3 inverse = make_crystal(config.lattice).lattice_vectors().inverse();
+  const auto box = dynamics::InteractionList::cutoff(config.interaction.cutoff).box(inverse);
+  const auto &g = config.lattice.bz_grid;
+  for (int j = 0; j < 3; ++j)
+    if (2 * box[std::size_t(j)] > g[std::size_t(j)])
+      throw InputError(fmt::format(
+          "interaction.cutoff = {} Å: its list spans {} cells along lattice vector {}, more than "
+          "lattice.bz_grid = [{}, {}, {}] holds (the periodic supercell of the bath and the full "
+          "model); enlarge bz_grid or lower the cutoff",
+          config.interaction.cutoff, 2 * box[std::size_t(j)], j + 1, g[0], g[1], g[2]));
+}
+
 void check_ion_placements(const io::Config &config, const parallel::RunPlan &plan,
                           const TrajectorySettings &settings) {
   if (config.ions.count == 1)
     return;
   const auto lattice_vectors = make_crystal(config.lattice).lattice_vectors();
+  // Several ions move in the simple cubic lattice (config.cpp): the site of the model.
   for (const auto &run : plan.runs())
-    ion_starts(config, lattice_vectors, bath_params(settings, trajectory_task(run)));
+    ion_starts(config, lattice_vectors, Vec3::Constant(0.5),
+               bath_params(settings, trajectory_task(run)));
 }
 
 namespace {

@@ -12,12 +12,12 @@
 namespace ionbath::dynamics {
 
 namespace {
-// Centre A (n + ½(1, 1, 1)) of cell lin(n) (x fastest, physics.md §0.2).
-Vec3 cell_centre(const Mat3 &A, const GridShape &cells, std::int64_t lin) {
+// Site A (n + f) of cell lin(n) (x fastest, physics.md §0.2); f = ½(1, 1, 1): the centre.
+Vec3 cell_site(const Mat3 &A, const GridShape &cells, std::int64_t lin, const Vec3 &f) {
   const std::int64_t n1 = cells[0], n2 = cells[1];
   const Vec3 n(static_cast<double>(lin % n1), static_cast<double>(lin / n1 % n2),
                static_cast<double>(lin / (n1 * n2)));
-  return A * (n + Vec3::Constant(0.5));
+  return A * (n + f);
 }
 
 // Fisher–Yates over cells 1 … N − 1 (cell 0 stays first), step k from its own Philox draw.
@@ -61,7 +61,7 @@ std::vector<Vec3> place_ions_at_cell_centres(const Mat3 &lattice_vectors_A, cons
   std::vector<Vec3> placed;
   placed.reserve(static_cast<std::size_t>(request.count));
   for (const std::int64_t lin : shuffled_cells(total, streams)) {
-    const Vec3 R = cell_centre(lattice_vectors_A, cells, lin);
+    const Vec3 R = cell_site(lattice_vectors_A, cells, lin, request.site_fraction);
     if (far_from_all(box, placed, R, min_separation2))
       placed.push_back(R);
     if (static_cast<int>(placed.size()) == request.count)

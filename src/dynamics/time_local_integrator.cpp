@@ -4,8 +4,10 @@
 #include "ionbath/dynamics/rk5.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <fmt/format.h>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -45,7 +47,8 @@ using CouplingVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, max_coupling_
 // S; the atoms ion i adds to S (its segment) are union_begin[i] … union_begin[i + 1] − 1.
 struct JointLists {
   std::span<const TimeLocalIon> ions;
-  std::size_t list_size = 0; // m
+  std::size_t list_size = 0;       // m, the stride of list_index
+  std::span<const int> list_count; // atoms in ion i's list (≤ m)
   std::span<const int> list_index;
   std::span<const int> union_begin;
   std::span<const char> shares_atoms;     // N×N, read with cross_drag
@@ -80,11 +83,12 @@ double joint_forces(const JointLists &lists, const Mat3 &drag_matrix,
   for (std::size_t i = 0; i < n_ions; ++i) {
     const PairPotential &U = *lists.ions[i].potential;
     const int *list = lists.list_index.data() + i * m;
+    const auto count = static_cast<std::size_t>(lists.list_count[i]);
     const int first_new = lists.union_begin[i];
     Vec3 &drag_sum = out.drag_sum[i];
     drag_sum.setZero();
     if (options.drag) {
-      for (std::size_t s = 0; s < m; ++s) {
+      for (std::size_t s = 0; s < count; ++s) {
         const int k = list[s];
         const PairTerms u = U.terms(R[i] - x_H[k]);
         if (options.relaxation) {
@@ -96,7 +100,7 @@ double joint_forces(const JointLists &lists, const Mat3 &drag_matrix,
         drag_sum.noalias() += u.hessian * (Rdot[i] - v_H[k]);
       }
     } else if (options.relaxation) {
-      for (std::size_t s = 0; s < m; ++s) {
+      for (std::size_t s = 0; s < count; ++s) {
         const int k = list[s];
         if (k >= first_new)
           gradient.col(k) = U.gradient(R[i] - x_H[k]);
@@ -162,9 +166,10 @@ double joint_forces(const JointLists &lists, const Mat3 &drag_matrix,
   for (std::size_t i = 0; i < n_ions; ++i) {
     const PairPotential &U = *lists.ions[i].potential;
     const int *list = lists.list_index.data() + i * m;
+    const auto count = static_cast<std::size_t>(lists.list_count[i]);
     const Vec3 R_eff = R[i] + out.R_eff_minus_R[i];
     Vec3 force = Vec3::Zero();
-    for (std::size_t s = 0; s < m; ++s) {
+    for (std::size_t s = 0; s < count; ++s) {
       const auto shift_k = shift.segment<3>(3 * list[s]);
       force -= U.gradient(R_eff - x_H[list[s]] - shift_k);
     }
@@ -174,6 +179,72 @@ double joint_forces(const JointLists &lists, const Mat3 &drag_matrix,
   for (Eigen::Index k = 0; k < n; ++k)
     max_relaxation = std::max(max_relaxation, shift.segment<3>(3 * k).norm());
   return max_relaxation;
+}
+
+// Distance from the origin to the cell A [o, o + 1] (the separations A n + τ_b − R of the
+// candidate n = p_b + o when R − τ_b lies in the cell anchored at p_b, physics.md §3.2): the
+// least |A f| over the box, from the unconstrained minimum on each of its 27 faces, edges, vertices
+// and interior that lies in the box.
+double distance_to_cell(const Mat3 &A, const Cell &o) {
+  double best = std::numeric_limits<double>::infinity();
+  for (int face = 0; face < 27; ++face) {
+    int state[3] = {face % 3, face / 3 % 3, face / 9}; // 0 free, 1 at o_j, 2 at o_j + 1
+    Vec3 base = Vec3::Zero();
+    Eigen::Matrix<double, 3, Eigen::Dynamic, 0, 3, 3> B(3, 0);
+    int free_axes[3], n_free = 0;
+    for (int j = 0; j < 3; ++j) {
+      if (state[j] == 0) {
+        free_axes[n_free++] = j;
+        B.conservativeResize(3, n_free);
+        B.col(n_free - 1) = A.col(j);
+      } else {
+        base += (o[j] + state[j] - 1) * A.col(j);
+      }
+    }
+    Vec3 point = base;
+    bool inside = true;
+    if (n_free > 0) {
+      const Eigen::VectorXd t = (B.transpose() * B).ldlt().solve(-B.transpose() * base);
+      for (int k = 0; k < n_free; ++k)
+        inside = inside && t[k] >= o[free_axes[k]] - 1e-12 && t[k] <= o[free_axes[k]] + 1 + 1e-12;
+      point += B * t;
+    }
+    if (inside)
+      best = std::min(best, point.norm());
+  }
+  return best;
+}
+
+// The cutoff's candidates: the offsets o of InteractionList::box_offsets (the full model's, in its
+// order) whose cell A [o, o + 1] comes closer to R than the radius (with a rounding margin).
+std::vector<Cell> cutoff_candidates(const Mat3 &A, const InteractionList &list) {
+  const double r = list.radius_A() * (1 + 1e-9);
+  std::vector<Cell> kept;
+  for (const Cell &o : list.box_offsets(A.inverse()))
+    if (distance_to_cell(A, o) < r)
+      kept.push_back(o);
+  return kept;
+}
+
+// Largest |L|∞ of the separations A L + τ_b' − τ_b shorter than `distance` (the W(0) blocks two
+// atoms of one cutoff list, or of two lists sharing atoms, may need).
+int separation_range(const Mat3 &A, std::span<const Vec3> tau, double distance) {
+  const Mat3 inverse = A.inverse();
+  const double d_max = distance * (1 + 1e-9);
+  int needed = 0;
+  for (const Vec3 &from : tau)
+    for (const Vec3 &to : tau) {
+      const Vec3 d = to - from, f = inverse * d;
+      int half[3];
+      for (int j = 0; j < 3; ++j)
+        half[j] = static_cast<int>(std::ceil(d_max * inverse.row(j).norm() + std::abs(f[j]))) + 1;
+      for (int z = -half[2]; z <= half[2]; ++z)
+        for (int y = -half[1]; y <= half[1]; ++y)
+          for (int x = -half[0]; x <= half[0]; ++x)
+            if ((A * Vec3(x, y, z) + d).norm() < d_max)
+              needed = std::max({needed, std::abs(x), std::abs(y), std::abs(z)});
+    }
+  return needed;
 }
 } // namespace
 
@@ -193,13 +264,11 @@ TimeLocalForce TimeLocalForceLaw::operator()(const Eigen::MatrixXd &coupling,
   std::iota(list.begin(), list.begin() + n, 0);
   const std::array<int, 2> union_begin{0, static_cast<int>(n)};
   const char coupled = 1;
-  const JointLists lists{{&ion, 1},
-                         static_cast<std::size_t>(n),
-                         {list.data(), static_cast<std::size_t>(n)},
-                         union_begin,
-                         {&coupled, 1},
-                         {&coupled, 1},
-                         coupling.data()};
+  const int count = static_cast<int>(n);
+  const JointLists lists{{&ion, 1},     static_cast<std::size_t>(n),
+                         {&count, 1},   {list.data(), static_cast<std::size_t>(n)},
+                         union_begin,   {&coupled, 1},
+                         {&coupled, 1}, coupling.data()};
   SiteVectors gradient(3, n);
   CouplingVector shift(3 * n);
   Vec3 drag_sum;
@@ -229,6 +298,24 @@ Eigen::MatrixXd static_response_coupling(const crystal::StaticResponseTable &tab
   return coupling;
 }
 
+Eigen::MatrixXd static_response_coupling(const crystal::StaticResponseTable &table,
+                                         std::span<const Cell> sites, std::span<const int> basis) {
+  const auto n = static_cast<Eigen::Index>(sites.size());
+  Eigen::MatrixXd coupling(3 * n, 3 * n);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const int b = basis[static_cast<std::size_t>(i)], b2 = basis[static_cast<std::size_t>(k)];
+      const Cell L = sites[static_cast<std::size_t>(k)] - sites[static_cast<std::size_t>(i)];
+      if (!table.contains(L) || b >= table.n_basis || b2 >= table.n_basis)
+        throw InputError(fmt::format("time-local EOM: W(0) table of range {} and {} basis atoms "
+                                     "lacks the block W_{}{}(L = ({},{},{})) needed by the "
+                                     "interaction list",
+                                     table.range, table.n_basis, b, b2, L.x(), L.y(), L.z()));
+      coupling.block<3, 3>(3 * i, 3 * k) = table(b, L, b2); // W_{b_i b_k}(n_k − n_i), §12.3
+    }
+  return coupling;
+}
+
 TimeLocalIntegrator::TimeLocalIntegrator(const crystal::Crystal &crystal,
                                          const crystal::StaticResponseTable &static_response,
                                          const Mat3 &drag_matrix, const PairPotential &potential,
@@ -246,15 +333,12 @@ TimeLocalIntegrator::TimeLocalIntegrator(const crystal::Crystal &crystal,
     : lattice_vectors_(crystal.lattice_vectors()),
       inverse_lattice_vectors_(crystal.lattice_vectors().inverse()), drag_matrix_(drag_matrix),
       options_(options), ions_(std::move(ions)), ion_ion_(std::move(ion_ion)), bath_(bath),
-      moving_list_(interaction.moving()), dt_(4.0 * bath.quarter_dt_ps()) {
+      moving_list_(interaction.moving()),
+      cutoff_(interaction.kind() == InteractionList::Kind::cutoff),
+      basis_aware_(crystal.n_basis() > 1 || !interaction.basis().empty()),
+      dt_(4.0 * bath.quarter_dt_ps()) {
   if (!(dt_ > 0))
     throw InputError(fmt::format("time-local EOM: time step must be positive, got {} ps", dt_));
-  if (interaction.kind() == InteractionList::Kind::cutoff)
-    throw InputError("time-local EOM: the cutoff list is not supported (use the corners or a "
-                     "fixed list)");
-  if (std::any_of(interaction.basis().begin(), interaction.basis().end(),
-                  [](int b) { return b != 0; }))
-    throw InputError("time-local EOM: the fixed list must hold basis atom 0 only");
   if (ions_.empty())
     throw InputError("time-local EOM: at least one mobile ion is needed");
   for (std::size_t i = 0; i < ions_.size(); ++i) {
@@ -269,7 +353,55 @@ TimeLocalIntegrator::TimeLocalIntegrator(const crystal::Crystal &crystal,
                                    ion.charge_number));
     charge_numbers_.push_back(ion.charge_number);
   }
-  if (moving_list_) {
+  for (const crystal::BasisAtom &atom : crystal.basis())
+    tau_.push_back(atom.position);
+  set_up_list(crystal, interaction);
+  if (options.relaxation) {
+    check_static_response(crystal, static_response);
+    static_response_ = static_response;
+  }
+  allocate();
+  if (cutoff_) {
+    choose_cutoff_lists(); // every ion at R = 0
+    build_cutoff_union();
+  } else {
+    build_union(); // every ion at R = 0
+  }
+  if (options.relaxation)
+    build_coupling();
+}
+
+// The list's atoms (physics.md §3.2, §12.3): the corners' offsets n − p, the fixed list's atoms
+// (n, b), or the cutoff's candidate offsets, whose box must fit the bath's periodic supercell.
+void TimeLocalIntegrator::set_up_list(const crystal::Crystal &crystal,
+                                      const InteractionList &interaction) {
+  for (const int b : interaction.basis())
+    if (b >= crystal.n_basis())
+      throw InputError(fmt::format("time-local EOM: basis index {} of the fixed list is not in "
+                                   "[0, {}) (crystal '{}')",
+                                   b, crystal.n_basis(), crystal.name()));
+  if (cutoff_) {
+    radius_ = interaction.radius_A();
+    cutoff_offsets_ = cutoff_candidates(lattice_vectors_, interaction);
+    list_size_ = cutoff_offsets_.size() * tau_.size();
+    if (list_size_ > max_cutoff_sites)
+      throw InputError(fmt::format("time-local EOM: the cutoff {} Å may hold up to {} atoms per "
+                                   "ion, more than max_cutoff_sites = {}",
+                                   radius_, list_size_, max_cutoff_sites));
+    const auto e = interaction.box(inverse_lattice_vectors_);
+    if (const auto grid = bath_.periodic_grid())
+      for (int axis = 0; axis < 3; ++axis)
+        if (2 * e[static_cast<std::size_t>(axis)] > (*grid)[static_cast<std::size_t>(axis)])
+          throw InputError(fmt::format(
+              "time-local EOM: the cutoff {} Å has a candidate box of {} cells along axis {}, "
+              "wider than the bath's periodic supercell of {} cells",
+              radius_, 2 * e[static_cast<std::size_t>(axis)], axis + 1,
+              (*grid)[static_cast<std::size_t>(axis)]));
+  } else if (moving_list_) {
+    if (crystal.n_basis() != 1)
+      throw InputError(fmt::format("time-local EOM: the corner list is the one-atom protocol; "
+                                   "crystal '{}' has {} atoms per cell (use a cutoff list)",
+                                   crystal.name(), crystal.n_basis()));
     extent_ = interaction.extent();
     const int e = extent_;
     if (8 * e * e * e > max_interaction_sites)
@@ -280,31 +412,63 @@ TimeLocalIntegrator::TimeLocalIntegrator(const crystal::Crystal &crystal,
     if (interaction.sites().size() > max_interaction_sites)
       throw InputError(fmt::format("time-local EOM: at most {} interaction sites, got {}",
                                    max_interaction_sites, interaction.sites().size()));
-    for (const Cell &n : interaction.sites())
+    for (const Cell &n : interaction.sites()) {
+      offsets_basis_[list_size_] = interaction.basis_of(list_size_);
       offsets_[list_size_++] = n;
+    }
   }
-  if (options.relaxation) {
-    // Every separation within one list must be in the table (the same in every cell), and with
-    // several moving lists every separation between two lists that share an atom,
-    // |n − k|∞ ≤ 4e − 2.
-    static_response_coupling(static_response, {offsets_.data(), list_size_});
-    if (moving_list_ && ions_.size() > 1 && static_response.range < 4 * extent_ - 2)
-      throw InputError(fmt::format("time-local EOM: several ions with lists of extent {} need W(0) "
-                                   "blocks up to |L| = {} (lists sharing atoms), the table has {}",
-                                   extent_, 4 * extent_ - 2, static_response.range));
-    static_response_ = static_response;
-  }
+}
 
-  // Storage for the largest union, sized once: N m atoms (moving lists), m (the shared list).
+// Every W(0) block the lists can need (physics.md §3.1, §12.3): within one list and, with several
+// moving lists, between two lists that share an atom (corners: |n − k|∞ ≤ 4e − 2; cutoff r:
+// separations shorter than 2r, with several ions 4r).
+void TimeLocalIntegrator::check_static_response(const crystal::Crystal &crystal,
+                                                const crystal::StaticResponseTable &table) const {
+  if (table.n_basis != crystal.n_basis())
+    throw InputError(fmt::format("time-local EOM: the W(0) table has {} atoms per cell, crystal "
+                                 "'{}' has {}",
+                                 table.n_basis, crystal.name(), crystal.n_basis()));
+  const bool several = ions_.size() > 1;
+  if (cutoff_) {
+    const double reach = (several ? 4 : 2) * radius_;
+    const int needed = separation_range(lattice_vectors_, tau_, reach);
+    if (table.range < needed)
+      throw InputError(fmt::format("time-local EOM: the cutoff {} Å needs W(0) blocks up to "
+                                   "|L|∞ = {} (atoms closer than {} Å{}), the table has range {}",
+                                   radius_, needed, reach, several ? ", lists sharing atoms" : "",
+                                   table.range));
+    return;
+  }
+  if (basis_aware_)
+    static_response_coupling(table, {offsets_.data(), list_size_},
+                             {offsets_basis_.data(), list_size_});
+  else
+    static_response_coupling(table, {offsets_.data(), list_size_});
+  if (moving_list_ && several && table.range < 4 * extent_ - 2)
+    throw InputError(fmt::format("time-local EOM: several ions with lists of extent {} need W(0) "
+                                 "blocks up to |L| = {} (lists sharing atoms), the table has {}",
+                                 extent_, 4 * extent_ - 2, table.range));
+}
+
+// Storage for the largest union, sized once: N m atoms (moving lists), m (the shared list).
+void TimeLocalIntegrator::allocate() {
   const std::size_t n_ions = ions_.size();
   const std::size_t capacity = moving_list_ ? n_ions * list_size_ : list_size_;
   sites_.assign(capacity, Cell::Zero());
+  sites_basis_.assign(capacity, 0);
   list_index_.assign(n_ions * list_size_, 0);
+  list_count_.assign(n_ions, cutoff_ ? 0 : static_cast<int>(list_size_));
+  if (cutoff_) {
+    list_cells_.assign(n_ions * list_size_, Cell::Zero());
+    list_basis_.assign(n_ions * list_size_, 0);
+    list_low_.assign(n_ions, Cell::Zero());
+    list_high_.assign(n_ions, Cell::Zero());
+  }
   union_begin_.assign(n_ions + 1, 0);
   segment_of_.assign(capacity, 0);
   shares_atoms_.assign(n_ions * n_ions, 0);
   coupled_segments_.assign(n_ions * n_ions, 0);
-  if (options.relaxation)
+  if (options_.relaxation)
     coupling_storage_.setZero(static_cast<Eigen::Index>(9 * capacity * capacity));
   motion_.assign(capacity, {});
   for (FrameworkSample &sample : samples_) {
@@ -317,10 +481,6 @@ TimeLocalIntegrator::TimeLocalIntegrator(const crystal::Crystal &crystal,
   gradient_.setZero(static_cast<Eigen::Index>(3 * capacity));
   shift_.setZero(static_cast<Eigen::Index>(3 * capacity));
   last_relaxation_.assign(capacity, Vec3::Zero());
-
-  build_union(); // every ion at R = 0
-  if (options.relaxation)
-    build_coupling();
 }
 
 void TimeLocalIntegrator::throw_bad_ion(int ion) const {
@@ -375,6 +535,7 @@ void TimeLocalIntegrator::build_union() {
   if (!moving_list_) { // one list shared by all, taken as given
     for (std::size_t s = 0; s < m; ++s) {
       sites_[s] = offsets_[s];
+      sites_basis_[s] = offsets_basis_[s];
       segment_of_[s] = 0;
     }
     for (std::size_t i = 0; i < n_ions; ++i)
@@ -413,6 +574,113 @@ void TimeLocalIntegrator::build_union() {
   site_count_ = count;
 }
 
+// Ion i's cutoff list from its position at the step start (physics.md §3.2, §12.3): for every
+// sublattice b the candidates n = p_b + o, p_b = ⌈A⁻¹(R − τ_b)⌉, with |A n + τ_b − R| < r (the
+// full model's rule, full_lattice_integrator.cpp, at equilibrium positions). Returns whether the
+// list changed.
+bool TimeLocalIntegrator::choose_cutoff_list(std::size_t i) {
+  const Vec3 &R = ion_[i].R;
+  const double radius2 = radius_ * radius_;
+  Cell *cells = list_cells_.data() + i * list_size_;
+  int *basis = list_basis_.data() + i * list_size_;
+  const int old_count = list_count_[i];
+  int count = 0;
+  bool changed = false;
+  Cell low = Cell::Constant(INT_MAX), high = Cell::Constant(INT_MIN);
+  for (int b = 0; b < static_cast<int>(tau_.size()); ++b) {
+    const Vec3 &tau = tau_[static_cast<std::size_t>(b)];
+    const Cell p = anchor_cell(inverse_lattice_vectors_, R - tau);
+    for (const Cell &o : cutoff_offsets_) {
+      const Cell n = p + o;
+      if ((lattice_vectors_ * n.cast<double>() + tau - R).squaredNorm() >= radius2)
+        continue;
+      changed = changed || count >= old_count || cells[count] != n || basis[count] != b;
+      cells[count] = n;
+      basis[count] = b;
+      low = low.cwiseMin(n);
+      high = high.cwiseMax(n);
+      ++count;
+    }
+  }
+  list_count_[i] = count;
+  list_low_[i] = low;
+  list_high_[i] = high;
+  ion_[i].anchor = anchor_cell(inverse_lattice_vectors_, R);
+  return changed || count != old_count;
+}
+
+bool TimeLocalIntegrator::choose_cutoff_lists() {
+  bool changed = false;
+  for (std::size_t i = 0; i < ion_.size(); ++i)
+    changed = choose_cutoff_list(i) || changed;
+  return changed;
+}
+
+// The union S of the cutoff lists, ion by ion as build_union. Lists whose cell boxes overlap are
+// searched for common atoms; the cross-drag pairs lists that share one; the W coupling of two
+// lists is kept when the table holds every separation between them (always for lists sharing
+// atoms, checked at construction).
+void TimeLocalIntegrator::build_cutoff_union() {
+  const std::size_t n_ions = ion_.size(), m = list_size_;
+  for (std::size_t i = 0; i < n_ions; ++i)
+    for (std::size_t j = 0; j < n_ions; ++j) {
+      const Cell &low_i = list_low_[i], &high_i = list_high_[i];
+      const Cell &low_j = list_low_[j], &high_j = list_high_[j];
+      const bool empty = list_count_[i] == 0 || list_count_[j] == 0;
+      const bool overlap = !empty && (low_i.array() <= high_j.array()).all() &&
+                           (low_j.array() <= high_i.array()).all();
+      // the largest |n − k|∞ between the lists' atoms
+      const int farthest = empty ? 0 : (high_i - low_j).cwiseMax(high_j - low_i).maxCoeff();
+      shares_atoms_[i * n_ions + j] = i == j || overlap ? 1 : 0; // refined below
+      coupled_segments_[i * n_ions + j] = i == j || farthest <= static_response_.range ? 1 : 0;
+    }
+  std::size_t count = 0;
+  for (std::size_t j = 0; j < n_ions; ++j) {
+    union_begin_[j] = static_cast<int>(count);
+    for (std::size_t s = 0; s < static_cast<std::size_t>(list_count_[j]); ++s) {
+      const Cell &cell = list_cells_[j * m + s];
+      const int b = list_basis_[j * m + s];
+      int found = -1;
+      for (std::size_t i = 0; i < j && found < 0; ++i) {
+        if (!shares_atoms_[i * n_ions + j])
+          continue;
+        for (int k = union_begin_[i]; k < union_begin_[i + 1]; ++k)
+          if (sites_[static_cast<std::size_t>(k)] == cell &&
+              sites_basis_[static_cast<std::size_t>(k)] == b) {
+            found = k;
+            break;
+          }
+      }
+      if (found < 0) {
+        found = static_cast<int>(count);
+        sites_[count] = cell;
+        sites_basis_[count] = b;
+        segment_of_[count] = static_cast<int>(j);
+        ++count;
+      }
+      list_index_[j * m + s] = found;
+    }
+  }
+  union_begin_[n_ions] = static_cast<int>(count);
+  site_count_ = count;
+  for (std::size_t i = 0; i < n_ions; ++i)
+    for (std::size_t j = i + 1; j < n_ions; ++j)
+      if (shares_atoms_[i * n_ions + j]) {
+        const char share = lists_share_an_atom(i, j) ? 1 : 0;
+        shares_atoms_[i * n_ions + j] = shares_atoms_[j * n_ions + i] = share;
+      }
+}
+
+bool TimeLocalIntegrator::lists_share_an_atom(std::size_t i, std::size_t j) const {
+  const std::size_t m = list_size_;
+  const auto first = list_index_.begin() + static_cast<std::ptrdiff_t>(i * m);
+  const auto last = first + list_count_[i];
+  for (std::size_t s = 0; s < static_cast<std::size_t>(list_count_[j]); ++s)
+    if (std::find(first, last, list_index_[j * m + s]) != last)
+      return true;
+  return false;
+}
+
 // W_{n−k}(0) among S, contiguous 3|S|×3|S|: the blocks between the segments of coupled lists
 // (every separation in the table, checked at construction for lists sharing atoms), zero between
 // the others.
@@ -424,11 +692,16 @@ void TimeLocalIntegrator::build_coupling() {
     for (Eigen::Index k = 0; k < n; ++k) {
       const auto I = static_cast<std::size_t>(segment_of_[static_cast<std::size_t>(i)]);
       const auto K = static_cast<std::size_t>(segment_of_[static_cast<std::size_t>(k)]);
-      if (coupled_segments_[I * n_ions + K])
+      if (!coupled_segments_[I * n_ions + K])
+        coupling.block<3, 3>(3 * i, 3 * k).setZero();
+      else if (basis_aware_) // W_{b_i b_k}(n_k − n_i), physics.md §12.3
+        coupling.block<3, 3>(3 * i, 3 * k) = static_response_(
+            sites_basis_[static_cast<std::size_t>(i)],
+            Cell(sites_[static_cast<std::size_t>(k)] - sites_[static_cast<std::size_t>(i)]),
+            sites_basis_[static_cast<std::size_t>(k)]);
+      else
         coupling.block<3, 3>(3 * i, 3 * k) = static_response_(sites_[static_cast<std::size_t>(i)] -
                                                               sites_[static_cast<std::size_t>(k)]);
-      else
-        coupling.block<3, 3>(3 * i, 3 * k).setZero();
     }
 }
 
@@ -438,6 +711,15 @@ void TimeLocalIntegrator::build_coupling() {
 void TimeLocalIntegrator::choose_sites() {
   if (!moving_list_)
     return;
+  if (cutoff_) {
+    if (!choose_cutoff_lists())
+      return;
+    build_cutoff_union();
+    if (options_.relaxation)
+      build_coupling();
+    ++union_version_;
+    return;
+  }
   const Cell old_first = ion_[0].anchor;
   const Cell new_first = anchor_cell(inverse_lattice_vectors_, ion_[0].R);
   bool moved = false, relative = false;
@@ -476,6 +758,15 @@ void TimeLocalIntegrator::sample_bath() {
       std::copy_n(end.v_H.begin(), site_count_, sample.v_H.begin());
       continue;
     }
+    if (basis_aware_) { // atoms (n, b) at A n + τ_b, physics.md §12.3
+      bath_.evaluate_atoms(sites, {sites_basis_.data(), site_count_}, quarter, motion);
+      for (std::size_t i = 0; i < site_count_; ++i) {
+        sample.x_H[i] = lattice_vectors_ * sites_[i].cast<double>() +
+                        tau_[static_cast<std::size_t>(sites_basis_[i])] + motion_[i].r;
+        sample.v_H[i] = motion_[i].v;
+      }
+      continue;
+    }
     bath_.evaluate(sites, quarter, motion);
     for (std::size_t i = 0; i < site_count_; ++i) {
       sample.x_H[i] = lattice_vectors_ * sites_[i].cast<double>() + motion_[i].r;
@@ -487,13 +778,8 @@ void TimeLocalIntegrator::sample_bath() {
 }
 
 double TimeLocalIntegrator::evaluate_forces(const FrameworkSample &sample) {
-  const JointLists lists{ions_,
-                         list_size_,
-                         list_index_,
-                         union_begin_,
-                         shares_atoms_,
-                         coupled_segments_,
-                         coupling_storage_.data()};
+  const JointLists lists{ions_,        list_size_,    list_count_,       list_index_,
+                         union_begin_, shares_atoms_, coupled_segments_, coupling_storage_.data()};
   const double max_relaxation =
       joint_forces(lists, drag_matrix_, options_, {sample.x_H.data(), site_count_},
                    {sample.v_H.data(), site_count_}, stage_R_, stage_Rdot_,

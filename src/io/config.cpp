@@ -885,6 +885,29 @@ void resolve_ion(const Reader &r, Config &c) {
     c.ion.mass = 1.0;
 }
 
+// The radius beyond which the ion–framework potential is below `threshold_meV` in magnitude,
+// rounded up to 0.1 Å (physics.md §12.3: the cutoff list of a general crystal).
+double potential_range_A(const InteractionConfig &i, double threshold_meV) {
+  const auto U = [&](double r) {
+    return i.kind == InteractionKind::yukawa ? i.U0 * std::exp(-r / i.lambda) / r
+                                             : i.U0 * std::exp(-r * r / (2 * i.lambda * i.lambda));
+  };
+  double r = 0.1;
+  while (std::abs(U(r)) > threshold_meV && r < 100.0)
+    r += 0.1;
+  return std::ceil(r * 10.0 - 1e-9) / 10.0;
+}
+
+// A crystal from phonopy has no corner list: an unwritten cutoff follows from the potential.
+void resolve_interaction(const Reader &r, Config &c) {
+  if (c.lattice.kind == LatticeKind::phonopy && !r.get("cutoff"))
+    c.interaction.cutoff = potential_range_A(c.interaction, 0.01);
+  if (c.lattice.kind == LatticeKind::phonopy && c.interaction.extent != 1)
+    r.fail(r.get("extent"), r.key("extent"), fmt::format("{}", c.interaction.extent),
+           "the corner list is the simple cubic lattice's; a crystal from phonopy takes "
+           "interaction.cutoff");
+}
+
 void resolve_run(const Reader &r, Config &c) {
   if (c.run.decompose && c.run.trajectory_stride == 0)
     r.fail(r.get("decompose"), r.key("decompose"), "true",
@@ -1111,6 +1134,45 @@ void resolve_decompose(const Reader &r, Config &c) {
 
 // [ions] keys: left out of the canonical form for one ion (count = 1), so that single-ion
 // configurations keep their canonical form and hash.
+// [ion] site = [f1, f2, f3]: the starting site as fractions of the lattice vectors.
+Key ion_site_key() {
+  Key k{"site",
+        "",
+        "",
+        "[f1, f2, f3], each in [0, 1)",
+        "the ion's starting site in its cell, fractions of the lattice vectors (several ions: "
+        "the same site of other cells)",
+        trajectories,
+        [](const Reader &r, Config &c) {
+          const auto *node = r.get("site");
+          if (!node)
+            return;
+          const auto *array = node->as_array();
+          if (!array || array->size() != 3)
+            r.fail(*node, r.key("site"), "must be [f1, f2, f3] (fractions of the lattice vectors)");
+          c.ion.site.clear();
+          for (std::size_t j = 0; j < 3; ++j)
+            c.ion.site.push_back(r.real_value(*array->get(j),
+                                              fmt::format("{}[{}]", r.key("site"), j),
+                                              {0.0, 1.0, false, true, ""}));
+        },
+        [](const Config &c) { return real_array_text(c.ion.site); },
+        [](const Config &c) { return c.ion.site.empty(); },
+        "the cell centre; phonopy: farthest from every atom"};
+  return k;
+}
+
+// [interaction] cutoff: the moving list by distance (physics.md §12.3).
+Key interaction_cutoff_key() {
+  auto k = real_key("cutoff", IONBATH_FIELD(interaction.cutoff), non_negative("A"),
+                    "the moving list of every framework atom closer than this to the ion "
+                    "(physics.md §12.3); 0: the corners of extent (simple cubic)",
+                    trajectories);
+  k.omitted = [](const Config &c) { return c.interaction.cutoff == 0; };
+  k.default_note = "0; phonopy: where |U| falls below 0.01 meV";
+  return k;
+}
+
 Key for_several_ions(Key k) {
   k.omitted = [](const Config &c) { return c.ions.count == 1; };
   return k;
@@ -1386,11 +1448,12 @@ const std::vector<Section> &schema() {
        resolve_lattice},
       {"ion",
        {[] {
-         auto k =
-             mass_key(IONBATH_FIELD(ion.mass), "mobile ion mass", trajectories | validate | loss);
-         k.default_note = "0.7; 1 in the seed unit systems (μ = M/m)";
-         return k;
-       }()},
+          auto k =
+              mass_key(IONBATH_FIELD(ion.mass), "mobile ion mass", trajectories | validate | loss);
+          k.default_note = "0.7; 1 in the seed unit systems (μ = M/m)";
+          return k;
+        }(),
+        ion_site_key()},
        resolve_ion},
       {"ions",
        {unless_changed(integer_key("count", IONBATH_FIELD(ions.count), {1, int_max},
@@ -1443,7 +1506,9 @@ const std::vector<Section> &schema() {
                  "range λ of the pair potential", trajectories),
         integer_key("extent", IONBATH_FIELD(interaction.extent), {1, 2},
                     "e → the (2e)³ framework atoms around the ion (1: the 8 corners of its cell)",
-                    trajectories)}},
+                    trajectories),
+        interaction_cutoff_key()},
+       resolve_interaction},
       {"run",
        {choice_key("method", IONBATH_FIELD(run.method),
                    std::vector{RunMethod::time_local, RunMethod::full},

@@ -5,7 +5,8 @@
 # empty (no output file, no .tmp, no .parts). Directories: tests/data/bad_configs (phonons: the
 # parser and the shared sections) tests/data/bad_loss_configs (loss) and
 # tests/data/bad_chain_configs (chain) tests/data/bad_decompose_configs (decompose; inputs in
-# tests/data/decompose) and tests/data/bad_ions_configs (run: the [ions] section).
+# tests/data/decompose), tests/data/bad_ions_configs (run: the [ions] section) and
+# tests/data/bad_crystal_configs (run: the ion's site and list, crystals from phonopy).
 set -u
 : "${IONBATH_EXE:?IONBATH_EXE must point at the ionbath executable}"
 : "${IONBATH_TEST_DATA:?IONBATH_TEST_DATA must point at tests/data}"
@@ -54,5 +55,6 @@ check_cases "$IONBATH_TEST_DATA/bad_loss_configs" loss 10
 check_cases "$IONBATH_TEST_DATA/bad_chain_configs" chain 10
 check_cases "$IONBATH_TEST_DATA/bad_decompose_configs" decompose 12
 check_cases "$IONBATH_TEST_DATA/bad_ions_configs" run 8
+check_cases "$IONBATH_TEST_DATA/bad_crystal_configs" run 8
 echo "$failures failed"
 [ "$failures" -eq 0 ]

@@ -6,7 +6,8 @@
 # 2.17's own physical constants, as in tests/unit/test_phonopy.cpp). The seed lattice shipped as
 # phonopy files (jobs/examples/simple_cubic) gives the built-in lattice's phonons, and a BORN file
 # beside it only a warning; `ionbath config` round-trips a phonopy configuration; the commands that
-# do not take a phonopy crystal yet refuse it by name.
+# do not take a phonopy crystal (validate, loss) refuse it by name; run and sweep take it
+# (tests/cli/phonopy_run.sh).
 set -euo pipefail
 : "${IONBATH_EXE:?}" "${IONBATH_TEST_DATA:?}"
 source "$(dirname "${BASH_SOURCE[0]}")/../support/cli.sh"
@@ -56,9 +57,9 @@ PY
 grep -q "^file = \"$examples/rocksalt/phonopy.yaml\"$" resolved.toml || fail "file not resolved"
 "$IONBATH_EXE" config resolved.toml | cmp - resolved.toml || fail "config does not round-trip"
 
-# 4. The refusals: run, sweep, validate and loss do not take a phonopy crystal yet.
+# 4. The refusals: validate and loss do not take a phonopy crystal.
 mkdir refused
-for cmd in run sweep "validate fig3" loss; do
+for cmd in "validate fig3" loss; do
   set +e
   # shellcheck disable=SC2086
   (cd refused && "$IONBATH_EXE" $cmd "$examples/rocksalt/phonons.toml" > /dev/null 2> ../err.txt)

@@ -395,10 +395,10 @@ TEST(Config, KeyTablesListEveryAcceptedKey) {
     ++keys;
   // The canonical default omits [units] system, lattice kind, file, force_constants,
   // confinement, k_parallel, k_perp, phonons path and path_subdivisions (9 keys), the 17 keys of
-  // [loss], the 21 of [chain], run.decompose, the 16 of [decompose], the 15 of [ions] and
-  // validate.ions_kT_meV (left out at their defaults, so that the canonical form of earlier
-  // configurations is unchanged); alternatives share their key's row.
-  EXPECT_EQ(rows, keys + 9 + 17 + 21 + 1 + 16 + 15 + 1);
+  // [loss], the 21 of [chain], run.decompose, the 16 of [decompose], the 15 of [ions],
+  // validate.ions_kT_meV, ion.site and interaction.cutoff (left out at their defaults, so that the
+  // canonical form of earlier configurations is unchanged); alternatives share their key's row.
+  EXPECT_EQ(rows, keys + 9 + 17 + 21 + 1 + 16 + 15 + 1 + 2);
   EXPECT_EQ(toml.find("[ions]"), std::string::npos);
   EXPECT_EQ(toml.find("[loss]"), std::string::npos);
   EXPECT_EQ(toml.find("[chain]"), std::string::npos);

@@ -18,10 +18,11 @@ namespace ionbath::app {
 // io/phonopy.hpp), its warnings and corrections logged.
 crystal::Crystal make_crystal(const io::LatticeConfig &lattice,
                               units::System system = units::System::physical);
-// The ion models (time-local and full, run/sweep/validate) are built for the seed 002 framework:
-// an unconfined simple cubic lattice in physical units. Anything else is an InputError naming the
-// key, until those models take general crystals.
-void require_seed002_framework(const io::Config &config, std::string_view command);
+// The ion models (time-local and full) take an unconfined framework in physical units: the simple
+// cubic lattice, and with general_crystal (run, sweep) a crystal from phonopy (physics.md §12).
+// Anything else is an InputError naming the key.
+void require_ion_framework(const io::Config &config, std::string_view command,
+                           bool general_crystal = false);
 // The single-pass loss scans take the built-in lattices (simple cubic, chain): a phonopy crystal
 // is an InputError naming lattice.kind.
 void require_built_in_lattice(const io::Config &config, std::string_view command);

@@ -7,6 +7,7 @@
 #include "ionbath/crystal/crystal.hpp"
 #include "ionbath/crystal/mode_set.hpp"
 #include "ionbath/crystal/static_response.hpp"
+#include "ionbath/dynamics/interaction_list.hpp"
 #include "ionbath/dynamics/pair_potential.hpp"
 #include "ionbath/io/config.hpp"
 #include "ionbath/parallel/run_plan.hpp"
@@ -35,6 +36,17 @@ struct TrajectoryModel {
   std::vector<std::unique_ptr<dynamics::PairPotential>> species_potentials;
   const dynamics::PairPotential &potential_of(int species) const {
     return species_potentials.empty() ? *potential : *species_potentials[std::size_t(species)];
+  }
+  // The moving list of every ion ([interaction] cutoff, else the corners of extent) and the
+  // ions' starting site in their cells (fractions of the lattice vectors).
+  dynamics::InteractionList interaction;
+  Vec3 site_fraction = Vec3::Constant(0.5);
+  // The full model's list: the 8 corners for the corner lists (the protocol of physics.md §4.3
+  // (c)), else the cutoff list.
+  dynamics::InteractionList full_interaction() const {
+    return interaction.kind() == dynamics::InteractionList::Kind::cutoff
+               ? interaction
+               : dynamics::InteractionList::corners();
   }
   // Time-local only (empty, zero and null for method = "full").
   crystal::StaticResponseTable static_response;
@@ -100,6 +112,10 @@ struct TrajectorySettings {
   double supercell_volume_A3 = 0; // V = Π L_k of the BZ grid (physics.md §11.4)
 };
 TrajectorySettings trajectory_settings(const io::Config &config, const DriverOptions &options);
+
+// [interaction] cutoff: its moving list fits the periodic supercell of lattice.bz_grid (before any
+// output is written); an InputError names the keys otherwise.
+void check_interaction_list(const io::Config &config);
 
 // Several ions ([ions]): their seeded starting sites exist for every run of the plan (before
 // any output is written); an InputError names the keys otherwise.

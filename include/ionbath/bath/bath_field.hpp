@@ -6,6 +6,7 @@
 #include "ionbath/core/types.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -43,6 +44,10 @@ public:
         throw std::invalid_argument("BathField: this field has one atom per cell (basis index 0)");
     evaluate(sites, quarter_step, out);
   }
+
+  // The periodic supercell N1×N2×N3 (in cells) in which r_H repeats (a field on a BZ grid,
+  // physics.md §1.3); none for a field without a period (r_H ≡ 0, analytic test fields).
+  virtual std::optional<GridShape> periodic_grid() const { return std::nullopt; }
 
 protected:
   // The checks of an evaluate_atoms request to a field of n_basis atoms per cell (`field` names

@@ -63,6 +63,7 @@ public:
                 std::span<SiteMotion> out) override;
   void evaluate_atoms(std::span<const Cell> sites, std::span<const int> basis,
                       std::int64_t quarter_step, std::span<SiteMotion> out) override;
+  std::optional<GridShape> periodic_grid() const override { return bloch_.grid(); }
 
   int order() const { return order_; } // K, highest Chebyshev order kept
   std::int64_t block_steps() const { return block_steps_; }

@@ -29,6 +29,7 @@ public:
                 std::span<SiteMotion> out) override;
   void evaluate_atoms(std::span<const Cell> sites, std::span<const int> basis,
                       std::int64_t quarter_step, std::span<SiteMotion> out) override;
+  std::optional<GridShape> periodic_grid() const override { return bloch_.grid(); }
 
 private:
   void set_time_phases(std::int64_t quarter_step);

@@ -22,6 +22,9 @@ namespace ionbath::dynamics {
 struct IonPlacementRequest {
   int count = 1;
   double min_separation_A = 0.0; // minimum-image distance between any two ions
+  // The site A (n + f) within each cell, f in fractions of the lattice vectors (a general
+  // crystal's interstitial site, physics.md §12.3); the cell centre by default.
+  Vec3 site_fraction = Vec3::Constant(0.5);
 };
 
 // The ions' starting positions (Å), ion 0 first. Throws InputError with the numbers when count

@@ -16,8 +16,11 @@
 
 namespace ionbath::dynamics {
 
-// Largest interaction list of one ion: extent 2 gives 4³ atoms.
+// Largest corner or fixed list of one ion: extent 2 gives 4³ atoms.
 inline constexpr int max_interaction_sites = 64;
+// Largest cutoff list of one ion: the atoms that can lie within the radius from some position
+// (on the 3 Å simple cubic lattice up to ≈ 220 for 9 Å, ≈ 440 for 12 Å).
+inline constexpr int max_cutoff_sites = 512;
 
 // Ablation switches and the reference code's field-time quirk (physics.md §3.3).
 struct TimeLocalOptions {
@@ -64,6 +67,11 @@ private:
 // S). Throws InputError if the table does not hold every separation n − k.
 Eigen::MatrixXd static_response_coupling(const crystal::StaticResponseTable &table,
                                          std::span<const Cell> sites);
+// The same for the atoms (sites[i], basis[i]) of a crystal with a basis: block (i, k) is
+// W_{b_i b_k}(n_k − n_i) (physics.md §12.3). Throws InputError for a missing separation or basis
+// pair.
+Eigen::MatrixXd static_response_coupling(const crystal::StaticResponseTable &table,
+                                         std::span<const Cell> sites, std::span<const int> basis);
 
 // One mobile ion of the time-local model (physics.md §11.3): its pair potential with the
 // framework atoms (its species' U_s; must outlive the integrator), per-component 1/M
@@ -90,20 +98,32 @@ struct TimeLocalIon {
 // force (as the single-ion model, where U is restricted to S); §11.3's Σ_{n∈S} in the force would
 // let it feel the atoms of other lists too.
 // The W table must hold every separation within one list and, for several moving lists, between
-// two lists that share atoms (|L|∞ ≤ 4e − 2; InputError at construction). The W coupling of two
-// lists is kept whole when the table holds every separation between them and dropped whole
+// two lists that share atoms (|L|∞ ≤ 4e − 2 for the corners; for the cutoff r every
+// separation shorter than 2r, with several ions 4r; InputError at construction). The W coupling of
+// two lists is kept whole when the table holds every separation between them and dropped whole
 // otherwise (the elastic ion–ion interaction truncated at the table's range; never split within
 // a list, whose sources nearly cancel: Σ_{k∈S_i} ∇U_i(R_i − x_k) is minus the force on ion i,
 // small near its minimum, while a part of them is not). Separations between lists
 // are taken literally (unwrapped cells), as within one list; the ion–ion term uses its minimum
-// image. Storage grows as (3 N m)² doubles (the dense coupling among S).
+// image. Storage grows as (3 N m)² doubles (the dense coupling among S), m the largest list.
+//
+// Crystals with a basis (physics.md §12.3): a site of S is the atom (n, b) at A n + τ_b, the bath
+// is sampled with BathField::evaluate_atoms, the coupling blocks are W_{bb'}(n' − n) (the table's
+// n_basis must be the crystal's) and 𝓛 is the same for every atom. One-atom crystals with the
+// corners, a cutoff or a fixed list without basis indices take the one-atom path (evaluate and
+// the blocks W(n − k)).
 class TimeLocalIntegrator {
 public:
-  // interaction: the corners of extent 1 or 2 (S chosen once per RK step from the state at the
-  // step start, physics.md §3.2) or a fixed list of at most max_interaction_sites atoms of cells
-  // (basis atom 0), separations taken literally.
+  // interaction: the corners of extent 1 or 2 (one-atom crystals), the cutoff r (every atom (n, b)
+  // with |A n + τ_b − R| < r) or a fixed list of at most max_interaction_sites atoms (n, b),
+  // separations taken literally. A moving list is chosen once per RK step from the state at the
+  // step start (physics.md §3.2), by equilibrium positions; the cutoff's candidates are the full
+  // model's (sublattice b anchored at ⌈A⁻¹(R − τ_b)⌉, InteractionList::box_offsets), the
+  // potential cut at r, not shifted. The cutoff's candidate box must fit the bath's periodic
+  // supercell (BathField::periodic_grid) and its atoms max_cutoff_sites.
   // inverse_mass: per-component 1/M (Å²/(meV ps²)); 0 freezes a component (1D protocols).
-  // crystal: equilibrium positions A n. static_response: W(0) blocks, needed with relaxation.
+  // crystal: equilibrium positions A n + τ_b. static_response: W(0) blocks, needed with
+  // relaxation.
   // drag_matrix: 𝓛 (ps Å²/meV). The potential and the bath must outlive the integrator.
   TimeLocalIntegrator(const crystal::Crystal &crystal,
                       const crystal::StaticResponseTable &static_response, const Mat3 &drag_matrix,
@@ -143,6 +163,10 @@ public:
   // The union S of the interaction lists of the last step (ion 0's list first, in its order,
   // then every further ion's atoms not listed before).
   std::span<const Cell> sites() const { return {sites_.data(), site_count_}; }
+  // The basis atom b of each site of sites() (all 0 on the one-atom path).
+  std::span<const int> sites_basis() const { return {sites_basis_.data(), site_count_}; }
+  // Atoms in ion i's list of the last step (the cutoff's varies from step to step).
+  int list_size(int ion = 0) const { return list_count_[checked(ion)]; }
   // R_eff − R of an ion, max_{n∈S} |x_eff − x_H| and x_eff_n − x_H_n for the atoms of sites(), at
   // the first stage (state and time at the start) of the last step.
   const Vec3 &last_R_eff_minus_R_A(int ion = 0) const { return ion_[checked(ion)].R_eff_minus_R; }
@@ -171,8 +195,16 @@ private:
     return static_cast<std::size_t>(ion);
   }
   [[noreturn]] void throw_bad_ion(int ion) const;
+  void set_up_list(const crystal::Crystal &crystal, const InteractionList &interaction);
+  void check_static_response(const crystal::Crystal &crystal,
+                             const crystal::StaticResponseTable &table) const;
+  void allocate();
   void choose_sites();
+  bool choose_cutoff_list(std::size_t ion);
+  bool choose_cutoff_lists();
   void build_union();
+  void build_cutoff_union();
+  bool lists_share_an_atom(std::size_t i, std::size_t j) const;
   void build_coupling();
   void sample_bath();
   // Eqs. 18–20 (§11.3) for every ion at stage positions stage_R_, velocities stage_Rdot_ and the
@@ -190,15 +222,28 @@ private:
   crystal::StaticResponseTable static_response_; // a copy, with relaxation (S changes by hops)
   bath::BathField &bath_;
   bool moving_list_;
+  bool cutoff_;           // the cutoff list (per-ion lists of varying size)
+  bool basis_aware_;      // crystal with a basis or fixed list with basis indices (§12.3)
+  std::vector<Vec3> tau_; // τ_b
   int extent_ = 1;
+  double radius_ = 0; // cutoff, Å
   double dt_;
 
-  std::size_t list_size_ = 0;                         // atoms per list, m
-  std::array<Cell, max_interaction_sites> offsets_{}; // moving list: n − p; fixed list: n
+  std::size_t list_size_ = 0;                              // atoms per list, m (cutoff: capacity)
+  std::array<Cell, max_interaction_sites> offsets_{};      // corners: n − p; fixed list: n
+  std::array<int, max_interaction_sites> offsets_basis_{}; // fixed list: b
+  // Cutoff: the offsets o of the candidates p_b + o that can lie within the radius (box_offsets
+  // order), and per ion its list (cells, basis atoms, count) at stride list_size_.
+  std::vector<Cell> cutoff_offsets_;
+  std::vector<Cell> list_cells_;
+  std::vector<int> list_basis_;
+  std::vector<int> list_count_;
+  std::vector<Cell> list_low_, list_high_; // per ion: bounding box of its list's cells
   // Union S (capacity N m for moving lists, m for the fixed one) and the lists as indices into
   // it: entry s of ion i is atom list_index_[i m + s]. S is built ion by ion: the atoms ion i
   // adds (its segment) are union_begin_[i] … union_begin_[i + 1] − 1, segment_of_ the inverse.
   std::vector<Cell> sites_;
+  std::vector<int> sites_basis_;
   std::size_t site_count_ = 0;
   std::vector<int> list_index_;
   std::vector<int> union_begin_;

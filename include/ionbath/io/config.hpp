@@ -69,6 +69,10 @@ struct LatticeConfig {
 // [ion] the mobile particle.
 struct IonConfig {
   double mass = 0.7; // meV ps²/Å² (key `mass`, or `mass_Da` in Da)
+  // The starting site in cell 0 as fractions of the lattice vectors; every ion starts at the
+  // same site of its cell. Empty: derived (simple cubic: the cell centre ½(1, 1, 1); a crystal
+  // from phonopy: the point of the cell farthest from every framework atom).
+  std::vector<double> site;
   bool operator==(const IonConfig &) const = default;
 };
 
@@ -106,6 +110,10 @@ struct InteractionConfig {
   double U0 = 4000.0;  // meV (Yukawa: U0 exp(-r/λ)/r with r in Å; Gaussian: U0 exp(-r²/2λ²))
   double lambda = 0.5; // Å
   int extent = 1;      // 1 → the 8 corners of the ion's cell; e → (2e)³ atoms
+  // The moving list of every framework atom closer than this to the ion (Å; physics.md §12.3);
+  // 0: the corners of `extent` (simple cubic). A crystal from phonopy derives it from the
+  // potential when unwritten (|U| < 0.01 meV beyond it).
+  double cutoff = 0.0;
   bool operator==(const InteractionConfig &) const = default;
 };
 
