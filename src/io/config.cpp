@@ -8,6 +8,7 @@
 
 #include "ionbath/core/error.hpp"
 #include "ionbath/core/units.hpp"
+#include "ionbath/dynamics/pair_potential.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -888,9 +889,10 @@ void resolve_ion(const Reader &r, Config &c) {
 // The radius beyond which the ion–framework potential is below `threshold_meV` in magnitude,
 // rounded up to 0.1 Å (physics.md §12.3: the cutoff list of a general crystal).
 double potential_range_A(const InteractionConfig &i, double threshold_meV) {
-  const auto U = [&](double r) {
-    return i.kind == InteractionKind::yukawa ? i.U0 * std::exp(-r / i.lambda) / r
-                                             : i.U0 * std::exp(-r * r / (2 * i.lambda * i.lambda));
+  const auto U = [&](double r) { // the potentials of the ion models (dynamics/pair_potential)
+    const Vec3 x(r, 0, 0);
+    return i.kind == InteractionKind::yukawa ? dynamics::Yukawa(i.U0, i.lambda).value(x)
+                                             : dynamics::Gaussian(i.U0, i.lambda).value(x);
   };
   double r = 0.1;
   while (std::abs(U(r)) > threshold_meV && r < 100.0)
