@@ -5,6 +5,7 @@
 #include "ionbath/analysis/collective_transport.hpp"
 #include "ionbath/analysis/diffusion_fit.hpp"
 #include "ionbath/app/checkpoint.hpp"
+#include "ionbath/app/commands.hpp"
 #include "ionbath/app/results_layout.hpp"
 #include "ionbath/app/runtime.hpp"
 #include "ionbath/app/sweep.hpp"
@@ -612,9 +613,10 @@ int run_thermal_trajectories(const io::Config &config, const Communicator &world
                                  config.parallel.ranks_per_trajectory));
   const parallel::TrajectoryLayout layout(world, config.parallel.ranks_per_trajectory);
   const auto plan = sweep_plan(config, temperatures);
-  const auto settings = trajectory_settings(config, options);
-  check_interaction_list(config);
-  check_ion_placements(config, plan, settings);
+  crystal::Crystal framework = make_crystal(config.lattice); // read once (phonopy files)
+  const auto settings = trajectory_settings(config, options, framework);
+  check_interaction_list(config, framework);
+  check_ion_placements(config, plan, settings, framework);
   parallel::on_root_or_fail_together<InputError>(world, [&] {
     const auto parent = fs::path(config.run.output).parent_path();
     if (!parent.empty() && !fs::is_directory(parent))
@@ -634,7 +636,7 @@ int run_thermal_trajectories(const io::Config &config, const Communicator &world
   std::unique_ptr<TrajectoryModel> model;
   {
     CategoryTimers::Scope t(timers, TimerCategory::setup);
-    model = std::make_unique<TrajectoryModel>(config, layout);
+    model = std::make_unique<TrajectoryModel>(config, layout, std::move(framework));
   }
   StopSignal::install();
   const bool interrupted = parallel::execute(plan, layout, [&](const parallel::PlannedRun &run) {

@@ -263,8 +263,9 @@ int static_response_range(const io::Config &config, const crystal::Crystal &crys
   return range;
 }
 
-TrajectoryModel::TrajectoryModel(const io::Config &config, const parallel::TrajectoryLayout &layout)
-    : method(config.run.method), crystal(make_crystal(config.lattice)),
+TrajectoryModel::TrajectoryModel(const io::Config &config, const parallel::TrajectoryLayout &layout,
+                                 crystal::Crystal framework)
+    : method(config.run.method), crystal(std::move(framework)),
       potential(make_potential(config.interaction)),
       interaction(config.interaction.cutoff > 0
                       ? dynamics::InteractionList::cutoff(config.interaction.cutoff)
@@ -325,7 +326,8 @@ TaskFiles task_files(const io::Config &config, const TrajectoryTask &task) {
   return f;
 }
 
-TrajectorySettings trajectory_settings(const io::Config &config, const DriverOptions &options) {
+TrajectorySettings trajectory_settings(const io::Config &config, const DriverOptions &options,
+                                       const crystal::Crystal &framework) {
   TrajectorySettings s;
   s.steps = config.run.steps;
   s.dt_ps = config.run.dt;
@@ -346,8 +348,7 @@ TrajectorySettings trajectory_settings(const io::Config &config, const DriverOpt
   s.config_hash = io::config_hash(io::canonical(config));
   s.species = ion_species(config);
   const auto &g = config.lattice.bz_grid;
-  s.supercell_volume_A3 =
-      make_crystal(config.lattice).cell_volume_A3() * double(g[0]) * double(g[1]) * double(g[2]);
+  s.supercell_volume_A3 = framework.cell_volume_A3() * double(g[0]) * double(g[1]) * double(g[2]);
   return s;
 }
 
@@ -401,10 +402,10 @@ bath::ThermalBathParams bath_params(const TrajectorySettings &s, const Trajector
 
 } // namespace
 
-void check_interaction_list(const io::Config &config) {
+void check_interaction_list(const io::Config &config, const crystal::Crystal &framework) {
   if (config.interaction.cutoff == 0)
     return;
-  const Mat3 inverse = make_crystal(config.lattice).lattice_vectors().inverse();
+  const Mat3 inverse = framework.lattice_vectors().inverse();
   const auto box = dynamics::InteractionList::cutoff(config.interaction.cutoff).box(inverse);
   const auto &g = config.lattice.bz_grid;
   for (int j = 0; j < 3; ++j)
@@ -417,10 +418,10 @@ void check_interaction_list(const io::Config &config) {
 }
 
 void check_ion_placements(const io::Config &config, const parallel::RunPlan &plan,
-                          const TrajectorySettings &settings) {
+                          const TrajectorySettings &settings, const crystal::Crystal &framework) {
   if (config.ions.count == 1)
     return;
-  const auto lattice_vectors = make_crystal(config.lattice).lattice_vectors();
+  const auto &lattice_vectors = framework.lattice_vectors();
   // Several ions move in the simple cubic lattice (config.cpp): the site of the model.
   for (const auto &run : plan.runs())
     ion_starts(config, lattice_vectors, Vec3::Constant(0.5),

@@ -27,7 +27,9 @@ class CategoryTimers;
 // trajectory group (fixed 2048-mode reduction blocks). The full method builds its own thermal
 // state and uses none of these.
 struct TrajectoryModel {
-  TrajectoryModel(const io::Config &config, const parallel::TrajectoryLayout &layout);
+  // framework: make_crystal(config.lattice), built once by the caller.
+  TrajectoryModel(const io::Config &config, const parallel::TrajectoryLayout &layout,
+                  crystal::Crystal framework);
 
   io::RunMethod method;
   crystal::Crystal crystal;
@@ -111,16 +113,17 @@ struct TrajectorySettings {
   IonSpecies species;
   double supercell_volume_A3 = 0; // V = Π L_k of the BZ grid (physics.md §11.4)
 };
-TrajectorySettings trajectory_settings(const io::Config &config, const DriverOptions &options);
+TrajectorySettings trajectory_settings(const io::Config &config, const DriverOptions &options,
+                                       const crystal::Crystal &framework);
 
 // [interaction] cutoff: its moving list fits the periodic supercell of lattice.bz_grid (before any
 // output is written); an InputError names the keys otherwise.
-void check_interaction_list(const io::Config &config);
+void check_interaction_list(const io::Config &config, const crystal::Crystal &framework);
 
 // Several ions ([ions]): their seeded starting sites exist for every run of the plan (before
 // any output is written); an InputError names the keys otherwise.
 void check_ion_placements(const io::Config &config, const parallel::RunPlan &plan,
-                          const TrajectorySettings &settings);
+                          const TrajectorySettings &settings, const crystal::Crystal &framework);
 
 // Runs (or resumes, or skips if already complete) one trajectory on the ranks of `group`; the
 // configuration only builds the trajectory's dynamics (TrajectoryEngine).
