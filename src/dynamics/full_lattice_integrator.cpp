@@ -91,6 +91,11 @@ FullLatticeIntegrator::FullLatticeIntegrator(const crystal::Crystal &crystal, Gr
   Rdot_.assign(n_ions, Vec3::Zero());
   verlet_ion_acceleration_.assign(n_ions, Vec3::Zero());
   ion_stage_acceleration_.assign(n_ions, {});
+  framework_stage_force_.assign(n_ions, {});
+  for (int j = 0; j < S; ++j) {
+    stage_ion_ion_force_[j].assign(n_ions, Vec3::Zero());
+    site_forces_[j].assign(n_ions, {});
+  }
   ion_force_.assign(n_ions, Vec3::Zero());
   stage_R_.assign(n_ions, Vec3::Zero());
   if (options.threads < 0)
@@ -175,19 +180,19 @@ void FullLatticeIntegrator::init_rk5_window() {
   if (stencil_.reads_planes_anywhere()) {
     // Seam: pass 1 on the sweep's first h planes and pass 2 on its first 2h planes wait for the
     // last planes (periodic), and read the window's planes up to 3h − 1. Ring: pass 2 trails
-    // pass 0 by 2h planes, and the ion forces of a pass wait for the planes of the interaction
-    // lists, which start 2h planes into the sweep and must be written before any slot is
-    // reused.
+    // pass 0 by 2h planes, and an ion's gate waits for the planes of its interaction list, which
+    // must be written before any slot is reused (PlaneWavefront plans a start that allows it).
     shape.seam = 3 * h;
     const int ring = std::max(
         4 * h + 2, interaction_.plane_span(inverse_lattice_vectors_, basis_positions_, n3) + 2);
-    // Several ions: their lists (the gates) may lie anywhere along axis 3, so every plane keeps
-    // its own slot.
-    shape.slots = ions_.size() > 1 ? n3 : std::min(n3, shape.seam + ring);
+    shape.slots = std::min(n3, shape.seam + ring);
+    // Several ions: lists all along axis 3 may leave the ring no sweep start it can serve
+    // (PlaneWavefront plans it); the fields then hold every plane.
+    shape.capacity = ions_.size() > 1 ? n3 : shape.slots;
     window_component_ = stencil_.plane_stride();
     window_plane_ = 3 * window_component_;
     // (The stencil's vector loop may read a few doubles past the last plane.)
-    window_field_ = shape.slots * window_plane_ + stencil_.line_buffer_length() + 8;
+    window_field_ = shape.capacity * window_plane_ + stencil_.line_buffer_length() + 8;
     window_slot_.assign(static_cast<std::size_t>(n3), 0);
   } else {
     window_component_ = stencil_.padded_sites();
@@ -284,21 +289,18 @@ Vec3 FullLatticeIntegrator::minimum_image(const Vec3 &s) const {
 }
 
 double FullLatticeIntegrator::interact(const ConstStoredField &r, std::span<const Vec3> R,
-                                       std::vector<SiteForce> &forces,
-                                       std::span<Vec3> ion_forces) const {
-  forces.clear();
+                                       IonSiteForces &forces, std::span<Vec3> ion_forces) const {
+  forces.resize(ions_.size());
   double energy = 0;
   for (std::size_t i = 0; i < ions_.size(); ++i)
-    energy += interact_one(r, static_cast<int>(i), R[i], forces, ion_forces[i]);
-  std::sort(forces.begin(), forces.end(), [](const SiteForce &a, const SiteForce &b) {
-    return std::tie(a.lin, a.atom, a.ion) < std::tie(b.lin, b.atom, b.ion);
-  });
+    energy += interact_one(r, static_cast<int>(i), R[i], forces[i], ion_forces[i]);
   return energy;
 }
 
 double FullLatticeIntegrator::interact_one(const ConstStoredField &r, int ion, const Vec3 &R,
                                            std::vector<SiteForce> &forces, Vec3 &ion_force) const {
   const PairPotential &potential = *ions_[static_cast<std::size_t>(ion)].potential;
+  forces.clear();
   ion_force.setZero();
   double energy = 0;
   // r_{nb} of cell lin(n) = l: component c of atom b is padded component 3b + c.
@@ -312,9 +314,9 @@ double FullLatticeIntegrator::interact_one(const ConstStoredField &r, int ion, c
   };
   // One pair term: force −∇U(s) on the atom, +∇U(s) on the ion (s = x_{nb} − R).
   auto add = [&](std::int64_t l, int b, const Vec3 &s) {
-    const Vec3 g = potential.gradient(s);
-    energy += potential.value(s);
-    forces.push_back({l, b, ion, -g});
+    const auto [u, g] = potential.value_and_gradient(s);
+    energy += u;
+    forces.push_back({l, b, -g});
     ion_force += g;
   };
   if (interaction_.kind() == InteractionList::Kind::fixed) {
@@ -355,30 +357,45 @@ double FullLatticeIntegrator::interact_one(const ConstStoredField &r, int ion, c
       }
     }
   }
+  std::sort(forces.begin(), forces.end(), [](const SiteForce &a, const SiteForce &b) {
+    return std::tie(a.lin, a.atom) < std::tie(b.lin, b.atom);
+  });
   return energy;
 }
 
-void FullLatticeIntegrator::ion_accelerations(std::span<const Vec3> R,
-                                              std::span<Vec3> ion_forces) const {
+void FullLatticeIntegrator::ion_ion_forces(std::span<const Vec3> R, std::span<Vec3> forces) const {
+  std::fill(forces.begin(), forces.end(), Vec3::Zero());
   if (ion_ion_.active())
-    ion_ion_.add_forces(R, charge_numbers_, ion_forces);
-  for (std::size_t i = 0; i < ions_.size(); ++i)
-    ion_forces[i] = ions_[i].inverse_mass.cwiseProduct(ion_forces[i]);
+    ion_ion_.add_forces(R, charge_numbers_, forces);
 }
 
-void FullLatticeIntegrator::add_site_accelerations(const std::vector<SiteForce> &forces, int line,
-                                                   FieldView out, std::int64_t atom_stride) const {
-  const std::int64_t first = std::int64_t(line) * stencil_.line_length();
-  const std::int64_t last = first + stencil_.line_length();
-  // The list is sorted by site: most lines hold none of its atoms.
-  if (forces.empty() || forces.front().lin >= last || forces.back().lin < first)
-    return;
-  auto it = std::lower_bound(forces.begin(), forces.end(), first,
-                             [](const SiteForce &f, std::int64_t l) { return f.lin < l; });
-  for (; it != forces.end() && it->lin < last; ++it)
-    for (int c = 0; c < 3; ++c)
-      out[c][it->atom * atom_stride + it->lin - first] +=
-          it->force[c] / masses_[static_cast<std::size_t>(it->atom)];
+Vec3 FullLatticeIntegrator::ion_acceleration(int ion, const Vec3 &framework_force,
+                                             const Vec3 &ion_ion_force) const {
+  const Vec3 &inverse_mass = ions_[static_cast<std::size_t>(ion)].inverse_mass;
+  return inverse_mass.cwiseProduct(ion_ion_.active() ? Vec3(framework_force + ion_ion_force)
+                                                     : framework_force);
+}
+
+void FullLatticeIntegrator::add_site_accelerations(const IonSiteForces &forces, int first_line,
+                                                   int lines, FieldView out, std::int64_t row,
+                                                   std::int64_t atom_stride) const {
+  const int n1 = stencil_.line_length();
+  const std::int64_t first = std::int64_t(first_line) * n1;
+  const std::int64_t last = first + std::int64_t(lines) * n1;
+  // Every ion's list is sorted by site and touches a few lines; an atom listed by several ions
+  // takes their forces in the order of the ions.
+  for (const auto &list : forces) {
+    if (list.empty() || list.front().lin >= last || list.back().lin < first)
+      continue;
+    auto it = std::lower_bound(list.begin(), list.end(), first,
+                               [](const SiteForce &f, std::int64_t l) { return f.lin < l; });
+    for (; it != list.end() && it->lin < last; ++it) {
+      const std::int64_t k = (it->lin - first) / n1, x = (it->lin - first) % n1;
+      for (int c = 0; c < 3; ++c)
+        out[c][it->atom * atom_stride + k * row + x] +=
+            it->force[c] / masses_[static_cast<std::size_t>(it->atom)];
+    }
+  }
 }
 
 void FullLatticeIntegrator::set_lattice_state(std::span<const double> r_A,
@@ -440,14 +457,17 @@ struct FullLatticeIntegrator::Rk5Step {
 // update and the next step's second-stage positions r + c_2 δt ṙ.
 //
 // The passes run as a plane wavefront (PlaneWavefront, tasks (pass, plane)): task (p, z) needs
-// pass p − 1 on the planes z − h … z + h (h the stencil's reach along axis 3), and pass p ≥ 1
-// opens with the ion forces of its stages, which read the stage positions of pass p − 1 on the
-// planes the interaction list can touch (its gate). The in-place updates of r, ṙ and the next
-// step's P_1 by passes 1 and 2 come after every pass-0 task that reads those planes, periodic
-// neighbours included (implied by the wrapped dependencies), so pass 0 always reads the values of
-// the step's start, and a repeated sweep (pass 0 alone has run) computes the same numbers. Every
-// task computes the same numbers whatever the order, so the result does not depend on the
-// schedule or the threads.
+// pass p − 1 on the planes z − h … z + h (h the stencil's reach along axis 3). Each ion i has a
+// gate per pass p ≥ 1: its framework and site forces at the pass's stages, which read the stage
+// positions of pass p − 1 on the planes of S_i (rk5_gates); the pass's tasks on those planes wait
+// for it, the others do not. An ion's forces need no other ion's: the ion–ion forces of stages
+// 2, 3 follow from the positions known at the step's start, those of stages 4, 5 are added at its
+// end (they enter no stage position). So the passes trail each other by a few planes however
+// many ions there are. The in-place updates of r, ṙ and the next step's P_1 by passes 1 and 2
+// come after every pass-0 task that reads those planes, periodic neighbours included (implied by
+// the wrapped dependencies), so pass 0 always reads the values of the step's start. Every task
+// computes the same numbers whatever the order, so the result does not depend on the schedule,
+// the slots or the threads.
 void FullLatticeIntegrator::step_rk5() {
   static_assert(S == 6, "the pass kernels are laid out for six stages in three pairs");
   Rk5Step s{passes::rk5_pass_weights(dt_),
@@ -460,18 +480,37 @@ void FullLatticeIntegrator::step_rk5() {
     s.P[j] = stage_position(j);
   if (!second_stage_valid_)
     refresh_second_stage(s);
-  rk5_ion_stages(s, 0);
+  // Stages 0 and 1 of every ion, then the ion–ion forces of stages 2 and 3 (their positions
+  // need Ä_0, Ä_1 only).
+  stage_ion_ion_forces(0);
+  stage_ion_ion_forces(1);
+  for (int i = 0; i < ion_count(); ++i)
+    rk5_open_ion(s, 0, i);
+  stage_ion_ion_forces(2);
+  stage_ion_ion_forces(3);
+  // A task reads every ion's list of its stage: those of the gates not yet open are empty (the
+  // last step's would act on other planes).
+  for (int j = 2; j < S; ++j)
+    for (auto &list : site_forces_[j])
+      list.clear();
+  rk5_gates();
   const PlaneWavefrontWork work{[&](int pass, int z) { rk5_plane(s, pass, z); },
-                                [&](int pass) { rk5_ion_stages(s, pass); },
-                                [&](int pass) { return rk5_gate(s, pass); }};
+                                [&](int pass, int ion) { rk5_open_ion(s, pass, ion); }};
   try {
-    wavefront_.execute(work, stencil_.reads_planes_anywhere() ? std::span<int>(window_slot_)
-                                                              : std::span<int>());
+    wavefront_.execute(work, gates_,
+                       stencil_.reads_planes_anywhere() ? std::span<int>(window_slot_)
+                                                        : std::span<int>());
   } catch (const PlaneWavefrontTooWide &e) {
     throw std::runtime_error(fmt::format(
         "full EOM: the ion's stage positions in step {} reach {} consecutive planes, more than "
         "the RK5 window of {} planes serves; the time step {} ps is too long for the ion's speed",
         step_index_, e.span, e.limit, dt_));
+  }
+  for (int j = 4; j < S; ++j) {
+    stage_ion_ion_forces(j);
+    for (std::size_t i = 0; i < ions_.size(); ++i)
+      ion_stage_acceleration_[i][j] = ion_acceleration(
+          static_cast<int>(i), framework_stage_force_[i][j], stage_ion_ion_force_[j][i]);
   }
   rk5_ion_update(s);
 }
@@ -494,13 +533,14 @@ void FullLatticeIntegrator::refresh_second_stage(const Rk5Step &s) {
   second_stage_valid_ = true;
 }
 
-// R_i + c_j δt Ṙ_i + δt² Σ_k ā_jk Ä_{i,k} (physics.md §0.4, second-order form).
-Vec3 FullLatticeIntegrator::stage_ion_position(int ion, int j) const {
+// R_i + c_j δt Ṙ_i + δt² Σ_k ā_jk Ä_{i,k} (physics.md §0.4, second-order form), with Ä_{i,k} for
+// k ≥ known taken as Ä_{i,known−1}.
+Vec3 FullLatticeIntegrator::stage_ion_position(int ion, int j, int known) const {
   const auto i = static_cast<std::size_t>(ion);
   const double h = dt_;
   Vec3 R_stage = R_[i] + (T::c[j] * h) * Rdot_[i];
   for (int k = 0; k + 1 < j; ++k)
-    R_stage += (h * h * rk2.abar[j][k]) * ion_stage_acceleration_[i][k];
+    R_stage += (h * h * rk2.abar[j][k]) * ion_stage_acceleration_[i][std::min(k, known - 1)];
   return R_stage;
 }
 
@@ -509,28 +549,68 @@ void FullLatticeIntegrator::stage_ion_positions(int j) {
     stage_R_[static_cast<std::size_t>(i)] = stage_ion_position(i, j);
 }
 
-// The ion forces of the two stages of `pass` (physics.md §4.1, §11.2), from their stage
-// positions.
-void FullLatticeIntegrator::rk5_ion_stages(Rk5Step &s, int pass) {
-  for (int j = 2 * pass; j < 2 * pass + 2; ++j) {
-    stage_ion_positions(j);
-    interact(s.P[j], stage_R_, site_forces_[j], ion_force_);
-    ion_accelerations(stage_R_, ion_force_);
-    for (std::size_t i = 0; i < ions_.size(); ++i)
-      ion_stage_acceleration_[i][j] = ion_force_[i];
-  }
+void FullLatticeIntegrator::stage_ion_ion_forces(int j) {
+  stage_ion_positions(j);
+  ion_ion_forces(stage_R_, stage_ion_ion_force_[j]);
 }
 
-// Planes whose stage positions the interactions of pass `pass` read (every ion's list).
-std::vector<int> FullLatticeIntegrator::rk5_gate(const Rk5Step &, int pass) const {
+// The framework forces of ion `ion` at the stages j of `pass` from their stage positions
+// (physics.md §4.1, §11.2). Ä_j enters the stage positions of stage j + 2 on: it is needed at once
+// for j ≤ 3 (the ion–ion forces of those stages are known when the pass opens); Ä_4, Ä_5 wait
+// for the ion–ion forces at the end of the step.
+void FullLatticeIntegrator::rk5_open_ion(const Rk5Step &s, int pass, int ion) {
+  const auto i = static_cast<std::size_t>(ion);
+  for (int j = 2 * pass; j < 2 * pass + 2; ++j) {
+    Vec3 &force = framework_stage_force_[i][j];
+    interact_one(s.P[j], ion, stage_ion_position(ion, j), site_forces_[j][i], force);
+    if (j < 4)
+      ion_stage_acceleration_[i][j] = ion_acceleration(ion, force, stage_ion_ion_force_[j][i]);
+  }
+  if (pass != 1)
+    return;
+  const std::vector<int> &gate = gates_[2][i];
+  for (const int z : rk5_stage_planes(ion, 4))
+    if (!std::binary_search(gate.begin(), gate.end(), z))
+      throw std::runtime_error(fmt::format(
+          "full EOM: the stage positions 4 and 5 of ion {} in step {} lie more than a plane of "
+          "cells from their prediction; the time step {} ps is too long for its acceleration",
+          ion, step_index_, dt_));
+}
+
+std::vector<int> FullLatticeIntegrator::rk5_stage_planes(int ion, int j0, int known) const {
   std::vector<int> planes;
-  for (int i = 0; i < ion_count(); ++i)
-    for (int j = 2 * pass; j < 2 * pass + 2; ++j) {
-      const std::vector<int> touched = interaction_.planes_touched(
-          inverse_lattice_vectors_, basis_positions_, stage_ion_position(i, j), lattice()[2]);
-      planes.insert(planes.end(), touched.begin(), touched.end());
-    }
+  for (int j = j0; j < j0 + 2; ++j) {
+    const std::vector<int> touched =
+        interaction_.planes_touched(inverse_lattice_vectors_, basis_positions_,
+                                    stage_ion_position(ion, j, known), lattice()[2]);
+    planes.insert(planes.end(), touched.begin(), touched.end());
+  }
+  std::sort(planes.begin(), planes.end());
+  planes.erase(std::unique(planes.begin(), planes.end()), planes.end());
   return planes;
+}
+
+// Gate i of pass 1 waits for the planes of S_i at stages 2 and 3. Gate i of pass 2 waits for
+// those of stages 4 and 5, whose positions need Ä_2, Ä_3: it takes the planes at the positions
+// predicted with Ä_1 in their place and, for a moving list, one plane on either side (the
+// prediction is off by δt² ā (Ä_3 − Ä_1), far below a cell; rk5_open_ion checks it).
+void FullLatticeIntegrator::rk5_gates() {
+  const int n3 = lattice()[2];
+  gates_.resize(3);
+  gates_[1].resize(ions_.size());
+  gates_[2].resize(ions_.size());
+  for (int i = 0; i < ion_count(); ++i) {
+    auto &pass1 = gates_[1][static_cast<std::size_t>(i)];
+    auto &pass2 = gates_[2][static_cast<std::size_t>(i)];
+    pass1 = rk5_stage_planes(i, 2);
+    pass2.clear();
+    const int widen = interaction_.kind() == InteractionList::Kind::fixed ? 0 : 1;
+    for (const int z : rk5_stage_planes(i, 4, 2))
+      for (int d = -widen; d <= widen; ++d)
+        pass2.push_back(((z + d) % n3 + n3) % n3);
+    std::sort(pass2.begin(), pass2.end());
+    pass2.erase(std::unique(pass2.begin(), pass2.end()), pass2.end());
+  }
 }
 
 // R_i += δt Ṙ_i + δt² Σ_k b̄_k Ä_{i,k}, Ṙ_i += δt Σ_k b_k Ä_{i,k} (physics.md §0.4,
@@ -588,10 +668,8 @@ FullLatticeIntegrator::StageRows FullLatticeIntegrator::rk5_stage_rows(const Rk5
     FieldView &g = out.g[q];
     g = {rows, rows + out.stride, rows + 2 * out.stride};
     stage_lines(s.P[i + q], z, first_row, count, g, out.row, 3 * out.stride);
-    for (int l = 0; l < count; ++l)
-      add_site_accelerations(site_forces_[i + q], z * n2 + first_row + l,
-                             {g[0] + l * out.row, g[1] + l * out.row, g[2] + l * out.row},
-                             3 * out.stride);
+    add_site_accelerations(site_forces_[i + q], z * n2 + first_row, count, g, out.row,
+                           3 * out.stride);
   }
   return out;
 }
@@ -635,16 +713,17 @@ void FullLatticeIntegrator::verlet_acceleration_and_kick(double kick_ps) {
   double *v = field(v_)[0];
   double *A = field(acceleration_)[0];
   interact(stored(r_), R_, site_forces_[0], ion_force_);
-  ion_accelerations(R_, ion_force_);
+  ion_ion_forces(R_, stage_ion_ion_force_[0]);
   for (std::size_t i = 0; i < ions_.size(); ++i) {
-    verlet_ion_acceleration_[i] = ion_force_[i];
+    verlet_ion_acceleration_[i] =
+        ion_acceleration(static_cast<int>(i), ion_force_[i], stage_ion_ion_force_[0][i]);
     Rdot_[i] += kick_ps * verlet_ion_acceleration_[i];
   }
   for_each_line(stencil_.lines(), threads_, [&](int l, int) {
     const std::int64_t o = stencil_.line_start(l);
     const FieldView g{A + o, A + component + o, A + 2 * component + o};
     stencil_.line(l, r, g, 3 * component);
-    add_site_accelerations(site_forces_[0], l, g, 3 * component);
+    add_site_accelerations(site_forces_[0], l, 1, g, 0, 3 * component);
     for (int k = 0; k < stencil_.components(); ++k) {
       double *vk = v + k * component + o;
       const double *gk = A + k * component + o;
@@ -741,7 +820,7 @@ FullEnergy FullLatticeIntegrator::energy() const {
     for (int c = 0; c < 3; ++c)
       if (ions_[i].inverse_mass[c] > 0)
         e.ion_kinetic += 0.5 * Rdot_[i][c] * Rdot_[i][c] / ions_[i].inverse_mass[c];
-  std::vector<SiteForce> forces;
+  IonSiteForces forces;
   std::vector<Vec3> ion_forces(ions_.size(), Vec3::Zero());
   e.interaction = interact(stored(r_), R_, forces, ion_forces);
   if (ion_ion_.active())
@@ -772,14 +851,19 @@ Vec3 FullLatticeIntegrator::total_momentum() const {
 }
 
 std::vector<Cell> FullLatticeIntegrator::interaction_sites() const {
-  std::vector<SiteForce> forces;
+  IonSiteForces per_ion;
   std::vector<Vec3> ion_forces(ions_.size(), Vec3::Zero());
-  interact(stored(r_), R_, forces, ion_forces);
-  forces.erase(std::unique(forces.begin(), forces.end(),
-                           [](const SiteForce &a, const SiteForce &b) {
-                             return a.lin == b.lin && a.atom == b.atom;
-                           }),
-               forces.end());
+  interact(stored(r_), R_, per_ion, ion_forces);
+  std::vector<SiteForce> forces;
+  for (const auto &list : per_ion)
+    forces.insert(forces.end(), list.begin(), list.end());
+  auto site = [](const SiteForce &f) { return std::tie(f.lin, f.atom); };
+  std::sort(forces.begin(), forces.end(),
+            [&](const SiteForce &a, const SiteForce &b) { return site(a) < site(b); });
+  forces.erase(
+      std::unique(forces.begin(), forces.end(),
+                  [&](const SiteForce &a, const SiteForce &b) { return site(a) == site(b); }),
+      forces.end());
   std::vector<Cell> sites;
   for (const auto &f : forces) {
     const int nx = lattice()[0], ny = lattice()[1];

@@ -29,103 +29,137 @@ PlaneWavefrontTooWide::PlaneWavefrontTooWide(int span_planes, int limit_planes)
                                      span_planes, limit_planes)),
       span(span_planes), limit(limit_planes) {}
 
-PlaneWavefront::PlaneWavefront(PlaneWavefrontShape shape)
-    : shape_(shape), done_(static_cast<std::size_t>(shape.passes * shape.planes)),
-      open_(static_cast<std::size_t>(shape.passes)), cursor_(open_.size()), gate_(open_.size()) {
+PlaneWavefront::PlaneWavefront(PlaneWavefrontShape shape) : shape_(shape) {
   if (shape.passes < 1 || shape.planes < 1 || shape.reach < 0 || shape.seam < 0)
     throw std::invalid_argument("plane wavefront: needs passes, planes ≥ 1 and reach, seam ≥ 0");
+  if (shape.slots > 0 && shape.reuses_slots() && shape.slots <= shape.seam)
+    throw std::invalid_argument("plane wavefront: a reused ring needs slots > seam");
 }
 
-int PlaneWavefront::position_of(int plane) const {
-  return (plane - first_plane_ + shape_.planes) % shape_.planes;
-}
-
-void PlaneWavefront::execute(const PlaneWavefrontWork &work, std::span<int> plane_slots) {
-  std::vector<int> cover;
-  if (shape_.passes > 1)
-    cover = gate_[1] = work.gate(1);
-  while (!sweep(work, cover, plane_slots)) {
-  }
-}
-
-bool PlaneWavefront::sweep(const PlaneWavefrontWork &work, std::vector<int> &cover,
-                           std::span<int> plane_slots) {
-  const int n = shape_.planes, lead = (shape_.passes - 1) * shape_.reach;
-  const auto [start, length] = circular_cover(cover, n);
-  if (shape_.reuses_slots() && length > shape_.slots - lead)
-    throw PlaneWavefrontTooWide(length, shape_.slots - lead);
-  first_plane_ = ((start - lead) % n + n) % n;
-  const int seam = shape_.seam, ring = shape_.slots - seam;
+void PlaneWavefront::execute(const PlaneWavefrontWork &work, const PlaneWavefrontGates &gates,
+                             std::span<int> plane_slots) {
+  PlaneWavefrontGates sorted = gates;
+  sorted.resize(static_cast<std::size_t>(shape_.passes));
+  for (auto &pass : sorted)
+    for (auto &gate : pass) {
+      for (int &z : gate)
+        z = (z % shape_.planes + shape_.planes) % shape_.planes;
+      std::sort(gate.begin(), gate.end());
+      gate.erase(std::unique(gate.begin(), gate.end()), gate.end());
+    }
+  if (!planned_ || sorted != gates_)
+    plan(sorted);
+  const int n = shape_.planes, seam = shape_.seam, ring = shape_.slots - seam;
   for (int position = 0; position < n && !plane_slots.empty(); ++position)
-    plane_slots[plane_at(position)] = position < seam ? position : seam + (position - seam) % ring;
-  std::fill(done_.begin(), done_.end(), 0);
-  std::fill(open_.begin(), open_.end(), 0);
-  std::fill(cursor_.begin(), cursor_.end(), 0);
-  open_[0] = 1;
-  for (int remaining = shape_.passes * n; remaining > 0;) {
-    bool progressed = false;
-    for (int pass = shape_.passes - 1; pass >= 0 && !progressed; --pass) {
-      if (!open_[pass]) {
-        if (!open_[pass - 1] || !gate_done(pass))
-          continue;
-        work.open(pass);
-        open_[pass] = 1;
-        if (pass + 1 < shape_.passes) {
-          gate_[pass + 1] = work.gate(pass + 1);
-          if (shape_.reuses_slots() && !gate_inside(pass + 1)) {
-            cover.insert(cover.end(), gate_[pass + 1].begin(), gate_[pass + 1].end());
-            return false;
-          }
-        }
+    plane_slots[(first_plane_ + position) % n] =
+        reuse_ && position >= seam ? seam + (position - seam) % ring : position;
+  for (const Event &e : events_)
+    e.open ? work.open(e.pass, e.index) : work.run(e.pass, e.index);
+}
+
+void PlaneWavefront::plan(const PlaneWavefrontGates &gates) {
+  planned_ = false;
+  const int n = shape_.planes, lead = (shape_.passes - 1) * shape_.reach;
+  std::vector<int> cover;
+  for (const auto &pass : gates)
+    for (const auto &gate : pass)
+      cover.insert(cover.end(), gate.begin(), gate.end());
+  const auto [start, length] = circular_cover(cover, n);
+  const int preferred = ((start - lead) % n + n) % n;
+  gates_ = gates;
+  if (shape_.reuses_slots())
+    for (int k = 0; k < n; ++k) {
+      first_plane_ = (preferred + k) % n;
+      if (simulate(gates, first_plane_, true, events_)) {
+        reuse_ = planned_ = true;
+        return;
       }
-      progressed = run_next(work, pass);
+    }
+  const int capacity = std::max(shape_.capacity, shape_.slots);
+  if (shape_.reuses_slots() && capacity < n)
+    throw PlaneWavefrontTooWide(length, shape_.slots - lead);
+  first_plane_ = preferred;
+  reuse_ = false;
+  if (!simulate(gates, first_plane_, false, events_))
+    throw std::logic_error("plane wavefront: no task can run");
+  planned_ = true;
+}
+
+bool PlaneWavefront::simulate(const PlaneWavefrontGates &gates, int first_plane, bool reuse,
+                              std::vector<Event> &events) const {
+  const int passes = shape_.passes, n = shape_.planes, reach = shape_.reach;
+  const int ring = shape_.slots - shape_.seam;
+  auto plane_at = [&](int position) { return (first_plane + position) % n; };
+  auto at = [&](int pass, int plane) { return static_cast<std::size_t>(pass * n + plane); };
+  std::vector<char> done(static_cast<std::size_t>(passes * n), 0);
+  std::vector<int> blocked(done.size(), 0);           // gates of (pass, plane) not yet open
+  std::vector<std::vector<int>> waiting(done.size()); // (p, z): gates of pass p + 1 waiting on it
+  std::vector<std::vector<int>> missing(static_cast<std::size_t>(passes));
+  std::vector<std::vector<char>> open(missing.size());
+  for (int p = 1; p < passes; ++p) {
+    missing[p].assign(gates[p].size(), 0);
+    open[p].assign(gates[p].size(), 0);
+    for (std::size_t g = 0; g < gates[p].size(); ++g)
+      for (const int z : gates[p][g]) {
+        ++blocked[at(p, z)];
+        ++missing[p][g];
+        waiting[at(p - 1, z)].push_back(static_cast<int>(g));
+      }
+  }
+  events.clear();
+  // Opens gate g of pass p if it can, then its successor in the chain.
+  auto try_open = [&](int p, int g) {
+    for (; p < passes; ++p) {
+      const bool chained = p < 2 || g >= static_cast<int>(open[p - 1].size()) || open[p - 1][g];
+      if (g >= static_cast<int>(open[p].size()) || open[p][g] || missing[p][g] > 0 || !chained)
+        return;
+      open[p][g] = 1;
+      events.push_back({true, p, g});
+      for (const int z : gates[p][g])
+        --blocked[at(p, z)];
+    }
+  };
+  for (int p = 1; p < passes; ++p)
+    for (std::size_t g = 0; g < gates[p].size(); ++g)
+      try_open(p, static_cast<int>(g));
+  auto ready = [&](int pass, int position) {
+    const int z = plane_at(position);
+    if (blocked[at(pass, z)] > 0)
+      return false;
+    for (int d = -reach; d <= reach && pass > 0; ++d)
+      if (!done[at(pass - 1, ((z + d) % n + n) % n)])
+        return false;
+    if (reuse && pass + 1 < passes && position >= shape_.slots)
+      for (int d = -reach; d <= reach; ++d)
+        if (!done[at(pass + 1, plane_at(position - ring + d))])
+          return false;
+    return true;
+  };
+  std::vector<int> cursor(static_cast<std::size_t>(passes), 0);
+  for (int remaining = passes * n; remaining > 0; --remaining) {
+    bool progressed = false;
+    for (int pass = passes - 1; pass >= 0 && !progressed; --pass) {
+      int &c = cursor[pass];
+      while (c < n && done[at(pass, plane_at(c))])
+        ++c;
+      for (int position = c; position < n && !progressed; ++position) {
+        const int z = plane_at(position);
+        if (done[at(pass, z)] || !ready(pass, position))
+          continue;
+        events.push_back({false, pass, z});
+        done[at(pass, z)] = 1;
+        if (pass + 1 < passes)
+          for (const int g : waiting[at(pass, z)]) {
+            --missing[pass + 1][g];
+            try_open(pass + 1, g);
+          }
+        progressed = true;
+      }
     }
     if (!progressed)
-      throw std::logic_error("plane wavefront: no task can run");
-    --remaining;
-  }
-  return true;
-}
-
-bool PlaneWavefront::run_next(const PlaneWavefrontWork &work, int pass) {
-  const int n = shape_.planes;
-  int &cursor = cursor_[pass];
-  while (cursor < n && done(plane_at(cursor), pass))
-    ++cursor;
-  for (int position = cursor; position < n; ++position) {
-    const int z = plane_at(position);
-    if (!done(z, pass) && ready(pass, position)) {
-      work.run(pass, z);
-      done_[z * shape_.passes + pass] = 1;
-      return true;
-    }
-  }
-  return false;
-}
-
-bool PlaneWavefront::ready(int pass, int position) const {
-  const int n = shape_.planes, reach = shape_.reach, z = plane_at(position);
-  for (int d = -reach; d <= reach && pass > 0; ++d)
-    if (!done(((z + d) % n + n) % n, pass - 1))
       return false;
-  const int ring = shape_.slots - shape_.seam;
-  if (shape_.reuses_slots() && pass + 1 < shape_.passes && position >= shape_.slots)
-    for (int d = -reach; d <= reach; ++d)
-      if (!done(plane_at(position - ring + d), pass + 1))
-        return false;
+  }
   return true;
-}
-
-bool PlaneWavefront::gate_done(int pass) const {
-  return std::all_of(gate_[pass].begin(), gate_[pass].end(),
-                     [&](int z) { return done(z, pass - 1); });
-}
-
-bool PlaneWavefront::gate_inside(int pass) const {
-  return std::all_of(gate_[pass].begin(), gate_[pass].end(), [&](int z) {
-    const int position = position_of(z);
-    return position >= (pass - 1) * shape_.reach && position < shape_.slots;
-  });
 }
 
 } // namespace ionbath::dynamics

@@ -21,6 +21,14 @@ inline const crystal::Crystal kSeedCubic =
 inline const Yukawa kSeedIon(4000.0, 0.5);
 inline const Vec3 kFreeIon = Vec3::Constant(1 / 0.7);
 
+// max_k |x_k − y_k| (fields of the same length).
+inline double max_abs_difference(std::span<const double> x, std::span<const double> y) {
+  double d = 0;
+  for (std::size_t k = 0; k < std::min(x.size(), y.size()); ++k)
+    d = std::max(d, std::abs(x[k] - y[k]));
+  return d;
+}
+
 // Largest |E − E0| in the first and in the last quarter of `blocks` blocks of `steps` steps each.
 struct EnergyErrorQuarters {
   double first = 0, last = 0;

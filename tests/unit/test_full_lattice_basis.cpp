@@ -42,13 +42,6 @@ double max_abs(const std::vector<double> &x) {
   return m;
 }
 
-double max_abs_difference(const std::vector<double> &x, const std::vector<double> &y) {
-  double d = 0;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    d = std::max(d, std::abs(x[i] - y[i]));
-  return d;
-}
-
 // The simple cubic lattice of `physical` sites described with an m1×m2×m3 supercell (builders
 // `supercell`: basis atom b = m1' + m1 (m2' + m2 m3') of sub-cell m'). Site x = M m + m' of the
 // one-atom lattice is atom b of supercell cell M.
@@ -162,8 +155,8 @@ TEST(StencilBasis, SupercellDescriptionsEqualOneAtomKernels) {
     ASSERT_GT(scale, 1.0);
     const std::string label = fmt::format("{} on {}×{}×{} cells", big.name(), map.cells()[0],
                                           map.cells()[1], map.cells()[2]);
-    EXPECT_LT(max_abs_difference(out, map.to_supercell(generic)) / scale, 1e-12) << label;
-    EXPECT_LT(max_abs_difference(out, map.to_supercell(cubic)) / scale, 1e-12) << label;
+    EXPECT_LT(support::max_abs_difference(out, map.to_supercell(generic)) / scale, 1e-12) << label;
+    EXPECT_LT(support::max_abs_difference(out, map.to_supercell(cubic)) / scale, 1e-12) << label;
   }
 }
 
@@ -181,7 +174,7 @@ TEST(StencilBasis, TwoMassRocksaltEqualsDenseMatrixWithPerAtomScale) {
     const LatticeStencil stencil(c, g, std::vector<double>{1 / 3.5, 1 / 9.0});
     std::vector<double> out(r.size());
     stencil.apply_dof(r, out);
-    EXPECT_LT(max_abs_difference(out, expected) / max_abs(expected), 1e-12)
+    EXPECT_LT(support::max_abs_difference(out, expected) / max_abs(expected), 1e-12)
         << g[0] << "×" << g[1] << "×" << g[2];
   }
 }
@@ -242,11 +235,14 @@ TEST(FullLatticeBasis, SupercellTrajectoryEqualsOneAtomTrajectory) {
                                           k.cutoff ? "cutoff" : "fixed");
     RecordProperty(
         label + "_relative_r_difference",
-        fmt::format("{:.3e}", max_abs_difference(r1, two.lattice_displacements_A()) / max_abs(r1)));
+        fmt::format("{:.3e}",
+                    support::max_abs_difference(r1, two.lattice_displacements_A()) / max_abs(r1)));
     EXPECT_GT((one.ion_position_A() - kStart).norm(), 3.0) << label;
     EXPECT_GT((one.ion_velocity_A_per_ps() - kLaunch).norm(), 1.0) << label << ": scattered";
-    EXPECT_LT(max_abs_difference(r1, two.lattice_displacements_A()) / max_abs(r1), 1e-10) << label;
-    EXPECT_LT(max_abs_difference(v1, two.lattice_velocities_A_per_ps()) / max_abs(v1), 1e-10)
+    EXPECT_LT(support::max_abs_difference(r1, two.lattice_displacements_A()) / max_abs(r1), 1e-10)
+        << label;
+    EXPECT_LT(support::max_abs_difference(v1, two.lattice_velocities_A_per_ps()) / max_abs(v1),
+              1e-10)
         << label;
     EXPECT_LT((one.ion_position_A() - two.ion_position_A()).norm() / one.ion_position_A().norm(),
               1e-10)

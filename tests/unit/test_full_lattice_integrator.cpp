@@ -90,12 +90,6 @@ std::vector<Cell> all_sites(const GridShape &g) {
         sites.emplace_back(x, y, z);
   return sites;
 }
-double max_abs(const std::vector<double> &x, const std::vector<double> &y) {
-  double d = 0;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    d = std::max(d, std::abs(x[i] - y[i]));
-  return d;
-}
 } // namespace
 
 // Max |stencil(r) − (−V r)| over a random field, relative to 1 + max |V r| (physics.md §4.2.5).
@@ -296,7 +290,9 @@ TEST(FullLatticeIntegrator, MovingCornerListUsesMinimumImageAndWrappedLabels) {
   outside.advance(250);
   EXPECT_LT((outside.ion_position_A() - Vec3(-18.0, 36.0, 18.0) - inside.ion_position_A()).norm(),
             1e-9);
-  EXPECT_LT(max_abs(inside.lattice_displacements_A(), outside.lattice_displacements_A()), 1e-12);
+  EXPECT_LT(support::max_abs_difference(inside.lattice_displacements_A(),
+                                        outside.lattice_displacements_A()),
+            1e-12);
   EXPECT_GT(std::abs(inside.ion_position_A().x() - R.x()), 3.0)
       << inside.ion_position_A().transpose(); // left its cell
   EXPECT_NE(inside.interaction_sites(), sites)
@@ -410,7 +406,7 @@ TEST(FullLatticeIntegrator, Rk5WavefrontDoesNotDependOnWhereItStarts) {
     }
     EXPECT_GT(std::abs(final_R[0].z() - R.z()), 1.5) << "the ion moved through the seam region";
     for (std::size_t i = 1; i < final_r.size(); ++i) {
-      EXPECT_LT(max_abs(final_r[i], final_r[0]), 1e-11) << i;
+      EXPECT_LT(support::max_abs_difference(final_r[i], final_r[0]), 1e-11) << i;
       EXPECT_LT((final_R[i] - final_R[0]).norm(), 1e-11) << i;
     }
   }
@@ -445,8 +441,11 @@ TEST(FullLatticeIntegrator, Rk5PlaneWindowMatchesWholeLatticeStageFields) {
       full->advance(80);
     }
     EXPECT_GT(std::abs(window.ion_position_A().z() - R.z()), 1.0) << "the ion crossed planes";
-    EXPECT_LT(max_abs(window.lattice_displacements_A(), whole.lattice_displacements_A()), 1e-11);
-    EXPECT_LT(max_abs(window.lattice_velocities_A_per_ps(), whole.lattice_velocities_A_per_ps()),
+    EXPECT_LT(support::max_abs_difference(window.lattice_displacements_A(),
+                                          whole.lattice_displacements_A()),
+              1e-11);
+    EXPECT_LT(support::max_abs_difference(window.lattice_velocities_A_per_ps(),
+                                          whole.lattice_velocities_A_per_ps()),
               1e-9);
     EXPECT_LT((window.ion_position_A() - whole.ion_position_A()).norm(), 1e-11);
   }
@@ -454,15 +453,15 @@ TEST(FullLatticeIntegrator, Rk5PlaneWindowMatchesWholeLatticeStageFields) {
 
 TEST(FullLatticeIntegrator, Rk5SweepCoversAnIonCrossingPlanesWithinTheStep) {
   // An ion crossing planes within one step moves the second gate (the planes whose stage
-  // positions the forces of stages 5 and 6 read) away from the first, possibly to where pass 1
-  // cannot reach before pass 2 needs the window's slots; the sweep then starts again from a start
-  // covering both gates. 800 Å/ps for 10 fs: 8 Å (2.7 planes) per step. The window run equals the
-  // whole-lattice run; an ion crossing more planes per step than the window serves is refused.
+  // positions the forces of stages 5 and 6 read, predicted at the step's start) away from the
+  // first; each gate holds only its own planes, so the ring serves the step. 800 Å/ps for 10 fs:
+  // 8 Å (2.7 planes) per step; 3000 Å/ps: 30 Å (10 planes, half the lattice). The window run
+  // equals the whole-lattice run.
   const GridShape g{6, 6, 20};
   const std::int64_t n = grid_points(g);
   const auto r = random_field(n, 41), v = random_field(n, 42);
   const Vec3 R(7.4, 7.7, 25.6);
-  for (const double speed : {-800.0, 800.0}) {
+  for (const double speed : {-800.0, 800.0, 3000.0}) {
     FullLatticeIntegrator window(kCubic, g, kU, kFree, InteractionList::corners(), 1e-2);
     FullLatticeIntegrator whole(kCubic, g, kU, kFree, InteractionList::corners(), 1e-2,
                                 {.kernel = StencilKernel::generic});
@@ -472,13 +471,12 @@ TEST(FullLatticeIntegrator, Rk5SweepCoversAnIonCrossingPlanesWithinTheStep) {
       full->advance(10);
     }
     EXPECT_GT(std::abs(window.ion_position_A().z() - R.z()), 60.0);
-    EXPECT_LT(max_abs(window.lattice_displacements_A(), whole.lattice_displacements_A()), 1e-11);
-    EXPECT_LT((window.ion_position_A() - whole.ion_position_A()).norm(), 1e-10);
+    EXPECT_LT(support::max_abs_difference(window.lattice_displacements_A(),
+                                          whole.lattice_displacements_A()),
+              1e-11)
+        << speed;
+    EXPECT_LT((window.ion_position_A() - whole.ion_position_A()).norm(), 1e-10) << speed;
   }
-  FullLatticeIntegrator window(kCubic, g, kU, kFree, InteractionList::corners(), 1e-2);
-  window.set_lattice_state(r, v);
-  window.set_ion_state(R, Vec3(0.0, 0.0, 3000.0)); // 30 Å = 10 planes per step
-  EXPECT_THROW(window.step(), std::runtime_error);
 }
 
 TEST(FullLatticeIntegrator, ThreadedPassesMatchOneThread) {

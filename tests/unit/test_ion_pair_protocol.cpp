@@ -38,12 +38,6 @@ IonPairTrajectory run(const IonPairParams &p, IonPairModel model, bool ion_ion) 
   return run_ion_pair(kCubic, p, model, ion_ion, W2(), kDrag);
 }
 
-double max_abs_difference(const std::vector<double> &a, const std::vector<double> &b) {
-  double m = 0;
-  for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k)
-    m = std::max(m, std::abs(a[k] - b[k]));
-  return m;
-}
 } // namespace
 
 TEST(ion_pair_protocol, FarApartIonsWithoutIonIonAreTwoSingleIonRuns) {
@@ -64,7 +58,7 @@ TEST(ion_pair_protocol, FarApartIonsWithoutIonIonAreTwoSingleIonRuns) {
         one.step();
       R.insert(R.end(), {one.position_A().x(), one.position_A().y(), one.position_A().z()});
     }
-    EXPECT_LT(max_abs_difference(R, pair.R_A[std::size_t(i)]), 1e-12) << "ion " << i;
+    EXPECT_LT(support::max_abs_difference(R, pair.R_A[std::size_t(i)]), 1e-12) << "ion " << i;
   }
 }
 

@@ -110,6 +110,9 @@ public:
   const LatticeStencil &stencil() const { return stencil_; } // acceleration stencil (scale 1/m_b)
   // Bytes of lattice fields held: state, stage fields of the scheme, line buffers.
   std::int64_t field_bytes() const;
+  // The last RK5 step kept its stage window in the ring of plane slots (false: a slot per plane,
+  // when the ions' lists leave the ring no sweep start it can serve, or no ring at all).
+  bool rk5_window_reused_slots() const { return wavefront_.reused_slots(); }
   std::int64_t step_index() const { return step_index_; }
   double dt_ps() const { return dt_; }
   double time_ps() const { return dt_ * static_cast<double>(step_index_); }
@@ -120,9 +123,10 @@ private:
   struct SiteForce {
     std::int64_t lin;
     int atom;
-    int ion;
     Vec3 force;
   };
+  // Per ion i: the forces of S_i on its atoms, sorted by cell and atom.
+  using IonSiteForces = std::vector<std::vector<SiteForce>>;
   // Component arrays of one lattice field inside `storage_`.
   struct Field {
     std::int64_t offset;
@@ -164,21 +168,22 @@ private:
   std::int64_t slot(std::int64_t lin) const;
   Vec3 minimum_image(const Vec3 &s) const;
   // The lists S_i for lattice displacements `r` and ion positions R (physics.md §4.1, §11.2):
-  // forces on their atoms into `forces` (sorted by cell, atom, ion), the framework force on every
-  // ion into ion_forces, and Σ_i Σ_{S_i} U_{s_i} (returned, meV).
-  double interact(const ConstStoredField &r, std::span<const Vec3> R,
-                  std::vector<SiteForce> &forces, std::span<Vec3> ion_forces) const;
-  // Σ_{S} U of one ion's list, its site forces appended and its framework force.
+  // the forces on their atoms into `forces`, the framework force on every ion into ion_forces,
+  // and Σ_i Σ_{S_i} U_{s_i} (returned, meV).
+  double interact(const ConstStoredField &r, std::span<const Vec3> R, IonSiteForces &forces,
+                  std::span<Vec3> ion_forces) const;
+  // Σ_{S} U of one ion's list, its site forces (replaced, sorted) and its framework force.
   double interact_one(const ConstStoredField &r, int ion, const Vec3 &R,
                       std::vector<SiteForce> &forces, Vec3 &ion_force) const;
-  // Accelerations of the ions at positions R from the framework forces ion_forces (overwritten
-  // by the accelerations), plus the ion–ion forces (physics.md §11.2).
-  void ion_accelerations(std::span<const Vec3> R, std::span<Vec3> ion_forces) const;
+  // The ion–ion forces at positions R into `forces` (physics.md §11.2; zero without U^ion).
+  void ion_ion_forces(std::span<const Vec3> R, std::span<Vec3> forces) const;
+  // Ä_i = M_i⁻¹ (framework force + ion–ion force) (physics.md §11.2).
+  Vec3 ion_acceleration(int ion, const Vec3 &framework_force, const Vec3 &ion_ion_force) const;
   void check_ions() const;
-  // Adds `forces` (scaled by 1/m_b) to the acceleration of line `line` (atom b's components at
-  // line_acceleration[c] + b · atom_stride).
-  void add_site_accelerations(const std::vector<SiteForce> &forces, int line,
-                              FieldView line_acceleration, std::int64_t atom_stride) const;
+  // Adds `forces` (scaled by 1/m_b) to the accelerations of `lines` lines from first_line, line
+  // k's at out[c] + k · row (atom b's components at out[c] + b · atom_stride + k · row).
+  void add_site_accelerations(const IonSiteForces &forces, int first_line, int lines, FieldView out,
+                              std::int64_t row, std::int64_t atom_stride) const;
   void check_interaction(const crystal::Crystal &crystal, const GridShape &lattice) const;
   // RK5 (physics.md §0.4) in three passes over a plane wavefront; Rk5Step (defined in the .cpp)
   // holds one step's fields, weights and ion stages.
@@ -192,11 +197,20 @@ private:
   void init_rk5_window();
   void step_rk5();
   void refresh_second_stage(const Rk5Step &s);
-  Vec3 stage_ion_position(int ion, int j) const;
+  Vec3 stage_ion_position(int ion, int j, int known = 6) const;
   // stage_ion_position of every ion into stage_R_.
   void stage_ion_positions(int j);
-  void rk5_ion_stages(Rk5Step &s, int pass);
-  std::vector<int> rk5_gate(const Rk5Step &s, int pass) const;
+  // The ion–ion forces of stage j, from the stage positions of every ion.
+  void stage_ion_ion_forces(int j);
+  // Gate `ion` of pass `pass`: the ion's site and framework forces at the pass's two stages, and
+  // its accelerations there if they are needed before the step's end.
+  void rk5_open_ion(const Rk5Step &s, int pass, int ion);
+  // The planes of the interaction list of ion `ion` at stage positions j0 and j0 + 1 (with Ä_k
+  // for k ≥ known as in stage_ion_position).
+  std::vector<int> rk5_stage_planes(int ion, int j0, int known = 6) const;
+  // The gates of the step, from the ions' stage positions 2 and 3 (physics.md §0.4: those of
+  // stages 4 and 5 are within a plane of these; rk5_open_ion checks it).
+  void rk5_gates();
   void rk5_ion_update(const Rk5Step &s);
   void rk5_plane(const Rk5Step &s, int pass, int z);
   StageRows rk5_stage_rows(const Rk5Step &s, int pass, int z, int first_row, int count, int thread);
@@ -230,8 +244,9 @@ private:
   // a few planes of the wavefront. With the simple-cubic kernel they live in `slots`
   // plane slots per field: the first `seam` planes of the sweep keep their own slots (the
   // periodic wrap reads them at the end of the step), the others share a ring of slots − seam
-  // slots (PlaneWavefrontShape). With the generic kernel (ghost planes at fixed offsets)
-  // they are full padded fields.
+  // slots (PlaneWavefrontShape); with several ions the fields hold every plane, for the steps
+  // whose lists leave the ring no sweep start. With the generic kernel (ghost planes at fixed
+  // offsets) they are full padded fields.
   AlignedVector<double> window_storage_;
   std::int64_t window_field_ = 0; // doubles between the window's fields
   std::int64_t window_component_ = 0, window_plane_ = 0;
@@ -246,9 +261,12 @@ private:
   std::vector<Vec3> verlet_ion_acceleration_;
   bool verlet_acceleration_valid_ = false;
   std::vector<std::array<Vec3, 6>> ion_stage_acceleration_;
-  std::array<std::vector<SiteForce>, 6> site_forces_; // per RK5 stage (Verlet: [0])
-  std::vector<Vec3> ion_force_;                       // per ion, scratch
-  std::vector<Vec3> stage_R_;                         // per ion, scratch
+  std::vector<std::array<Vec3, 6>> framework_stage_force_; // per ion, RK5 stage
+  std::array<std::vector<Vec3>, 6> stage_ion_ion_force_;   // per RK5 stage, ion
+  std::array<IonSiteForces, 6> site_forces_;               // per RK5 stage (Verlet: [0])
+  PlaneWavefrontGates gates_;                              // of this RK5 step: [pass][ion]
+  std::vector<Vec3> ion_force_;                            // per ion, scratch
+  std::vector<Vec3> stage_R_;                              // per ion, scratch
   std::int64_t step_index_ = 0;
 };
 

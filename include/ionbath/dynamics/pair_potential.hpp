@@ -4,6 +4,7 @@
 #include "ionbath/core/types.hpp"
 
 #include <cmath>
+#include <utility>
 
 namespace ionbath::dynamics {
 
@@ -26,6 +27,8 @@ public:
   virtual ~PairPotential() = default;
   virtual double value(const Vec3 &x) const = 0;
   virtual Vec3 gradient(const Vec3 &x) const = 0;
+  // value(x) and gradient(x) from one evaluation of the radial function.
+  virtual std::pair<double, Vec3> value_and_gradient(const Vec3 &x) const = 0;
   virtual PairTerms terms(const Vec3 &x) const = 0;
 };
 
@@ -42,6 +45,14 @@ public:
     if (d == 0)
       return Vec3::Zero();
     return (self().radial(d).first / d) * x;
+  }
+
+  std::pair<double, Vec3> value_and_gradient(const Vec3 &x) const final {
+    const double d = x.norm();
+    if (d == 0)
+      return {self().radial_value(d), Vec3::Zero()};
+    const RadialTerms u = self().radial(d);
+    return {u.value, (u.first / d) * x};
   }
 
   PairTerms terms(const Vec3 &x) const final {

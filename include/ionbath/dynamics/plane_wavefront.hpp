@@ -3,8 +3,9 @@
 // run one at a time in an order their dependencies allow, so that a plane's fields are reused
 // from cache by the next pass a few planes behind instead of being streamed from memory once per
 // pass. It knows nothing of what the tasks compute: the caller gives the plane reach of the
-// passes, the slot ring of its scratch fields and, per pass, the planes of the previous pass a
-// pass-level step (opening the pass) waits for. Used by the full-lattice RK5 (physics.md §4.1).
+// passes, the slot ring of its scratch fields and, per pass, gates: steps that wait for the
+// previous pass on a few planes and that the pass's tasks on those planes wait for. Used by the
+// full-lattice RK5 (physics.md §4.1, §11.2), one gate per mobile ion and pass.
 #include <functional>
 #include <span>
 #include <stdexcept>
@@ -24,19 +25,25 @@ struct PlaneWavefrontShape {
   // previous plane and its neighbours). slots ≥ planes: every plane keeps its own slot.
   int seam = 0;
   int slots = 0;
+  // Plane slots the caller's fields hold (0: slots). capacity ≥ planes: gates the ring cannot
+  // serve give every plane its own slot (its sweep position) instead of failing.
+  int capacity = 0;
   bool reuses_slots() const { return slots < planes; }
 };
 
-// The caller's tasks. Pass 0 is open from the start. Pass p ≥ 1 opens once pass p − 1 is open and
-// done on the planes gate(p) (asked for when pass p − 1 opens; for p = 1 once per execution):
-// open(p) runs then, before any task of pass p.
+// Gates of the passes p ≥ 1: gates[p][g] lists the planes gate g of pass p waits for in pass
+// p − 1; pass p's tasks on those planes wait for it. For p ≥ 2 gate g also waits for gate g of
+// pass p − 1 (one chain per index g). gates[0] is unused; a pass may have no gates.
+using PlaneWavefrontGates = std::vector<std::vector<std::vector<int>>>;
+
+// The caller's work: run(p, z) is task (p, z); open(p, g) runs when gate g of pass p opens,
+// before any task that waits for it.
 struct PlaneWavefrontWork {
   std::function<void(int pass, int plane)> run;
-  std::function<void(int pass)> open;
-  std::function<std::vector<int>(int pass)> gate;
+  std::function<void(int pass, int gate)> open;
 };
 
-// The gates span more consecutive planes than the slot ring serves.
+// The ring cannot serve the gates and the fields hold no slot per plane.
 class PlaneWavefrontTooWide : public std::runtime_error {
 public:
   PlaneWavefrontTooWide(int span, int limit);
@@ -47,36 +54,38 @@ class PlaneWavefront {
 public:
   explicit PlaneWavefront(PlaneWavefrontShape shape = {});
 
-  // Runs every task once. Among the tasks whose dependencies are met it runs one of the highest
-  // pass, at the earliest sweep position, then looks again. The sweep starts (passes − 1) · reach
-  // planes before the shortest periodic run of planes holding the gates seen so far. With reused
-  // slots a gate of pass p must lie at sweep positions [(p − 1) · reach, slots); when a gate
-  // returned at an opening does not, the sweep starts again from a start that covers it too
-  // (the tasks run so far run again: they must compute the same numbers on a repeat). Throws
-  // PlaneWavefrontTooWide when no start covers every gate. plane_slots (planes entries, or
-  // empty): receives the slot of every plane at the start of each sweep.
-  void execute(const PlaneWavefrontWork &work, std::span<int> plane_slots = {});
+  // Runs every task and opens every gate once, in the order of a schedule planned for these
+  // gates and kept while they stay the same. The plan runs, among the tasks whose dependencies
+  // are met, one of the highest pass at the earliest sweep position, and opens every gate as
+  // soon as it can. The sweep starts (passes − 1) · reach planes before the shortest periodic
+  // run of planes holding every gate, or, if the ring cannot serve that start, at the first
+  // plane after it that it can serve; if none, every plane keeps its own slot when the capacity
+  // allows, else PlaneWavefrontTooWide. plane_slots (planes entries, or empty) receives the slot
+  // of every plane.
+  void execute(const PlaneWavefrontWork &work, const PlaneWavefrontGates &gates,
+               std::span<int> plane_slots = {});
 
   const PlaneWavefrontShape &shape() const { return shape_; }
+  // The schedule of the last execute reused slots (false also without reuse in the shape).
+  bool reused_slots() const { return reuse_; }
 
 private:
-  // One sweep from the start covering `cover`; false: a gate fell outside, added to `cover`.
-  bool sweep(const PlaneWavefrontWork &work, std::vector<int> &cover, std::span<int> plane_slots);
-  bool ready(int pass, int position) const;
-  bool gate_done(int pass) const;
-  bool gate_inside(int pass) const;
-  // Runs the first ready task of `pass` (true), or none (false).
-  bool run_next(const PlaneWavefrontWork &work, int pass);
-  int plane_at(int position) const { return (first_plane_ + position) % shape_.planes; }
-  int position_of(int plane) const;
-  bool done(int plane, int pass) const { return done_[plane * shape_.passes + pass] != 0; }
+  struct Event {
+    bool open; // open(pass, index) or run(pass, index)
+    int pass, index;
+  };
+  void plan(const PlaneWavefrontGates &gates);
+  // The events of one sweep from first_plane, or false if it cannot finish (with reuse: a slot
+  // waits for a task that waits for the slot).
+  bool simulate(const PlaneWavefrontGates &gates, int first_plane, bool reuse,
+                std::vector<Event> &events) const;
 
   PlaneWavefrontShape shape_;
-  int first_plane_ = 0;                // plane at sweep position 0
-  std::vector<char> done_;             // task (pass, plane) done, at plane · passes + pass
-  std::vector<char> open_;             // per pass
-  std::vector<int> cursor_;            // per pass: sweep positions before it are done
-  std::vector<std::vector<int>> gate_; // per pass
+  bool planned_ = false;
+  PlaneWavefrontGates gates_; // those of the schedule, each gate sorted
+  int first_plane_ = 0;       // plane at sweep position 0
+  bool reuse_ = false;
+  std::vector<Event> events_;
 };
 
 // The shortest run of consecutive planes (periodic, n planes) that holds every listed plane: its
