@@ -88,14 +88,17 @@ double temperature_of(const io::DecomposeConfig &d, std::size_t input, const Own
 }
 
 // The periodic cell of the sites: the file's, or for a trajectory without one (our single ion in
-// the infinite lattice) the periodic supercell a·bz_grid of the model that wrote it.
+// the infinite lattice) the periodic supercell N_k a_k of the model that wrote it (row k: N_k a_k).
 Cell9 site_cell(const io::TrajectoryReader &reader, const io::TrajectoryChunk &first,
                 const io::LatticeConfig &model) {
   if (reader.periodic())
     return first.cell(0);
+  const Mat3 A = model.kind == io::LatticeKind::phonopy ? make_crystal(model).lattice_vectors()
+                                                        : Mat3(model.a * Mat3::Identity());
   Cell9 cell{};
   for (int k = 0; k < 3; ++k)
-    cell[std::size_t(4 * k)] = model.a * model.bz_grid[std::size_t(k)];
+    for (int j = 0; j < 3; ++j)
+      cell[std::size_t(3 * k + j)] = A(j, k) * model.bz_grid[std::size_t(k)];
   return cell;
 }
 
@@ -152,6 +155,12 @@ analysis::SiteLattice site_lattice(const io::Config &c, const io::TrajectoryOpti
                                    const io::LatticeConfig &model) {
   const auto &d = c.decompose;
   try {
+    if (d.sites == "cubic" && model.kind == io::LatticeKind::phonopy) {
+      Log::info("  sites = \"cubic\" are the cube centres of the built-in lattice; {} ran on a "
+                "crystal from phonopy: its sites are found from the occupation density (\"auto\")",
+                path);
+      return detected_sites(path, options, cell, d.site_radius);
+    }
     if (d.sites == "cubic")
       return cubic_sites(cell, model.a, d.site_radius, path);
     if (d.sites == "auto")

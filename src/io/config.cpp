@@ -1058,8 +1058,9 @@ Key decompose_sites_key() {
   return unless_changed(
       Key{"sites", "", "",
           "\"cubic\", \"auto\" or a site file (relative: to the configuration file's directory)",
-          "the site lattice (§8.2): cube centres of [lattice], found from the trajectory's "
-          "occupation density, or a file (`fractional`/`cartesian`, then x y z [class])",
+          "the site lattice (§8.2): cube centres of [lattice] (for trajectories run on a "
+          "crystal from phonopy: auto), found from the trajectory's occupation density, or a "
+          "file (`fractional`/`cartesian`, then x y z [class])",
           decompose,
           [](const Reader &r, Config &c) {
             const auto *node = r.get("sites");

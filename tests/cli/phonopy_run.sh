@@ -8,7 +8,11 @@
 #   the cell's farthest point from every atom, 2.44 Å from 4 Na and 4 Cl) gives the same table
 #   and results at 1 rank, 2 ranks and 2 ranks sharing each bath (-P 2), and the same after a
 #   SIGTERM and a rerun; the full model's sweep the same at 1 and 2 ranks;
-# - the results file stores the crystal's mode count (3 n_b N − 3) and the derived cutoff.
+# - the results file stores the crystal's mode count (3 n_b N − 3) and the derived cutoff;
+# - run.decompose on the rocksalt trajectories (no box in the single ion's H5MD) takes the
+#   sites from the occupation density in the crystal's own periodic supercell 8 a_k (phonopy's
+#   primitive cell, read by phonopy), not the cube centres of the built-in lattice, and the
+#   decomposition adds up to D*.
 set -euo pipefail
 : "${IONBATH_EXE:?}"
 source "$(dirname "${BASH_SOURCE[0]}")/../support/cli.sh"
@@ -90,5 +94,24 @@ with h5py.File("rs.h5") as f:
         D = np.ravel(f[f"sweep/T_{t}/D"][()])[0]
         assert D > 0, (t, D)
 print("rocksalt sweeps: layouts, resume and the full model agree")
+PY
+sed -e 's/^kT_meV = .*/kT_meV = [80.0]\ndecompose = true\ntrajectory_stride = 20/' \
+  -e 's/rs.h5/dec.h5/' rs.toml > dec.toml
+"$IONBATH_EXE" sweep dec.toml > /dev/null 2> dec.log
+grep -q 'sites = "cubic" are the cube centres of the built-in lattice' dec.log
+/usr/bin/python3 - "$examples/rocksalt/phonopy.yaml" <<'PY'
+import sys, h5py, numpy as np, phonopy
+primitive = phonopy.load(sys.argv[1], produce_fc=False, log_level=0).primitive
+with h5py.File("dec_decompose.h5") as f:
+    for k in range(2):
+        g = f[f"decompose/input_{k}"]
+        cell = g["sites/cell"][:]
+        assert np.abs(cell - 8 * primitive.cell).max() < 1e-9, (cell, primitive.cell)
+        assert abs(g.attrs["volume_A3"] - 512 * primitive.volume) < 1e-6 * primitive.volume
+        assert g.attrs["hops"] > 0 and len(g["sites/fractional"]) > 0
+        D, sigma = g["ion/D_tracer_total"][:], g["ion/sigma_D_tracer_total"][:]
+        parts = g["ion/D_tracer"][:].sum(axis=1)
+        assert np.allclose(parts, D, rtol=1e-9, atol=1e-12), (parts, D)
+print("rocksalt run.decompose: the crystal's supercell, sites found, the modes add up to D*")
 PY
 echo "phonopy_run test passed"
