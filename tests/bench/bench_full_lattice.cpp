@@ -71,7 +71,7 @@ void full_steps_ions(benchmark::State &state) {
   state.counters["ring_steps"] = reused / static_cast<double>(state.iterations());
   state.counters["field_MB"] = static_cast<double>(full.field_bytes()) * 1e-6;
 }
-BENCHMARK(full_steps_ions)->Arg(1)->Arg(8)->Unit(benchmark::kMillisecond);
+BENCHMARK(full_steps_ions)->Arg(1)->Arg(8)->Arg(16)->Unit(benchmark::kMillisecond);
 
 void stencil(benchmark::State &state) {
   const int n = static_cast<int>(state.range(0));
