@@ -70,6 +70,25 @@ public:
   virtual void save(Checkpoint &) const {}
 };
 
+dynamics::PeriodicSupercell ion_supercell(const io::Config &config,
+                                          const crystal::Crystal &crystal) {
+  return dynamics::PeriodicSupercell(crystal.lattice_vectors(), config.lattice.bz_grid);
+}
+
+// ions.cutoff, or for a crystal from phonopy without one min(12 Å, 0.9 × the supercell's half
+// width) (config.cpp derives the simple cubic one); below the half width (the minimum image).
+double ion_ion_cutoff_A(const io::Config &config, const crystal::Crystal &crystal) {
+  const double half = ion_supercell(config, crystal).half_width_A();
+  if (config.ions.cutoff == 0)
+    return std::min(12.0, 0.9 * half);
+  if (!(config.ions.cutoff < half))
+    throw InputError(fmt::format("ions.cutoff = {} Å: must be below half the width of the "
+                                 "periodic supercell of lattice.bz_grid, {:.4g} Å (the minimum "
+                                 "image needs it)",
+                                 config.ions.cutoff, half));
+  return config.ions.cutoff;
+}
+
 // The screened Coulomb term of [ions] (physics.md §11.1), or none.
 dynamics::IonIonInteraction ion_ion_of(const io::Config &config, const crystal::Crystal &crystal) {
   const auto &ions = config.ions;
@@ -78,9 +97,8 @@ dynamics::IonIonInteraction ion_ion_of(const io::Config &config, const crystal::
   dynamics::ScreenedCoulombParams p;
   p.relative_permittivity = ions.epsilon_r;
   p.screening_length_A = ions.lambda_ion;
-  p.cutoff_A = ions.cutoff;
-  return dynamics::IonIonInteraction::screened_coulomb(
-      p, dynamics::PeriodicSupercell(crystal.lattice_vectors(), config.lattice.bz_grid));
+  p.cutoff_A = ion_ion_cutoff_A(config, crystal);
+  return dynamics::IonIonInteraction::screened_coulomb(p, ion_supercell(config, crystal));
 }
 
 // Every ion's potential, inverse mass and charge number from its species (physics.md §11.1).
@@ -421,10 +439,13 @@ void check_ion_placements(const io::Config &config, const parallel::RunPlan &pla
                           const TrajectorySettings &settings, const crystal::Crystal &framework) {
   if (config.ions.count == 1)
     return;
-  const auto &lattice_vectors = framework.lattice_vectors();
-  // Several ions move in the simple cubic lattice (config.cpp): the site of the model.
+  if (config.ions.ion_ion != io::IonIonKind::none)
+    Log::info("ions: ion–ion cutoff {:.4g} Å{} (the periodic supercell's half width {:.4g} Å)",
+              ion_ion_cutoff_A(config, framework), config.ions.cutoff == 0 ? ", derived" : "",
+              ion_supercell(config, framework).half_width_A());
+  const Vec3 site = ion_site_fraction(config, framework);
   for (const auto &run : plan.runs())
-    ion_starts(config, lattice_vectors, Vec3::Constant(0.5),
+    ion_starts(config, framework.lattice_vectors(), site,
                bath_params(settings, trajectory_task(run)));
 }
 
@@ -486,7 +507,8 @@ struct Observers {
 
 // The H5MD particle group: the single ion as in earlier versions, or several ions with ids and
 // the periodic supercell of the BZ grid (physics.md §11.1).
-io::H5mdParticles h5md_particles(const io::Config &config, std::size_t n) {
+io::H5mdParticles h5md_particles(const io::Config &config, const crystal::Crystal &crystal,
+                                 std::size_t n) {
   io::H5mdParticles p;
   if (n == 1)
     return p;
@@ -496,8 +518,7 @@ io::H5mdParticles h5md_particles(const io::Config &config, std::size_t n) {
     p.species.push_back(species.names[std::size_t(s)]);
   for (std::size_t i = 0; i < n; ++i)
     p.ids.push_back(std::int64_t(i));
-  const auto &g = config.lattice.bz_grid;
-  p.periodic_edges_A = config.lattice.a * Vec3(g[0], g[1], g[2]);
+  p.periodic_box_A = ion_supercell(config, crystal).vectors_A();
   return p;
 }
 
@@ -702,9 +723,9 @@ TaskOutcome run_trajectory(const TrajectorySettings &settings, const io::Config 
   const auto ckpt = resume(settings, files, *engine, group);
   Observers observers;
   if (leader) {
-    observers =
-        make_observers(settings, files, task, model.crystal, *engine,
-                       h5md_particles(config, engine->positions().size()), ckpt ? &*ckpt : nullptr);
+    observers = make_observers(settings, files, task, model.crystal, *engine,
+                               h5md_particles(config, model.crystal, engine->positions().size()),
+                               ckpt ? &*ckpt : nullptr);
     if (!ckpt)
       observers.observe(*engine); // sample 0
   }

@@ -1358,17 +1358,22 @@ void resolve_ions(const Reader &r, Config &c) {
         r.fail(*node, r.key(name), "applies to several ions only: set ions.count > 1");
     return;
   }
+  // A crystal from phonopy: its cell is read when the crystal is built, which derives an
+  // unwritten cutoff (0 here) and checks a written one (app::ion_ion_cutoff_A).
   const double half = 0.5 * shortest_supercell_edge_A(c);
-  if (!r.get("cutoff"))
+  if (is_phonopy(c)) {
+    if (!r.get("cutoff"))
+      ions.cutoff = 0;
+  } else if (!r.get("cutoff"))
     ions.cutoff = default_ion_cutoff_A(c);
   else if (!(ions.cutoff < half))
     r.fail(r.get("cutoff"), r.key("cutoff"), number_text(ions.cutoff),
            fmt::format("must be below half the supercell, {} Å (lattice.a × the smallest of "
                        "lattice.bz_grid / 2): the minimum image needs it",
                        number_text(half)));
-  if (c.lattice.kind != LatticeKind::simple_cubic)
+  if (c.lattice.kind == LatticeKind::chain)
     r.fail(r.get("count"), r.key("count"), fmt::format("{}", ions.count),
-           "several ions move in the simple cubic framework only (lattice.kind)");
+           "several ions move in a three-dimensional framework (lattice.kind = \"chain\")");
   if (ions.cross_drag && c.run.method != RunMethod::time_local)
     r.fail(r.get("cross_drag"), r.key("cross_drag"), "true",
            "the cross-drag is a term of the time-local model (run.method = \"time-local\")");
@@ -1482,7 +1487,10 @@ const std::vector<Section> &schema() {
                                              "to 0 there)",
                                              trajectories));
           k.allowed = "> 0, below half the supercell";
-          k.default_note = "min(12, 0.45 a × min(bz_grid))";
+          k.default_note = "min(12, 0.45 a × min(bz_grid)); phonopy: min(12, 0.9 × half the "
+                           "supercell's width)";
+          // A phonopy crystal's derived cutoff (0 until the crystal is built) is not written.
+          k.omitted = [](const Config &c) { return c.ions.count == 1 || c.ions.cutoff == 0; };
           return k;
         }(),
         for_several_ions(boolean_key("cross_drag", IONBATH_FIELD(ions.cross_drag),

@@ -19,7 +19,7 @@ H5mdTrajectoryWriter::H5mdTrajectoryWriter(const std::string &path, const H5mdTr
   const std::string g = "/particles/" + particles_.group;
   position_ = g + "/position";
   velocity_ = g + "/velocity";
-  if (particles_.periodic_edges_A) {
+  if (particles_.periodic_box_A) {
     image_ = g + "/image";
     edges_ = g + "/box/edges";
   }
@@ -55,7 +55,7 @@ void H5mdTrajectoryWriter::create(const H5mdTrajectoryInfo &info) {
   }
   if (!image_.empty()) {
     out_.create_extendible_int64(image_ + "/value", Shape{n, 3}, dimensionless, buffer_frames_);
-    // Box vectors per frame (constant, diagonal): MDAnalysis reads only this form.
+    // Box vectors per frame (constant): MDAnalysis reads only this form.
     out_.create_extendible_double(edges_ + "/value", Shape{3, 3}, "Angstrom", buffer_frames_);
     for (const auto *element : {&image_, &edges_}) {
       out_.create_extendible_int64(*element + "/step", Shape{}, dimensionless, buffer_frames_);
@@ -75,7 +75,7 @@ void H5mdTrajectoryWriter::create(const H5mdTrajectoryInfo &info) {
 void H5mdTrajectoryWriter::write_particles() {
   const std::string g = "/particles/" + particles_.group;
   out_.write_attribute(g + "/box", "dimension", std::int64_t{3});
-  const bool periodic = particles_.periodic_edges_A.has_value();
+  const bool periodic = particles_.periodic_box_A.has_value();
   const std::string b = periodic ? "periodic" : "none";
   const std::array<std::string, 3> boundary{b, b, b};
   out_.write_attribute(g + "/box", "boundary", std::span<const std::string>(boundary));
@@ -103,6 +103,21 @@ void H5mdTrajectoryWriter::append(std::int64_t step, double time_ps, const Vec3 
          std::span<const double>(v_A_per_ps.data(), 3));
 }
 
+// R = r + Σ_k image_k L_k with r's fractional coordinates in [0, 1) (an orthorhombic box: per
+// component, R_c = r_c + image_c L_cc).
+void H5mdTrajectoryWriter::wrap(const Vec3 &R) {
+  const Mat3 &L = *particles_.periodic_box_A;
+  const bool orthorhombic = L.isDiagonal(0.0);
+  const Vec3 f = orthorhombic ? Vec3(R.cwiseQuotient(L.diagonal())) : Vec3(L.inverse() * R);
+  Vec3 image;
+  for (int c = 0; c < 3; ++c)
+    image[c] = std::floor(f[c]);
+  const Vec3 r = orthorhombic ? Vec3(R - image.cwiseProduct(L.diagonal())) : Vec3(R - L * image);
+  positions_.insert(positions_.end(), {r.x(), r.y(), r.z()});
+  for (int c = 0; c < 3; ++c)
+    images_.push_back(std::int64_t(image[c]));
+}
+
 void H5mdTrajectoryWriter::append(std::int64_t step, double time_ps, std::span<const double> R_A,
                                   std::span<const double> v_A_per_ps) {
   const auto n = std::size_t(3 * particles_.count());
@@ -115,14 +130,9 @@ void H5mdTrajectoryWriter::append(std::int64_t step, double time_ps, std::span<c
   velocities_.insert(velocities_.end(), v_A_per_ps.begin(), v_A_per_ps.end());
   if (image_.empty()) {
     positions_.insert(positions_.end(), R_A.begin(), R_A.end());
-  } else { // wrapped position and image: R = r + image · L
-    const Vec3 &L = *particles_.periodic_edges_A;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double edge = L[Eigen::Index(i % 3)];
-      const double image = std::floor(R_A[i] / edge);
-      positions_.push_back(R_A[i] - image * edge);
-      images_.push_back(std::int64_t(image));
-    }
+  } else {
+    for (std::size_t i = 0; i < n; i += 3)
+      wrap(Vec3(R_A[i], R_A[i + 1], R_A[i + 2]));
   }
   if (std::int64_t(steps_.size()) >= buffer_frames_)
     flush();
@@ -137,10 +147,11 @@ std::int64_t H5mdTrajectoryWriter::flush() {
       out_.append_rows(*group + "/time", std::span<const double>(times_));
     }
     if (!image_.empty()) {
-      const Vec3 &L = *particles_.periodic_edges_A;
+      const Mat3 &L = *particles_.periodic_box_A;
       std::vector<double> edges;
       for (std::size_t f = 0; f < steps_.size(); ++f)
-        edges.insert(edges.end(), {L.x(), 0, 0, 0, L.y(), 0, 0, 0, L.z()});
+        for (int k = 0; k < 3; ++k) // row k: box vector k
+          edges.insert(edges.end(), {L(0, k), L(1, k), L(2, k)});
       out_.append_rows(image_ + "/value", std::span<const std::int64_t>(images_));
       out_.append_rows(edges_ + "/value", std::span<const double>(edges));
       for (const auto *element : {&image_, &edges_}) {

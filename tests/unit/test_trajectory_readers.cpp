@@ -398,7 +398,7 @@ TEST(H5mdReader, ReadsSeveralParticlesInAPeriodicBox) {
   constexpr int frames = 50;
   {
     H5mdTrajectoryInfo info{.config_toml = "", .dt_ps = 0.005};
-    info.particles = {"ions", {"Li", "Li", "Na"}, {10, 11, 12}, L};
+    info.particles = {"ions", {"Li", "Li", "Na"}, {10, 11, 12}, Mat3(L.asDiagonal())};
     H5mdTrajectoryWriter writer(path, info, H5Output::Mode::create, 0, /*buffer_frames=*/16);
     for (int f = 0; f < frames; ++f) {
       std::vector<double> r, v(9, 0.5);
@@ -439,6 +439,54 @@ for f in (0, 17, 49):
     assert abs(ts.time - 0.02 * f) < 1e-9, ts.time
 )",
                                            path, frames));
+  EXPECT_TRUE(run("/usr/bin/python3 " + (dir / "check.py").string()));
+}
+
+// A triclinic box (the supercell of a crystal from phonopy, here fcc vectors 8 a_k): positions
+// wrapped to fractional coordinates in [0, 1), edges rows the box vectors; our reader unwraps
+// them to the written trajectory, and MDAnalysis sees the box's lengths and 60° angles.
+TEST(H5mdReader, UnwrapsATriclinicBox) {
+  const auto dir = temp_dir();
+  const std::string path = (dir / "fcc.h5md").string();
+  Mat3 box; // columns: box vectors
+  box << 0, 22.56, 22.56, 22.56, 0, 22.56, 22.56, 22.56, 0;
+  auto R = [](int f, int i) { // crosses the box faces several times
+    return Vec3(3.0 + 7.1 * f - 2 * i, -1.0 + 4.3 * f * (i + 1), 5.0 - 6.7 * f + i);
+  };
+  constexpr int frames = 30;
+  {
+    H5mdTrajectoryInfo info{.config_toml = "", .dt_ps = 0.005};
+    info.particles = {"ions", {"Li", "Li"}, {}, box};
+    H5mdTrajectoryWriter writer(path, info, H5Output::Mode::create, 0, /*buffer_frames=*/8);
+    for (int f = 0; f < frames; ++f) {
+      std::vector<double> r, v(6, 0.0);
+      for (int i = 0; i < 2; ++i)
+        for (int c = 0; c < 3; ++c)
+          r.push_back(R(f, i)[c]);
+      writer.append(f, 0.01 * f, r, v);
+    }
+    writer.commit();
+  }
+  auto reader = open_trajectory(path);
+  const auto c = read_all(reader, 6);
+  ASSERT_EQ(c.frames, frames);
+  for (int f = 0; f < frames; ++f)
+    for (int i = 0; i < 2; ++i)
+      for (int axis = 0; axis < 3; ++axis)
+        EXPECT_NEAR(c.position(f, i, axis), R(f, i)[axis], 1e-11) << f << " " << i << " " << axis;
+  write_text(dir / "check.py", fmt::format(R"(
+import warnings
+warnings.simplefilter("ignore")
+import numpy as np, h5py
+from MDAnalysis.coordinates.H5MD import H5MDReader
+r = H5MDReader("{0}")
+assert np.allclose(r.ts.dimensions, [22.56 * 2**0.5] * 3 + [60] * 3), r.ts.dimensions
+with h5py.File("{0}") as f:
+    edges = f["particles/ions/box/edges/value"][0]
+    frac = np.linalg.solve(edges.T, f["particles/ions/position/value"][:].reshape(-1, 3).T)
+    assert frac.min() >= 0 and frac.max() < 1, (frac.min(), frac.max())
+)",
+                                           path));
   EXPECT_TRUE(run("/usr/bin/python3 " + (dir / "check.py").string()));
 }
 

@@ -6,11 +6,12 @@
 // One particle without species (the single ion): group "ion", boundary none, unwrapped positions
 // (the layout of earlier versions). Several particles: fixed /species [N] (numbers into the
 // `labels` attribute) and /id [N]; with a periodic box, boundary periodic, box/edges/value
-// [frames×3×3] (constant and diagonal, but per frame: MDAnalysis reads no other form), positions
-// wrapped into the box and /image/value [frames×N×3] (H5MD 1.1), so that position + image · edges
-// is the unwrapped trajectory. Frames are buffered and appended in chunks, so memory stays bounded
-// whatever the run length. A checkpointed run suspends the file (<path>.tmp stays) and resumes it,
-// truncated to the frame count its checkpoint recorded.
+// [frames×3×3] (rows the box vectors; constant, but per frame: MDAnalysis reads no other form),
+// positions wrapped into the box (fractional coordinates in [0, 1)) and /image/value [frames×N×3]
+// (H5MD 1.1), so that position + Σ_k image_k · edges_k is the unwrapped trajectory. Frames are
+// buffered and appended in chunks, so memory stays bounded whatever the run length. A checkpointed
+// run suspends the file (<path>.tmp stays) and resumes it, truncated to the frame count its
+// checkpoint recorded.
 #include "ionbath/core/types.hpp"
 #include "ionbath/io/hdf5.hpp"
 
@@ -25,9 +26,9 @@ namespace ionbath::io {
 // The particles of the file (one H5MD particle group).
 struct H5mdParticles {
   std::string group = "ion";
-  std::vector<std::string> species;     // label per particle; empty: the single ion, no /species
-  std::vector<std::int64_t> ids;        // per particle; empty: 0..N−1
-  std::optional<Vec3> periodic_edges_A; // orthorhombic periodic box; none: boundary none
+  std::vector<std::string> species;   // label per particle; empty: the single ion, no /species
+  std::vector<std::int64_t> ids;      // per particle; empty: 0..N−1
+  std::optional<Mat3> periodic_box_A; // periodic box, columns the box vectors; none: boundary none
   std::int64_t count() const { return species.empty() ? 1 : std::int64_t(species.size()); }
 };
 
@@ -60,6 +61,8 @@ public:
 private:
   void create(const H5mdTrajectoryInfo &info);
   void write_particles();
+  // Appends the wrapped position and image of one particle at unwrapped R (Å).
+  void wrap(const Vec3 &R);
 
   H5Output out_;
   H5mdParticles particles_;
